@@ -1,0 +1,118 @@
+# tonghop: one plain GNU Makefile.
+#   make            build build/tonghop (optimised)
+#   make deps       install the Debian packages the build and tests need (apt-get)
+#   make demo       deps + build + run tonghop on the bundled data
+#   make test       build with ASan/UBSan and run every test; ends with "N passed, N failed"
+#   make bench      speed figures (generated data, not committed)
+#   make fuzz       libFuzzer targets (clang)
+# SPDX-License-Identifier: MIT
+
+CC = gcc
+PKG_CONFIG ?= pkg-config
+Q = @
+ifeq ($(V),1)
+Q =
+endif
+
+PKGS = libzip expat
+DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
+	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl \
+	clang libclang-rt-14-dev time
+
+WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
+	-Wformat=2 -Wvla -Wwrite-strings -fno-common
+WERROR = -Werror
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
+SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c
+CLI_SRC = src/main.c src/cmd_dump.c
+UNIT_TESTS = test_numfmt test_reader test_err
+
+B = build
+A = build/asan
+
+LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
+ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
+ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
+
+.PHONY: all deps check-deps demo test unit bench fuzz clean fmt
+all: check-deps $(B)/tonghop
+
+check-deps:
+	@for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || { \
+		echo "missing dependency: $$p (run 'make deps')"; exit 1; }; done
+	@test -f /usr/include/cmocka.h || echo "note: cmocka missing, 'make test' needs it (make deps)"
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "all Debian packages present"; fi
+
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(A)/obj/%.o: src/%.c | $(A)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+$(B)/tonghop: $(LIB_OBJ) $(CLI_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(A)/tonghop: $(ALIB_OBJ) $(ACLI_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(DEP_LIBS)
+
+$(A)/test_%: tests/unit/test_%.c $(ALIB_OBJ) | $(A)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -o $@ $< $(ALIB_OBJ) $(DEP_LIBS) -lcmocka
+
+$(A)/fuzz_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c $(ALIB_OBJ) | $(A)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -o $@ tests/fuzz/fuzz_reader.c tests/fuzz/replay.c $(ALIB_OBJ) $(DEP_LIBS)
+
+$(B)/obj $(A)/obj:
+	$(Q)mkdir -p $@
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh $(B)/tonghop
+
+test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay
+	$(Q)tests/run-all.sh $(A)
+
+bench: all $(B)/gen_big $(B)/floor
+	$(Q)bench/run.sh $(B)
+
+$(B)/gen_big: bench/gen_big.c | $(B)/obj
+	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)
+
+$(B)/floor: bench/floor.c | $(B)/obj
+	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip expat)
+
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(STD) $(DEP_CFLAGS) -Isrc
+fuzz: check-deps
+	$(Q)mkdir -p $(B)/fuzz
+	$(Q)clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(DEP_LIBS)
+	@echo "run: $(B)/fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus  (new crashers go to tests/fuzz/corpus/)"
+
+fmt:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+clean:
+	rm -rf $(B)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ALIB_OBJ:.o=.d) $(ACLI_OBJ:.o=.d)

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmark of the XLSX reader (make bench): times `tonghop dump --stats` against the
+# expat-only floor on a generated 1,000,000-row workbook, and compares its peak memory
+# with a 100,000-row one. Prints figures only; speed is measured, never asserted.
+# SPDX-License-Identifier: MIT
+#
+# Usage: bench/run.sh BUILD_DIR
+#   BUILD_DIR holds tonghop, gen_big and floor; the inputs are generated (once, and again
+#   whenever gen_big is newer) into BUILD_DIR/bench/, which is not committed.
+#
+# The Makefile builds the two helpers with:
+#   cc -O2 -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
+#      bench/gen_big.c -o BUILD_DIR/gen_big $(pkg-config --cflags --libs libzip expat)
+#   cc -O2 -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
+#      bench/floor.c -o BUILD_DIR/floor $(pkg-config --cflags --libs libzip expat)
+# (gen_big needs only libzip; linking expat as well is harmless.)
+#
+# Exit status: 0 when every command ran, whatever the figures; 1 when one failed; 2 usage.
+
+set -euo pipefail
+export LC_ALL=C
+
+BIG_ROWS=1000000
+SMALL_ROWS=100000
+TIME=/usr/bin/time
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 BUILD_DIR" >&2
+	exit 2
+fi
+B=${1%/}
+WORK=$B/bench
+BIG=$WORK/big.xlsx
+SMALL=$WORK/big100k.xlsx
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 1
+}
+
+[ -x "$TIME" ] || die "$TIME (GNU time) not found"
+for prog in tonghop gen_big floor; do
+	[ -x "$B/$prog" ] || die "$B/$prog not built"
+done
+mkdir -p "$WORK"
+
+# gen FILE ROWS: (re)generate FILE when it is missing or older than gen_big.
+gen() {
+	if [ ! -s "$1" ] || [ "$B/gen_big" -nt "$1" ]; then
+		echo "run.sh: generating $1 ($2 rows)" >&2
+		"$B/gen_big" "$1.tmp" "$2" || die "gen_big $1 $2 failed"
+		mv -f "$1.tmp" "$1"
+	fi
+}
+
+# measure NAME CMD...: run CMD once, stdout to $WORK/NAME.out; sets SECS and KIB.
+measure() {
+	local name=$1
+	shift
+	if ! "$TIME" -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	then
+		echo "run.sh: failed: $*" >&2
+		cat "$WORK/$name.err" "$WORK/$name.time" >&2 || true
+		exit 1
+	fi
+	read -r SECS KIB <"$WORK/$name.time"
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+gen "$BIG" "$BIG_ROWS"
+gen "$SMALL" "$SMALL_ROWS"
+
+# Same warm page cache for every run.
+cat "$BIG" "$SMALL" >/dev/null
+
+measure floor "$B/floor" "$BIG"
+floor_s=$SECS floor_k=$KIB
+cells=$(awk '$1 == "cells" { print $2 }' "$WORK/floor.out")
+[ -n "$cells" ] || die "floor printed no cell count"
+
+measure tonghop-1m "$B/tonghop" dump --stats "$BIG"
+th_s=$SECS th_k=$KIB
+
+measure tonghop-100k "$B/tonghop" dump --stats "$SMALL"
+th100_s=$SECS th100_k=$KIB
+
+size=$(stat -c %s "$BIG")
+size_small=$(stat -c %s "$SMALL")
+
+printf 'file %s: %d rows x 10 columns, %s cells, %s MiB (%s bytes)\n' \
+	"$BIG" "$BIG_ROWS" "$cells" "$(mib $((size / 1024)))" "$size"
+printf '\n%-24s %10s %12s\n' '' 'time (s)' 'peak (MiB)'
+printf '%-24s %10s %12s\n' 'floor (zip + expat)' "$floor_s" "$(mib "$floor_k")"
+printf '%-24s %10s %12s\n' 'tonghop dump --stats' "$th_s" "$(mib "$th_k")"
+printf '%-24s %10s %12s\n' 'ratio tonghop/floor' "$(ratio "$th_s" "$floor_s")" \
+	"$(ratio "$th_k" "$floor_k")"
+printf '\n%-24s %10s %12s %12s\n' 'tonghop dump --stats' 'time (s)' 'peak (MiB)' 'file (MiB)'
+printf '%-24s %10s %12s %12s\n' "$SMALL_ROWS rows" "$th100_s" "$(mib "$th100_k")" \
+	"$(mib $((size_small / 1024)))"
+printf '%-24s %10s %12s %12s\n' "$BIG_ROWS rows" "$th_s" "$(mib "$th_k")" \
+	"$(mib $((size / 1024)))"

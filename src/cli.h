@@ -1,0 +1,37 @@
+/*
+ * The command-line interface: exit codes, the commands' entry points and the few helpers
+ * every command shares to report failures. Only main.c and cmd_*.c print or exit.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_CLI_H
+#define TH_CLI_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+/* Exit codes, listed in `tonghop --help`. */
+enum th_exit {
+	TH_EXIT_OK = 0,       /* done; no error finding */
+	TH_EXIT_FINDINGS = 1, /* findings with severity error */
+	TH_EXIT_USAGE = 2,    /* bad command line */
+	TH_EXIT_CONFIG = 3,   /* schema, rules, roster or calendar invalid */
+	TH_EXIT_INPUT = 4,    /* an input could not be read */
+	TH_EXIT_SYSTEM = 5,   /* output or system failure */
+};
+
+int cmd_dump(int argc, char **argv);
+
+/* The exit code that fits a failure code (config 3, input 4, output/system 5). */
+int th_exit_for(th_code code);
+
+/* Print "tonghop: FILE: message" for failure e on stderr (file may be NULL). */
+void th_report(const char *file, const th_err *e);
+
+/* Print "tonghop: message" on stderr. */
+void th_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flush and close stdout; returns TH_EXIT_SYSTEM (and says so) if that failed, else rc. */
+int th_finish_stdout(int rc);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Failures: an input or a run that cannot go on (I/O error, corrupt zip, malformed XML,
+ * bad INI). They travel back up the stack as a th_err, whose message is formatted into a
+ * fixed buffer so that reporting a failure never allocates. A finding (data broke a rule)
+ * is not a failure and never uses this type.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_ERR_H
+#define TH_ERR_H
+
+#include <stdint.h>
+
+typedef enum th_code {
+#define TH_ERR(name, num, text) name = num,
+#include "err_codes.h"
+#undef TH_ERR
+} th_code;
+
+/* Where a failure happened; 0/NULL fields are "not applicable". Strings are borrowed. */
+typedef struct th_loc {
+	const char *file;  /* the input as the user named it */
+	const char *part;  /* a part inside the package, e.g. "xl/workbook.xml" */
+	const char *sheet; /* a sheet name */
+	uint32_t line;     /* 1-based line in an INI or XML part, 0 = none */
+	uint32_t row;      /* 1-based cell row, 0 = none */
+	uint16_t col;      /* 1-based cell column, 0 = none */
+} th_loc;
+
+typedef struct th_err {
+	th_code code;
+	char msg[512]; /* Vietnamese, one line, no file name (the CLI adds it) */
+	const char *src_file; /* where in tonghop's source th_fail was called (for --debug) */
+	int src_line;
+} th_err;
+
+/*
+ * Record a failure in *e (e may be NULL) and return -1, so that callers can write
+ *   return th_fail(e, TH_E_NOT_ZIP, "không phải tệp ...: %s", why);
+ * The message is formatted with vsnprintf and cut to fit; control characters in it are
+ * replaced by '?' (cell text and file names are untrusted).
+ */
+#define th_fail(e, code, ...) th_fail_at((e), (code), __FILE__, __LINE__, __VA_ARGS__)
+int th_fail_at(th_err *e, th_code code, const char *src_file, int src_line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* The short English name of a code ("malformed XML"), "unknown error" for an unknown one. Static. */
+const char *th_code_name(th_code code);
+
+/* Reset *e to "no error". */
+void th_err_clear(th_err *e);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * tonghop's entry point: global options, the command table, and the shared reporting
+ * helpers of cli.h.
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+#define TH_VERSION "0.1.0"
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} cmds[] = {
+	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("cách dùng: tonghop [--version] [--help] LỆNH [TUỲ CHỌN] [TỆP...]\n"
+	      "\n"
+	      "tonghop tổng hợp và kiểm tra báo cáo thống kê cải cách hành chính của các xã.\n"
+	      "\n"
+	      "Các lệnh:\n", out);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n"
+	      "'tonghop LỆNH --help' giải thích từng lệnh.\n"
+	      "\n"
+	      "Mã thoát:\n"
+	      "  0  xong, không có lỗi\n"
+	      "  1  có phát hiện mức lỗi trong số liệu\n"
+	      "  2  sai cú pháp lệnh\n"
+	      "  3  cấu hình (biểu mẫu, quy tắc, danh sách đơn vị, lịch báo cáo) không hợp lệ\n"
+	      "  4  có tệp đầu vào không đọc được\n"
+	      "  5  lỗi ghi kết quả hoặc lỗi hệ thống\n", out);
+}
+
+int th_exit_for(th_code code)
+{
+	if (code == TH_E_USAGE)
+		return TH_EXIT_USAGE;
+	if (code >= 10 && code < 20)
+		return TH_EXIT_CONFIG;
+	if (code >= 20 && code < 50)
+		return TH_EXIT_INPUT;
+	return TH_EXIT_SYSTEM;
+}
+
+static void put_clean(const char *s, FILE *out)
+{
+	for (; *s; s++)
+		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+void th_report(const char *file, const th_err *e)
+{
+	fputs("tonghop: ", stderr);
+	if (file) {
+		put_clean(file, stderr);
+		fputs(": ", stderr);
+	}
+	put_clean(e->msg, stderr);
+	putc('\n', stderr);
+}
+
+void th_complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tonghop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	putc('\n', stderr);
+}
+
+int th_finish_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int err = errno;
+		th_complain("không ghi được kết quả ra đầu ra chuẩn: %s", strerror(err));
+		return TH_EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return th_finish_stdout(TH_EXIT_OK);
+		case 'V':
+			puts("tonghop " TH_VERSION);
+			return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return TH_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			return cmds[i].fn(argc - optind, argv + optind);
+	th_complain("không có lệnh '%s'; xem 'tonghop --help'", argv[optind]);
+	return TH_EXIT_USAGE;
+}

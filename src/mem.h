@@ -1,0 +1,26 @@
+/*
+ * Allocation that never returns NULL: on exhaustion it prints "tonghop: out of memory" and
+ * aborts, as there is nothing useful a spreadsheet tool can do without memory. Size
+ * arithmetic on untrusted numbers goes through th_size_add/th_size_mul, which abort on
+ * overflow instead of wrapping.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_MEM_H
+#define TH_MEM_H
+
+#include <stddef.h>
+
+void *th_xmalloc(size_t n);
+void *th_xcalloc(size_t n, size_t size);
+void *th_xrealloc(void *p, size_t n);
+char *th_xstrdup(const char *s);
+char *th_xstrndup(const char *s, size_t n);
+
+/* a + b and a * b, aborting on overflow */
+size_t th_size_add(size_t a, size_t b);
+size_t th_size_mul(size_t a, size_t b);
+
+/* Grow *pp (an array of *cap elements of size elem) so that it holds at least need. */
+void th_grow(void **pp, size_t *cap, size_t need, size_t elem);
+
+#endif

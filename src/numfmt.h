@@ -1,0 +1,47 @@
+/*
+ * Number formats: what kind of value a cell's number format shows (a date, a time, a
+ * percent, text, a plain number), and Excel date serials turned into ISO 8601 text. Used by
+ * the reader to tell dates apart and later by normalisation (a percent row holding 0.8816
+ * under a % format is 88.16).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_NUMFMT_H
+#define TH_NUMFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum th_numkind {
+	TH_NUM_GENERAL = 0, /* General or a plain number format */
+	TH_NUM_PERCENT,     /* the first section shows a % */
+	TH_NUM_DATE,        /* a date or date-time (d, m, y, h, s codes or a built-in date id) */
+	TH_NUM_TEXT,        /* "@": text */
+} th_numkind;
+
+/* The format code of a built-in number format id, or NULL when the id has none we know. Static. */
+const char *th_numfmt_builtin(uint32_t id);
+
+/*
+ * The kind of number format id with format code code (NULL: the built-in one, if any).
+ * Built-in ids 14-22, 27-36, 45-47, 50-58 and 71-81 are dates whatever code is attached;
+ * any other id is judged by its code (shared/corpus/README.md, "Which numbers are dates").
+ */
+th_numkind th_numfmt_kind(uint32_t id, const char *code);
+
+/*
+ * Write serial as ISO 8601 local date-time into out ("2023-09-12T00:00:00", with ".mmm"
+ * only when the milliseconds are not zero; a serial in [0, 1) is a time only, "10:10:10").
+ * date1904 selects the 1904 date system; the 1900 system keeps Excel's fictitious
+ * 1900-02-29 (serial 60). Returns the length, or -1 when serial is not a representable
+ * date (negative, not finite, or year 10000 and later); out is then "".
+ */
+#define TH_ISO_MAX sizeof("9999-12-31T23:59:59.999")
+int th_serial_to_iso(double serial, bool date1904, char out[TH_ISO_MAX]);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (negative before 1970). */
+int64_t th_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The inverse of th_days_from_civil. */
+void th_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+#endif
