@@ -15,6 +15,7 @@ Q =
 endif
 
 PKGS = libzip expat
+TEST_PKGS = xlsxwriter cmocka
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
 	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl \
 	clang libclang-rt-14-dev time
@@ -41,7 +42,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps check-deps demo test unit bench fuzz clean fmt
+.PHONY: all deps check-deps demo test unit bench fuzz clean fmt fixtures
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -91,11 +92,18 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh $(B)/tonghop
 
-test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay
+test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures
 	$(Q)tests/run-all.sh $(A)
 
 bench: all $(B)/gen_big $(B)/floor
 	$(Q)bench/run.sh $(B)
+
+$(B)/make_fixtures: fixtures/make_fixtures.c | $(B)/obj
+	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlsxwriter)
+
+# Regenerate the committed fixtures (a test checks they are up to date).
+fixtures: $(B)/make_fixtures
+	$(Q)$(B)/make_fixtures fixtures
 
 $(B)/gen_big: bench/gen_big.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end cases for the command line: help, usage errors, exit codes, output
+# failures. Each case runs tonghop and checks its exit status and what it printed.
+# Usage: tests/e2e.sh TONGHOP. Ends with "N passed, N failed".
+# SPDX-License-Identifier: MIT
+set -u
+T=${1:?usage: tests/e2e.sh TONGHOP}
+cd "$(dirname "$0")/.." || exit 2
+export LC_ALL=C.UTF-8
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# check NAME WANT_EXIT STREAM PATTERN -- CMD...: run CMD, require exit WANT_EXIT and
+# PATTERN (grep -E) in STREAM (out|err); PATTERN "" checks nothing.
+check() {
+	local name=$1 want=$2 stream=$3 pat=$4
+	shift 5
+	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	local rc=$?
+	local why=""
+	[ "$rc" = "$want" ] || why="exit $rc, wanted $want"
+	if [ -z "$why" ] && [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/$stream"; then
+		why="no /$pat/ in std$stream"
+	fi
+	if [ -z "$why" ]; then
+		pass=$((pass + 1)); echo "PASS $name"
+	else
+		fail=$((fail + 1)); echo "FAIL $name: $why"
+		sed 's/^/  out: /' "$tmp/out" | head -5; sed 's/^/  err: /' "$tmp/err" | head -5
+	fi
+}
+
+check e2e-001-help 0 out "^  dump " -- "$T" --help
+check e2e-002-help-exit-codes 0 out "4  có tệp đầu vào không đọc được" -- "$T" --help
+check e2e-003-version 0 out "^tonghop [0-9]" -- "$T" --version
+check e2e-004-no-command 2 err "cách dùng" -- "$T"
+check e2e-005-unknown-command 2 err "không có lệnh 'gop'" -- "$T" gop
+check e2e-006-unknown-global-option 2 err "tonghop --help" -- "$T" --bogus
+check e2e-007-dump-help 0 out "tonghop dump \[--stats\] FILE" -- "$T" dump --help
+check e2e-008-dump-no-file 2 err "dump cần đúng một tệp" -- "$T" dump
+check e2e-009-dump-two-files 2 err "dump cần đúng một tệp" -- "$T" dump a.xlsx b.xlsx
+check e2e-010-dump-bad-option 2 err "tonghop dump --help" -- "$T" dump --nope fixtures/reader-demo.xlsx
+check e2e-011-missing-file 4 err "^tonghop: $tmp/khong-co\.xlsx: không tìm thấy tệp$" -- "$T" dump "$tmp/khong-co.xlsx"
+check e2e-012-dump-ok 0 out "^@sheet	Biểu mẫu 1	visible$" -- "$T" dump fixtures/reader-demo.xlsx
+check e2e-013-hidden-sheet 0 out "^@sheet	Ẩn	hidden$" -- "$T" dump fixtures/reader-demo.xlsx
+check e2e-014-stats 0 out "^sheets 3$" -- "$T" dump --stats fixtures/reader-demo.xlsx
+if [ -w /dev/full ]; then
+	check e2e-015-stdout-full 5 err "không ghi được kết quả" -- sh -c '"$0" dump fixtures/reader-demo.xlsx > /dev/full' "$T"
+fi
+# a control character in a file name is not printed raw in the message
+bad=$(printf '%s/t\001x.xlsx' "$tmp")
+printf 'not a workbook' > "$bad"
+check e2e-016-control-char-name 4 err "t\?x\.xlsx: không phải tệp bảng tính" -- "$T" dump "$bad"
+# the stats line counts what the full dump prints
+"$T" dump fixtures/reader-demo.xlsx > "$tmp/dump" 2>/dev/null
+cells=$(grep -vc '^@sheet' "$tmp/dump")
+check e2e-017-stats-cells 0 out "^cells $cells$" -- "$T" dump --stats fixtures/reader-demo.xlsx
+# a file that is not readable by this user (skipped as root, who reads everything)
+if [ "$(id -u)" != 0 ]; then
+	cp fixtures/reader-demo.xlsx "$tmp/locked.xlsx"; chmod 000 "$tmp/locked.xlsx"
+	check e2e-018-unreadable 4 err "không có quyền đọc tệp" -- "$T" dump "$tmp/locked.xlsx"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
