@@ -17,8 +17,8 @@ endif
 PKGS = libzip expat
 TEST_PKGS = xlsxwriter cmocka
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
-	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl \
-	clang libclang-rt-14-dev time
+	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time
+FUZZ_PACKAGES = clang libclang-rt-14-dev
 
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
@@ -42,7 +42,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps check-deps demo test unit bench fuzz clean fmt fixtures
+.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fmt fixtures
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -51,7 +51,11 @@ check-deps:
 	@test -f /usr/include/cmocka.h || echo "note: cmocka missing, 'make test' needs it (make deps)"
 
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+# install-packages PACKAGES="...": apt-get install those not installed yet
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -113,6 +117,7 @@ $(B)/floor: bench/floor.c | $(B)/obj
 
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(STD) $(DEP_CFLAGS) -Isrc
 fuzz: check-deps
+	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(FUZZ_PACKAGES)"
 	$(Q)mkdir -p $(B)/fuzz
 	$(Q)clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(DEP_LIBS)
 	@echo "run: $(B)/fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus  (new crashers go to tests/fuzz/corpus/)"

@@ -81,7 +81,7 @@ static int keep_cell(void *ud, const th_cell *c)
 	k->seq = d->n++;
 	k->off = d->text.len;
 	k->len = c->len;
-	if (c->type == TH_CELL_NUMBER && th_xlsx_style_kind(d->x, c->style) == TH_NUM_DATE)
+	if (c->type == TH_CELL_NUMBER && th_numkind_is_serial(th_xlsx_style_kind(d->x, c->style)))
 		k->type = 0xFF; /* a number shown as a date */
 	th_sbuf_add(&d->text, c->text, c->len);
 	th_sbuf_addc(&d->text, '\0');

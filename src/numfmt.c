@@ -143,26 +143,71 @@ static void strip_general(char *s)
 	*w = '\0';
 }
 
+/*
+ * Date or time? A format with d or y is a date. An m is a month unless it stands next to
+ * an h or an s (skipping separators), as in "h:mm" or "mm:ss", where it means minutes.
+ */
+static th_numkind date_or_time(const char *sec)
+{
+	for (const char *p = sec; *p; p++) {
+		int c = tolower((unsigned char)*p);
+		if (strncasecmp(p, "am/pm", 5) == 0 || strncasecmp(p, "a/p", 3) == 0) {
+			p += c == 'a' && tolower((unsigned char)p[1]) == 'm' ? 4 : 2;
+			continue;
+		}
+		if (c == 'd' || c == 'y')
+			return TH_NUM_DATE;
+		if (c == 'm') {
+			const char *a = p, *b = p;
+			while (tolower((unsigned char)b[1]) == 'm')
+				b++;
+			while (a > sec && strchr(" :.,0", a[-1]))
+				a--;
+			while (b[1] && strchr(" :.,0", b[1]))
+				b++;
+			if (!(a > sec && strchr("hHsS", a[-1])) && !(b[1] && strchr("hHsS", b[1])))
+				return TH_NUM_DATE;
+			p = b;
+		}
+	}
+	return TH_NUM_TIME;
+}
+
+static th_numkind date_or_time_code(const char *code)
+{
+	char sec[512];
+
+	first_section(code, sec, sizeof(sec));
+	if (strip_brackets(sec))
+		return TH_NUM_TIME;
+	strip_general(sec);
+	return date_or_time(sec);
+}
+
 th_numkind th_numfmt_kind(uint32_t id, const char *code)
 {
 	char sec[512];
 
-	if (builtin_date_id(id))
+	if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47))
+		return TH_NUM_TIME;
+	if ((id >= 14 && id <= 17) || id == 22)
 		return TH_NUM_DATE;
 	if (!code)
 		code = th_numfmt_builtin(id);
+	if (builtin_date_id(id))
+		return code ? date_or_time_code(code) : TH_NUM_DATE;
 	if (!code)
 		return TH_NUM_GENERAL;
 	first_section(code, sec, sizeof(sec));
 	if (strip_brackets(sec))
-		return TH_NUM_DATE;
+		return TH_NUM_TIME; /* elapsed time: [h]:mm */
 	strip_general(sec);
 	if (strchr(sec, '@'))
 		return TH_NUM_TEXT;
 	for (const char *p = sec; *p; p++) {
 		int c = tolower((unsigned char)*p);
 		if (c == 'd' || c == 'm' || c == 'y' || c == 'h' || c == 's')
-			return TH_NUM_DATE;
+			return date_or_time(sec);
 	}
 	if (strchr(sec, '%'))
 		return TH_NUM_PERCENT;

@@ -15,17 +15,22 @@
 typedef enum th_numkind {
 	TH_NUM_GENERAL = 0, /* General or a plain number format */
 	TH_NUM_PERCENT,     /* the first section shows a % */
-	TH_NUM_DATE,        /* a date or date-time (d, m, y, h, s codes or a built-in date id) */
+	TH_NUM_DATE,        /* a date or a date-time: day, month or year codes */
+	TH_NUM_TIME,        /* a time of day or a duration: only h, m, s codes ("hh:mm", "[h]:mm") */
 	TH_NUM_TEXT,        /* "@": text */
 } th_numkind;
+
+/* True for the kinds whose numbers are date serials (TH_NUM_DATE and TH_NUM_TIME). */
+static inline bool th_numkind_is_serial(th_numkind k) { return k == TH_NUM_DATE || k == TH_NUM_TIME; }
 
 /* The format code of a built-in number format id, or NULL when the id has none we know. Static. */
 const char *th_numfmt_builtin(uint32_t id);
 
 /*
  * The kind of number format id with format code code (NULL: the built-in one, if any).
- * Built-in ids 14-22, 27-36, 45-47, 50-58 and 71-81 are dates whatever code is attached;
- * any other id is judged by its code (shared/corpus/README.md, "Which numbers are dates").
+ * Built-in ids 14-22, 27-36, 45-47, 50-58 and 71-81 are dates or times whatever code is
+ * attached; any other id is judged by its code (shared/corpus/README.md, "Which numbers
+ * are dates"). A date format without day, month-as-date or year codes is a time.
  */
 th_numkind th_numfmt_kind(uint32_t id, const char *code);
 

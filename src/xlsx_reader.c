@@ -107,11 +107,60 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/*
+ * Parse a plain decimal ("-12.5", "45181") exactly as strtod would, fast: when the digits
+ * fit in 2^53 and there are at most 22 after the point, both the mantissa and the power
+ * of ten are exact doubles and one IEEE division rounds correctly (Clinger's fast path).
+ * Returns false for anything else (exponents, long mantissas, blanks), left to strtod.
+ */
+static bool fast_decimal(const char *s, double *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	const char *p = s;
+	uint64_t m = 0;
+	int frac = 0, ndig = 0;
+	bool neg = false;
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (!isdigit((unsigned char)*p))
+		return false;
+	for (; isdigit((unsigned char)*p); p++, ndig++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		for (; isdigit((unsigned char)*p); p++, ndig++, frac++)
+			m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p || ndig > 15 || frac > 22 || m > ((uint64_t)1 << 53))
+		return false;
+	*out = (double)m / pow10[frac];
+	if (neg)
+		*out = -*out;
+	return true;
+}
+
 /* Parse a whole non-negative decimal number (surrounding blanks allowed; "2.0" allowed). */
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
 	double d;
+	uint64_t u = 0;
+	const char *p = s;
+
+	for (; isdigit((unsigned char)*p) && u <= max; p++)
+		u = u * 10 + (uint64_t)(*p - '0');
+	if (p != s && !*p) {
+		if (u > max)
+			return -1;
+		*out = u;
+		return 0;
+	}
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -1525,7 +1574,9 @@ static void emit_cell(xp *c, struct sheet_ctx *s)
 		}
 		break;
 	case CT_N:
-		if (s->has_v && s->v.len) {
+		if (s->has_v && s->v.len && fast_decimal(s->v.buf, &cell.num)) {
+			cell.type = TH_CELL_NUMBER;
+		} else if (s->has_v && s->v.len) {
 			errno = 0;
 			cell.num = strtod(s->v.buf, &end);
 			while (isspace((unsigned char)*end))

@@ -44,7 +44,7 @@ typedef enum th_sheet_state { TH_SHEET_VISIBLE, TH_SHEET_HIDDEN, TH_SHEET_VERYHI
 
 typedef enum th_cell_type {
 	TH_CELL_EMPTY,  /* no value (a styled blank, or a formula with no cached result) */
-	TH_CELL_NUMBER, /* num; a date when th_xlsx_style_kind(style) is TH_NUM_DATE */
+	TH_CELL_NUMBER, /* num; a date serial when th_numkind_is_serial(th_xlsx_style_kind(style)) */
 	TH_CELL_STRING, /* text (shared, inline or a t="str" formula result), escapes decoded */
 	TH_CELL_BOOL,   /* num is 0 or 1 */
 	TH_CELL_ERROR,  /* text is the error literal, e.g. "#DIV/0!" */
