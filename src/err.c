@@ -15,6 +15,7 @@ int th_fail_at(th_err *e, th_code code, const char *src_file, int src_line, cons
 	if (!e)
 		return -1;
 	e->code = code;
+	e->detail[0] = '\0';
 	e->src_file = src_file;
 	e->src_line = src_line;
 	va_start(ap, fmt);
@@ -23,6 +24,18 @@ int th_fail_at(th_err *e, th_code code, const char *src_file, int src_line, cons
 	for (char *p = e->msg; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	/* a message cut to fit must not end in half a UTF-8 character */
+	{
+		size_t n = strlen(e->msg), k = n;
+		while (k > 0 && ((unsigned char)e->msg[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && (unsigned char)e->msg[k - 1] >= 0xC0) {
+			unsigned char lead = (unsigned char)e->msg[k - 1];
+			size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+			if (n - (k - 1) < want)
+				e->msg[k - 1] = '\0';
+		}
+	}
 	return -1;
 }
 

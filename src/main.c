@@ -70,6 +70,11 @@ void th_report(const char *file, const th_err *e)
 	}
 	put_clean(e->msg, stderr);
 	putc('\n', stderr);
+	if (e->detail[0]) {
+		fputs("    ", stderr);
+		put_clean(e->detail, stderr);
+		putc('\n', stderr);
+	}
 }
 
 void th_complain(const char *fmt, ...)

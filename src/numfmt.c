@@ -161,6 +161,8 @@ static th_numkind date_or_time(const char *sec)
 			const char *a = p, *b = p;
 			while (tolower((unsigned char)b[1]) == 'm')
 				b++;
+			if (b - p >= 2)
+				return TH_NUM_DATE; /* mmm, mmmm, mmmmm: a month name, never minutes */
 			while (a > sec && strchr(" :.,0", a[-1]))
 				a--;
 			while (b[1] && strchr(" :.,0", b[1]))
@@ -212,6 +214,26 @@ th_numkind th_numfmt_kind(uint32_t id, const char *code)
 	if (strchr(sec, '%'))
 		return TH_NUM_PERCENT;
 	return TH_NUM_GENERAL;
+}
+
+int th_numfmt_decimals(const char *code)
+{
+	char sec[512];
+	const char *dot;
+	int n = 0;
+
+	if (!code || strcasecmp(code, "General") == 0)
+		return -1;
+	first_section(code, sec, sizeof(sec));
+	strip_brackets(sec);
+	if (!strchr(sec, '0') && !strchr(sec, '#') && !strchr(sec, '?'))
+		return -1;
+	dot = strchr(sec, '.');
+	if (!dot)
+		return 0;
+	for (const char *p = dot + 1; *p == '0' || *p == '#' || *p == '?'; p++)
+		n++;
+	return n;
 }
 
 /* ---- civil dates (H. Hinnant's days_from_civil / civil_from_days) ---- */

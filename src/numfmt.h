@@ -35,6 +35,12 @@ const char *th_numfmt_builtin(uint32_t id);
 th_numkind th_numfmt_kind(uint32_t id, const char *code);
 
 /*
+ * How many decimals a number format shows: "0.00%" 2, "#,##0" 0, "0.0_);(0.0)" 1; -1 for
+ * General (and NULL), which shows as many as the number needs.
+ */
+int th_numfmt_decimals(const char *code);
+
+/*
  * Write serial as ISO 8601 local date-time into out ("2023-09-12T00:00:00", with ".mmm"
  * only when the milliseconds are not zero; a serial in [0, 1) is a time only, "10:10:10").
  * date1904 selects the 1904 date system; the 1900 system keeps Excel's fictitious

@@ -145,34 +145,31 @@ static bool fast_decimal(const char *s, double *out)
 	return true;
 }
 
-/* Parse a whole non-negative decimal number (surrounding blanks allowed; "2.0" allowed). */
+/* Parse a whole non-negative decimal number: digits, blanks around, and "2.0" (a zero fraction). */
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-	double d;
 	uint64_t u = 0;
 	const char *p = s;
 
-	for (; isdigit((unsigned char)*p) && u <= max; p++)
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
 		u = u * 10 + (uint64_t)(*p - '0');
-	if (p != s && !*p) {
 		if (u > max)
 			return -1;
-		*out = u;
-		return 0;
 	}
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
+	if (*p == '.') {
+		p++;
+		while (*p == '0')
+			p++;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p)
 		return -1;
-	errno = 0;
-	d = strtod(s, &end);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end || errno || d < 0 || d != floor(d) || d > (double)max)
-		return -1;
-	*out = (uint64_t)d;
+	*out = u;
 	return 0;
 }
 

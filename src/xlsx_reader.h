@@ -104,14 +104,15 @@ const char *th_xlsx_style_font(const th_xlsx *x, uint32_t style);
 
 /*
  * Called once per <c> of the sheet, in file order (which is not always row order). Return
- * 0 to go on, non-zero to stop reading (th_xlsx_read_sheet then returns that value).
+ * 0 to go on, non-zero to stop reading: th_xlsx_read_sheet then returns that value when it
+ * is positive, and 1 for a negative one (so that a stop never looks like a failure, -1).
  */
 typedef int (*th_cell_fn)(void *ud, const th_cell *c);
 
 /*
  * Parse worksheet i, calling fn for each cell. Returns 0 when the whole sheet was read,
  * -1 on failure (*e set: TH_E_XML*, TH_E_CELL_REF, TH_E_SST_INDEX, TH_E_TOO_BIG, ...), or
- * the non-zero value fn returned. Afterwards th_xlsx_merges() gives the sheet's merged
+ * the positive value fn asked to stop with (1 for a negative one). Afterwards th_xlsx_merges() gives the sheet's merged
  * ranges (they follow the cells in the file).
  */
 int th_xlsx_read_sheet(th_xlsx *x, size_t i, th_cell_fn fn, void *ud, th_err *e);
