@@ -198,7 +198,8 @@ static void print_sheet(struct dump *d, const char *sheet, FILE *out)
 	const th_range *m = th_xlsx_merges(d->x, &nm);
 	th_range *sorted = NULL, **act = NULL;
 
-	qsort(d->v, d->n, sizeof(*d->v), cell_cmp);
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), cell_cmp);
 	if (nm) {
 		sorted = th_xmalloc(th_size_mul(nm, sizeof(*sorted)));
 		memcpy(sorted, m, nm * sizeof(*sorted));

@@ -1006,7 +1006,8 @@ static int not_a_workbook(th_xlsx *x, const char *wanted, th_err *e)
 		char buf[128] = "";
 		zip_int64_t n = zf ? zip_fread(zf, buf, sizeof(buf) - 1) : -1;
 
-		zip_fclose(zf);
+		if (zf)
+			zip_fclose(zf); /* zip_fclose does not take NULL */
 		if (n > 0) {
 			buf[n] = '\0';
 			if (strstr(buf, "opendocument"))
