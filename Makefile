@@ -14,7 +14,9 @@ ifeq ($(V),1)
 Q =
 endif
 
-PKGS = libzip expat
+PKGS = libzip expat libpcre2-8 libutf8proc
+INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
+INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 TEST_PKGS = xlsxwriter cmocka
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
 	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time
@@ -24,15 +26,17 @@ WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-defini
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
 WERROR = -Werror
 STD = -std=c11 -D_POSIX_C_SOURCE=200809L
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(INIPARSER_CFLAGS)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(INIPARSER_LIBS) -lm
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
 SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c
-CLI_SRC = src/main.c src/cmd_dump.c
-UNIT_TESTS = test_numfmt test_reader test_err
+LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c src/text.c src/vnnum.c \
+	src/ini.c src/schema.c src/roster.c src/calendar.c src/finding.c src/grid.c src/locate.c \
+	src/json.c
+CLI_SRC = src/main.c src/cmd_common.c src/cmd_dump.c src/cmd_read.c
+UNIT_TESTS = test_numfmt test_reader test_err test_vnnum test_text test_config test_header
 
 B = build
 A = build/asan
@@ -46,6 +50,7 @@ ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 all: check-deps $(B)/tonghop
 
 check-deps:
+	@test -f /usr/include/iniparser/iniparser.h || { echo "missing dependency: iniparser (run 'make deps')"; exit 1; }
 	@for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || { \
 		echo "missing dependency: $$p (run 'make deps')"; exit 1; }; done
 	@test -f /usr/include/cmocka.h || echo "note: cmocka missing, 'make test' needs it (make deps)"

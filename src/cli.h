@@ -8,7 +8,12 @@
 
 #include <stdio.h>
 
+#include "calendar.h"
 #include "err.h"
+#include "finding.h"
+#include "json.h"
+#include "roster.h"
+#include "schema.h"
 
 /* Exit codes, listed in `tonghop --help`. */
 enum th_exit {
@@ -21,6 +26,24 @@ enum th_exit {
 };
 
 int cmd_dump(int argc, char **argv);
+int cmd_read(int argc, char **argv);
+
+/* The configuration a command works with. */
+typedef struct th_config {
+	th_schema *schema;
+	th_roster *roster;     /* NULL when the schema names none */
+	th_calendar *calendar; /* NULL when the schema names none */
+} th_config;
+
+/* Load the schema at schema_path (NULL: the default) and the roster and calendar it names.
+ * Prints the failure and returns TH_EXIT_CONFIG, or TH_EXIT_OK. */
+int th_config_load(th_config *c, const char *schema_path);
+void th_config_release(th_config *c);
+/* Write finding p as a JSON object (unit and file may be NULL: left out). */
+void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file);
+
+/* The default schema path (a new string). */
+char *th_default_schema(void);
 
 /* The exit code that fits a failure code (config 3, input 4, output/system 5). */
 int th_exit_for(th_code code);

@@ -8,6 +8,10 @@
 # Ends with "N passed, N failed".
 # SPDX-License-Identifier: MIT
 set -u
+# A sanitizer report must end in a signal, never look like a clean rejection (exit 1).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
 export LC_ALL=C # compare.sh cuts messages mid-character: parse bytes, not text
 TONGHOP=${1:?usage: tests/corpus.sh TONGHOP}
 here=$(cd "$(dirname "$0")" && pwd)

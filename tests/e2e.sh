@@ -4,6 +4,10 @@
 # Usage: tests/e2e.sh TONGHOP. Ends with "N passed, N failed".
 # SPDX-License-Identifier: MIT
 set -u
+# A sanitizer report must end in a signal, never look like a clean rejection (exit 1).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
 T=${1:?usage: tests/e2e.sh TONGHOP}
 cd "$(dirname "$0")/.." || exit 2
 export LC_ALL=C.UTF-8
@@ -61,6 +65,21 @@ if [ "$(id -u)" != 0 ]; then
 	cp fixtures/reader-demo.xlsx "$tmp/locked.xlsx"; chmod 000 "$tmp/locked.xlsx"
 	check e2e-018-unreadable 4 err "không có quyền đọc tệp" -- "$T" dump "$tmp/locked.xlsx"
 fi
+
+# read: the return as understood, and configuration failures (exit 3, FILE:LINE)
+check e2e-020-read-help 0 out "tonghop read \[--json\]" -- "$T" read --help
+check e2e-021-read-no-file 2 err "read cần đúng một tệp" -- "$T" read
+check e2e-022-read-missing 4 err "không tìm thấy tệp" -- "$T" read "$tmp/khong-co.xlsx"
+check e2e-023-read-ok 0 out "^Đơn vị: 11239 Thị trấn Thanh Miện$" -- "$T" read fixtures/reader-demo.xlsx
+check e2e-024-read-json 0 out '"unit":\{"code":"11239"' -- "$T" read --json fixtures/reader-demo.xlsx
+mkdir -p "$tmp/cfg"
+cp schemas/*.ini "$tmp/cfg/"
+sed -i 's/^2\.1 *= *"count/2.1 = "counts/' "$tmp/cfg/cchc-haiduong-2023.ini"
+line=$(grep -n '^2\.1 = "counts' "$tmp/cfg/cchc-haiduong-2023.ini" | head -n 1 | cut -d: -f1)
+check e2e-025-schema-error 3 err "cchc-haiduong-2023.ini:$line: loại 'counts' không có" -- "$T" read --schema "$tmp/cfg/cchc-haiduong-2023.ini" fixtures/reader-demo.xlsx
+check e2e-026-schema-error-echo 3 err '^    >>> 2\.1 = "counts' -- "$T" read --schema "$tmp/cfg/cchc-haiduong-2023.ini" fixtures/reader-demo.xlsx
+check e2e-027-schema-missing 3 err "không mở được tệp cấu hình" -- "$T" read --schema "$tmp/none.ini" fixtures/reader-demo.xlsx
+TONGHOP_SCHEMA="$tmp/none.ini" check e2e-028-schema-env 3 err "none.ini" -- "$T" read fixtures/reader-demo.xlsx
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

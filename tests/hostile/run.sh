@@ -12,6 +12,10 @@
 # `N passed, N failed`; exits 0 only if nothing failed.
 
 set -u
+# A sanitizer report must end in a signal, never look like a clean rejection (exit 1).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
 export LC_ALL=C.UTF-8
 
 if [ $# -ne 1 ]; then

@@ -1,0 +1,78 @@
+/*
+ * What several commands share: finding and loading the configuration (schema, roster,
+ * calendar) and reporting a configuration failure.
+ * SPDX-License-Identifier: MIT
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mem.h"
+#include "banned.h"
+
+#define DEFAULT_SCHEMA "cchc-haiduong-2023.ini"
+
+/*
+ * The schema used when --schema is not given: $TONGHOP_SCHEMA, else schemas/ beside the
+ * program's folder (build/tonghop -> schemas/, bin/tonghop -> share/tonghop/schemas/),
+ * else ./schemas/.
+ */
+char *th_default_schema(void)
+{
+	const char *env = getenv("TONGHOP_SCHEMA");
+	char exe[PATH_MAX];
+	ssize_t n;
+	static const char *const rel[] = { "/../schemas/", "/../share/tonghop/schemas/" };
+
+	if (env && *env)
+		return th_xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			size_t len = strlen(exe) + strlen(rel[i]) + sizeof(DEFAULT_SCHEMA);
+			char *p = th_xmalloc(len);
+			snprintf(p, len, "%s%s%s", exe, rel[i], DEFAULT_SCHEMA);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return th_xstrdup("schemas/" DEFAULT_SCHEMA);
+}
+
+int th_config_load(th_config *c, const char *schema_path)
+{
+	th_err e = { 0 };
+	char *path = schema_path ? th_xstrdup(schema_path) : th_default_schema();
+
+	memset(c, 0, sizeof(*c));
+	if (th_schema_load(&c->schema, path, &e))
+		goto fail;
+	if (c->schema->roster_path && th_roster_load(&c->roster, c->schema->roster_path, &e))
+		goto fail;
+	if (c->schema->calendar_path && th_calendar_load(&c->calendar, c->schema->calendar_path, &e))
+		goto fail;
+	free(path);
+	return TH_EXIT_OK;
+fail:
+	th_report(NULL, &e);
+	free(path);
+	th_config_release(c);
+	return TH_EXIT_CONFIG;
+}
+
+void th_config_release(th_config *c)
+{
+	th_schema_free(c->schema);
+	th_roster_free(c->roster);
+	th_calendar_free(c->calendar);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,84 @@
+/*
+ * The findings list; see finding.h.
+ * SPDX-License-Identifier: MIT
+ */
+#include "finding.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "banned.h"
+
+th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, const th_where *at,
+			    const char *written, const char *expected, const char *fmt, ...)
+{
+	th_finding *f;
+	va_list ap;
+	int n;
+
+	th_grow((void **)&fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v));
+	f = &fs->v[fs->n++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->rule = th_xstrdup(rule ? rule : "");
+	f->form = th_xstrdup(at && at->form ? at->form : "");
+	f->code = th_xstrdup(at && at->code ? at->code : "");
+	f->sheet = th_xstrdup(at && at->sheet ? at->sheet : "");
+	if (at && at->sheet)
+		th_cellref(at->row, at->col, f->cell);
+	f->written = th_xstrdup(written ? written : "");
+	f->expected = th_xstrdup(expected ? expected : "");
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	f->message = th_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	f->message[0] = '\0';
+	if (n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(f->message, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	for (char *p = f->message; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	return f;
+}
+
+void th_findings_release(th_findings *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		th_finding *f = &fs->v[i];
+		free(f->rule);
+		free(f->form);
+		free(f->code);
+		free(f->sheet);
+		free(f->written);
+		free(f->expected);
+		free(f->message);
+	}
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = fs->cap = 0;
+}
+
+size_t th_findings_count(const th_findings *fs, th_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++)
+		n += fs->v[i].severity == sev;
+	return n;
+}
+
+const char *th_severity_vi(th_severity s)
+{
+	return s == TH_SEV_ERROR ? "lỗi" : s == TH_SEV_WARNING ? "cảnh báo" : "thông tin";
+}
+
+const char *th_severity_name(th_severity s)
+{
+	return s == TH_SEV_ERROR ? "error" : s == TH_SEV_WARNING ? "warning" : "info";
+}

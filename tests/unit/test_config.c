@@ -1,0 +1,324 @@
+/*
+ * Unit tests for the configuration layer: INI loading with line numbers and the errors
+ * iniparser lets pass, the form schema (rows, legends, ratios, patterns) and its
+ * mistakes, roster name matching, and calendar windows.
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "calendar.h"
+#include "ini.h"
+#include "roster.h"
+#include "schema.h"
+
+static char dir[] = "/tmp/th_config_XXXXXX";
+
+/* Write text to DIR/name and return the path (static buffer, one at a time is enough). */
+static const char *put(const char *name, const char *text)
+{
+	static char path[4][256];
+	static int k;
+	FILE *f;
+
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	f = fopen(path[k], "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path[k];
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- ini ---- */
+
+static void ini_values_lines_and_order(void **state)
+{
+	th_ini *ini;
+	th_err e = { 0 };
+	const char *p = put("a.ini", "; comment\n[Schema]\nId = x\n\nLegend = \"Có = 1; Không = 0\"\n"
+				     "cut = a ; b\n[BM1]\n2.1 = \"count | sum | | nhãn\"\n1 = y\n");
+
+	(void)state;
+	assert_int_equal(th_ini_load(&ini, p, &e), 0);
+	assert_string_equal(th_ini_get(ini, "schema", "id"), "x");
+	assert_string_equal(th_ini_get(ini, "SCHEMA", "legend"), "Có = 1; Không = 0");
+	assert_string_equal(th_ini_get(ini, "schema", "cut"), "a"); /* iniparser's rule: unquoted ; cuts */
+	assert_null(th_ini_get(ini, "schema", "nope"));
+	assert_int_equal(th_ini_line(ini, "schema", NULL), 2);
+	assert_int_equal(th_ini_line(ini, "schema", "legend"), 5);
+	assert_int_equal(th_ini_line(ini, "bm1", "1"), 9);
+	assert_int_equal(th_ini_nkeys(ini, "BM1"), 2);
+	assert_string_equal(th_ini_key(ini, "BM1", 0), "2.1");
+	assert_string_equal(th_ini_key(ini, "BM1", 1), "1");
+	assert_string_equal(th_ini_section(ini, 0), "Schema");
+	th_ini_free(ini);
+}
+
+static void ini_duplicate_key(void **state)
+{
+	th_ini *ini;
+	th_err e = { 0 };
+	const char *p = put("dup.ini", "[a]\nk = 1\nk = 2\n");
+
+	(void)state;
+	assert_int_equal(th_ini_load(&ini, p, &e), -1);
+	assert_null(ini);
+	assert_int_equal(e.code, TH_E_CONFIG);
+	assert_non_null(strstr(e.msg, "dup.ini:3: khoá 'k' đã có ở dòng 2"));
+	assert_string_equal(e.detail, ">>> k = 2");
+}
+
+static void ini_duplicate_section_and_syntax(void **state)
+{
+	th_ini *ini;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_ini_load(&ini, put("s.ini", "[a]\n[b]\n[A]\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "s.ini:3: mục [A] đã có ở dòng 1"));
+	assert_int_equal(th_ini_load(&ini, put("t.ini", "[a]\nno equals here\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "t.ini:2: dòng không hợp lệ"));
+	assert_int_equal(th_ini_load(&ini, put("u.ini", "k = v\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "u.ini:1: khoá 'k' nằm ngoài mọi mục"));
+	assert_int_equal(th_ini_load(&ini, put("v.ini", "[a\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "v.ini:1: thiếu dấu ']'"));
+	assert_int_equal(th_ini_load(&ini, "/nonexistent/x.ini", &e), -1);
+	assert_int_equal(e.code, TH_E_CONFIG);
+}
+
+/* ---- schema ---- */
+
+#define HEAD "[schema]\nid = t\nforms = BM1\n"
+
+static void schema_rows(void **state)
+{
+	th_schema *s;
+	th_err e = { 0 };
+	const th_formdef *f;
+	int r;
+	const char *p = put("ok.ini", HEAD
+		"[header]\nunit = \"(?:UBND|Ủy ban nhân dân)\\s+(?<name>xã\\s+.+)$\"\n"
+		"[BM1]\ntitle = \"Biểu mẫu 1\"\nname = \"Công tác chỉ đạo\"\n"
+		"2 = \"percent | ratio 2.2 / 2.1 | % | Tỷ lệ hoàn thành\"\n"
+		"2.1 = \"count | sum | Nhiệm vụ | Số nhiệm vụ đề ra\"\n"
+		"2.2 = \"count | sum | Nhiệm vụ | Số nhiệm vụ đã hoàn thành\"\n"
+		"5.2 = \"coded | tally | Trực tuyến = 0 Phát phiếu = 1 Kết hợp = 2 | Hình thức khảo sát\"\n"
+		"6 = \"coded | tally | Có = 1; Không = 0 | Đối thoại\"\n"
+		"3 = \"group | none | | Kiểm tra CCHC\"\n");
+
+	(void)state;
+	assert_int_equal(th_schema_load(&s, p, &e), 0);
+	assert_int_equal(s->n_forms, 1);
+	f = th_schema_form(s, "bm1");
+	assert_non_null(f);
+	assert_int_equal(f->number, 1);
+	assert_string_equal(f->title, "Biểu mẫu 1");
+	assert_int_equal(f->n_rows, 6);
+	r = th_form_row(f, "2");
+	assert_int_equal(f->rows[r].kind, TH_ROW_PERCENT);
+	assert_int_equal(f->rows[r].agg, TH_AGG_RATIO);
+	assert_string_equal(f->rows[f->rows[r].num].code, "2.2");
+	assert_string_equal(f->rows[f->rows[r].den].code, "2.1");
+	r = th_form_row(f, "5.2");
+	assert_int_equal(f->rows[r].n_options, 3);
+	assert_string_equal(f->rows[r].options[1].text, "Phát phiếu");
+	assert_int_equal(f->rows[r].options[2].code, 2);
+	r = th_form_row(f, "6");
+	assert_int_equal(f->rows[r].n_options, 2);
+	assert_string_equal(f->rows[r].options[1].text, "Không");
+	assert_int_equal(f->rows[r].options[1].code, 0);
+	assert_int_equal(f->rows[th_form_row(f, "3")].kind, TH_ROW_GROUP);
+	assert_int_equal(th_form_row(f, "9.9"), -1);
+	assert_non_null(s->header[TH_HPAT_UNIT]);
+	assert_null(s->header[TH_HPAT_WINDOW]);
+	th_schema_free(s);
+}
+
+/* Load text as a schema and expect a configuration failure whose message holds want. */
+static void schema_fails(const char *text, const char *want)
+{
+	th_schema *s;
+	th_err e = { 0 };
+
+	assert_int_equal(th_schema_load(&s, put("bad.ini", text), &e), -1);
+	assert_null(s);
+	assert_int_equal(e.code, TH_E_CONFIG);
+	if (!strstr(e.msg, want))
+		fail_msg("message '%s' lacks '%s'", e.msg, want);
+}
+
+static void schema_mistakes(void **state)
+{
+	(void)state;
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"counts | sum | | x\"\n", "bad.ini:6: loại 'counts' không có");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"count | add | | x\"\n", "bad.ini:6: cách tổng hợp 'add'");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"percent | ratio 1.2 / 1.1 | % | x\"\n1.1 = \"count | sum | | y\"\n",
+		     "bad.ini:6: tỷ lệ của dòng 1 dùng dòng 1.2");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"coded | tally | Có | x\"\n", "bad.ini:6: dòng loại coded cần chú giải");
+	schema_fails(HEAD "[BM1]\ntitle = T\n2.a = \"count | sum | | x\"\n", "bad.ini:6: mã dòng '2.a'");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"percent | sum | % | x\"\n", "bad.ini:6: không cộng dồn");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"count | sum\"\n", "bad.ini:6: dòng 1 của BM1 cần dạng");
+	schema_fails("[schema]\nid = t\nforms = BM1 BM2\n[BM1]\ntitle = T\n1 = \"count | sum | | x\"\n",
+		     "bad.ini:3: biểu 'BM2' được liệt kê nhưng không có mục [BM2]");
+	schema_fails(HEAD "[BM1]\n1 = \"count | sum | | x\"\n", "bad.ini:4: biểu BM1 thiếu 'title'");
+	schema_fails("[x]\n", "thiếu mục [schema]");
+}
+
+static void schema_bad_pattern_caret(void **state)
+{
+	th_schema *s;
+	th_err e = { 0 };
+	const char *p = put("re.ini", HEAD "[header]\nwindow = \"từ (?<from>\\d+\"\n[BM1]\ntitle = T\n1 = \"count | sum | | x\"\n");
+
+	(void)state;
+	assert_int_equal(th_schema_load(&s, p, &e), -1);
+	assert_non_null(strstr(e.msg, "re.ini:5: mẫu 'window' lỗi"));
+	assert_non_null(strstr(e.detail, ">>> từ (?<from>\\d+ <-- ở đây"));
+}
+
+/* ---- roster ---- */
+
+static const char roster_text[] =
+	"[roster]\nname = \"Huyện Thanh Miện\"\n"
+	"[11239]\nname = \"Thị trấn Thanh Miện\"\naliases = \"TT. Thanh Miện\"\n"
+	"[11248]\nname = \"Xã Ngô Quyền\"\n"
+	"[11254]\nname = \"Xã Hồng Quang\"\n"
+	"[11281]\nname = \"Xã Chi Lăng Bắc\"\n";
+
+static void roster_matching(void **state)
+{
+	th_roster *r;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_roster_load(&r, put("r.ini", roster_text), &e), 0);
+	assert_int_equal(r->n_units, 4);
+	assert_string_equal(r->units[0].code, "11239");
+	assert_string_equal(th_roster_match(r, "UBND xã Ngô Quyền")->code, "11248");
+	assert_string_equal(th_roster_match(r, "ỦY BAN NHÂN DÂN XÃ NGÔ QUYỀN")->code, "11248");
+	assert_string_equal(th_roster_match(r, "Ngô Quyền")->code, "11248");
+	assert_string_equal(th_roster_match(r, "TT Thanh Miện")->code, "11239");
+	assert_string_equal(th_roster_match(r, "thị trấn  Thanh Miện")->code, "11239");
+	assert_string_equal(th_roster_match(r, "Đơn vị báo cáo: UBND xã Chi Lăng Bắc")->code, "11281");
+	/* tone placement and decomposed Unicode fold away */
+	assert_string_equal(th_roster_match(r, "xã Hồng Quang")->code, "11254");
+	assert_string_equal(th_roster_match(r, "xa\xcc\x83 Ho\xcc\x82\xcc\x80ng Quang")->code, "11254");
+	/* a spelling variant in the diacritics only still finds the one unit */
+	assert_string_equal(th_roster_match(r, "Xã Chi Lãng Bắc")->code, "11281");
+	assert_null(th_roster_match(r, "xã Lam Sơn"));
+	assert_null(th_roster_match(r, "UBND huyện"));
+	assert_null(th_roster_match(r, ""));
+	assert_string_equal(th_roster_by_code(r, "11254")->name, "Xã Hồng Quang");
+	assert_null(th_roster_by_code(r, "99999"));
+	th_roster_free(r);
+}
+
+static void roster_mistakes(void **state)
+{
+	th_roster *r;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_roster_load(&r, put("r2.ini", "[roster]\n[11239]\nname = A\n[11242]\nname = \"xã A\"\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "r2.ini:4: tên 'a' dùng cho cả đơn vị 11239 và 11242"));
+	assert_int_equal(th_roster_load(&r, put("r3.ini", "[roster]\n[11x39]\nname = A\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "r3.ini:2: mã đơn vị '11x39'"));
+	assert_int_equal(th_roster_load(&r, put("r4.ini", "[roster]\n[11239]\naliases = B\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "r4.ini:2: đơn vị 11239 thiếu 'name'"));
+}
+
+/* ---- calendar ---- */
+
+static void check_window(const th_calendar *c, const char *period, const char *from, const char *to,
+			 const char *due)
+{
+	th_period p;
+	th_date a, b, d;
+	char s[TH_DATE_MAX];
+
+	assert_int_equal(th_period_parse(period, &p), 0);
+	th_calendar_window(c, p, &a, &b, &d);
+	th_date_iso(a, s);
+	assert_string_equal(s, from);
+	th_date_iso(b, s);
+	assert_string_equal(s, to);
+	th_date_iso(d, s);
+	assert_string_equal(s, due);
+}
+
+static void calendar_windows(void **state)
+{
+	th_calendar *hd, *nat;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_calendar_load(&hd, put("hd.ini", "[calendar]\nid = haiduong\nstart_day = 10\nend_day = 9\ndeadline = 3\n"), &e), 0);
+	assert_int_equal(th_calendar_load(&nat, put("nat.ini", "[calendar]\nid = national\nstart_day = 15\nend_day = 14\ndeadline = 1\n"), &e), 0);
+	check_window(hd, "2023-Q3", "2023-06-10", "2023-09-09", "2023-09-12");
+	check_window(hd, "2023-Q1", "2022-12-10", "2023-03-09", "2023-03-12");
+	check_window(hd, "2023-H1", "2022-12-10", "2023-06-09", "2023-06-12");
+	check_window(hd, "2023-H2", "2023-06-10", "2023-12-09", "2023-12-12");
+	check_window(hd, "2023-9M", "2022-12-10", "2023-09-09", "2023-09-12");
+	check_window(hd, "2023", "2022-12-10", "2023-12-09", "2023-12-12");
+	check_window(hd, "2023-M07", "2023-06-10", "2023-07-09", "2023-07-12");
+	check_window(hd, "2024-M01", "2023-12-10", "2024-01-09", "2024-01-12");
+	check_window(hd, "2024-M02", "2024-01-10", "2024-02-09", "2024-02-12");
+	check_window(nat, "2023-Q3", "2023-06-15", "2023-09-14", "2023-09-15");
+	check_window(nat, "2023", "2022-12-15", "2023-12-14", "2023-12-15");
+	th_calendar_free(hd);
+	th_calendar_free(nat);
+}
+
+static void calendar_mistakes(void **state)
+{
+	th_calendar *c;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_calendar_load(&c, put("c1.ini", "[calendar]\nstart_day = 31\nend_day = 9\ndeadline = 3\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "c1.ini:2: 'start_day' phải là số nguyên từ 1 đến 28"));
+	assert_int_equal(th_calendar_load(&c, put("c2.ini", "[calendar]\nstart_day = 10\ndeadline = 3\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "thiếu 'end_day'"));
+	assert_int_equal(th_calendar_load(&c, put("c3.ini", "[calendar]\nstart_day = 1x\nend_day = 9\ndeadline = 3\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "c3.ini:2:"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ini_values_lines_and_order),
+		cmocka_unit_test(ini_duplicate_key),
+		cmocka_unit_test(ini_duplicate_section_and_syntax),
+		cmocka_unit_test(schema_rows),
+		cmocka_unit_test(schema_mistakes),
+		cmocka_unit_test(schema_bad_pattern_caret),
+		cmocka_unit_test(roster_matching),
+		cmocka_unit_test(roster_mistakes),
+		cmocka_unit_test(calendar_windows),
+		cmocka_unit_test(calendar_mistakes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
