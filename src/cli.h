@@ -27,6 +27,8 @@ enum th_exit {
 
 int cmd_dump(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* The configuration a command works with. */
 typedef struct th_config {

@@ -402,7 +402,20 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 		if (rd->kind == TH_ROW_PERCENT && cell->kind == TH_NUM_PERCENT) {
 			/* Excel keeps 88.16% as 0.8816 under a % format */
 			v->num = cell->num * 100;
-			v->decimals = cell->decimals;
+		}
+		/*
+		 * The precision the commune wrote: what it typed (the shortest form of the
+		 * number: 0.671 is 67,1) but never more than the format shows (a formula's
+		 * 98.1561… under "0.00" is 98,16 on screen).
+		 */
+		if (v->decimals >= 0) {
+			char b[64], *dot;
+			int typed;
+			snprintf(b, sizeof(b), "%.15g", v->num);
+			dot = strchr(b, '.');
+			typed = strchr(b, 'e') ? v->decimals : dot ? (int)strlen(dot + 1) : 0;
+			if (typed < v->decimals)
+				v->decimals = typed;
 		}
 		return;
 	case TH_CELL_STRING:

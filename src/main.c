@@ -20,6 +20,8 @@ static const struct cmd {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } cmds[] = {
+	{ "check", cmd_check, "kiểm tra báo cáo theo các quy tắc và in mọi lỗi bằng tiếng Việt" },
+	{ "rules", cmd_rules, "liệt kê các quy tắc kiểm tra; --lint kiểm tra tệp quy tắc" },
 	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },
 	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
 };
@@ -71,10 +73,17 @@ void th_report(const char *file, const th_err *e)
 	}
 	put_clean(e->msg, stderr);
 	putc('\n', stderr);
-	if (e->detail[0]) {
+	/* the detail may hold several lines (the offending line, a caret under it) */
+	for (const char *d = e->detail; *d;) {
+		const char *nl = strchr(d, '\n');
+		size_t n = nl ? (size_t)(nl - d) : strlen(d);
+		char line[sizeof(e->detail)];
+		memcpy(line, d, n);
+		line[n] = '\0';
 		fputs("    ", stderr);
-		put_clean(e->detail, stderr);
+		put_clean(line, stderr);
 		putc('\n', stderr);
+		d += n + (nl ? 1 : 0);
 	}
 }
 
