@@ -3,6 +3,7 @@
  * calendar) and reporting a configuration failure.
  * SPDX-License-Identifier: MIT
  */
+#define _DEFAULT_SOURCE /* realpath(NULL) */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,14 @@ char *th_default_schema(void)
 			size_t len = strlen(exe) + strlen(rel[i]) + sizeof(DEFAULT_SCHEMA);
 			char *p = th_xmalloc(len);
 			snprintf(p, len, "%s%s%s", exe, rel[i], DEFAULT_SCHEMA);
-			if (access(p, R_OK) == 0)
+			if (access(p, R_OK) == 0) {
+				char *real = realpath(p, NULL); /* show schemas/x.ini, not build/../schemas/x.ini */
+				if (real) {
+					free(p);
+					return real;
+				}
 				return p;
+			}
 			free(p);
 		}
 	}

@@ -85,6 +85,14 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 		   const th_roster *roster, th_err *e);
 void th_filing_free(th_filing *f);
 
+/*
+ * An empty return for schema (every row TH_VAL_MISSING, no unit, no period), for building
+ * returns in memory (tests, a template's round trip).
+ */
+th_filing *th_filing_new(const char *path, const th_schema *schema);
+/* Set a row's value (state TH_VAL_NUMBER) or its state alone; -1 when the schema has no such row. */
+int th_filing_set(th_filing *f, const char *form, const char *code, th_vstate state, double num, int decimals);
+
 /* The value of row code in form id ("BM7", "6.7.2"), or NULL when the schema has no such row. */
 const th_value *th_filing_value(const th_filing *f, const char *form, const char *code);
 

@@ -978,25 +978,11 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	*out = NULL;
 	if (th_grid_load(&g, path, e))
 		return -1;
-	f = th_xcalloc(1, sizeof(*f));
-	f->path = th_xstrdup(path);
-	f->schema = schema;
+	f = th_filing_new(path, schema);
 	f->n_sheets = g->n_sheets;
 	f->sheets = th_xcalloc(g->n_sheets + 1, sizeof(*f->sheets));
 	for (size_t i = 0; i < g->n_sheets; i++)
 		f->sheets[i] = th_xstrdup(g->sheets[i].name);
-	f->unit_at.sheet = f->code_at.sheet = f->period_at.sheet = -1;
-	f->window_at.sheet = f->report_at.sheet = -1;
-	f->values = th_xcalloc(schema->n_forms + 1, sizeof(*f->values));
-	for (size_t i = 0; i < schema->n_forms; i++) {
-		f->values[i] = th_xcalloc(schema->forms[i].n_rows + 1, sizeof(**f->values));
-		for (size_t r = 0; r < schema->forms[i].n_rows; r++) {
-			f->values[i][r].state = TH_VAL_MISSING;
-			f->values[i][r].sheet = -1;
-			f->values[i][r].decimals = -1;
-			f->values[i][r].written = th_xstrdup("");
-		}
-	}
 	c.f = f;
 	c.g = g;
 	c.schema = schema;
@@ -1010,6 +996,46 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	read_register(&c);
 	th_grid_free(g);
 	*out = f;
+	return 0;
+}
+
+th_filing *th_filing_new(const char *path, const th_schema *schema)
+{
+	th_filing *f = th_xcalloc(1, sizeof(*f));
+
+	f->path = th_xstrdup(path);
+	f->schema = schema;
+	f->unit_at.sheet = f->code_at.sheet = f->period_at.sheet = -1;
+	f->window_at.sheet = f->report_at.sheet = -1;
+	f->values = th_xcalloc(schema->n_forms + 1, sizeof(*f->values));
+	for (size_t i = 0; i < schema->n_forms; i++) {
+		f->values[i] = th_xcalloc(schema->forms[i].n_rows + 1, sizeof(**f->values));
+		for (size_t r = 0; r < schema->forms[i].n_rows; r++) {
+			f->values[i][r].state = TH_VAL_MISSING;
+			f->values[i][r].sheet = -1;
+			f->values[i][r].decimals = -1;
+			f->values[i][r].written = th_xstrdup("");
+		}
+	}
+	return f;
+}
+
+int th_filing_set(th_filing *f, const char *form, const char *code, th_vstate state, double num, int decimals)
+{
+	th_value *v = (th_value *)th_filing_value(f, form, code);
+	char buf[64];
+
+	if (!v)
+		return -1;
+	v->state = state;
+	v->num = state == TH_VAL_NUMBER ? num : 0;
+	v->decimals = decimals;
+	if (state == TH_VAL_NUMBER)
+		snprintf(buf, sizeof(buf), "%.15g", num);
+	else
+		buf[0] = '\0';
+	free(v->written);
+	v->written = th_xstrdup(state == TH_VAL_DASH ? "-" : buf);
 	return 0;
 }
 

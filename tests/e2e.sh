@@ -81,5 +81,33 @@ check e2e-026-schema-error-echo 3 err '^    >>> 2\.1 = "counts' -- "$T" read --s
 check e2e-027-schema-missing 3 err "không mở được tệp cấu hình" -- "$T" read --schema "$tmp/none.ini" fixtures/reader-demo.xlsx
 TONGHOP_SCHEMA="$tmp/none.ini" check e2e-028-schema-env 3 err "none.ini" -- "$T" read fixtures/reader-demo.xlsx
 
+# check: issue #4's acceptance on the seed 002 return, and exit codes
+check e2e-030-check-help 0 out "tonghop check \[--json\]" -- "$T" check --help
+check e2e-031-check-seed-errors 1 out "2 lỗi" -- "$T" check fixtures/returns/seed002-sheets.xlsx
+check e2e-032-check-clean 0 out "không có lỗi" -- "$T" check fixtures/returns/ngoquyen-bm-sheets.xlsx
+check e2e-033-check-unreadable 4 err "không tìm thấy tệp" -- "$T" check fixtures/returns/ngoquyen-bm-sheets.xlsx "$tmp/khong-co.xlsx"
+check e2e-034-check-bad-period 2 err "kỳ '2023-Q5' không hợp lệ" -- "$T" check --period 2023-Q5 fixtures/returns/seed002-sheets.xlsx
+check e2e-035-check-no-file 2 err "check cần ít nhất một tệp" -- "$T" check
+"$T" check --json fixtures/returns/seed002-sheets.xlsx > "$tmp/seed.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/seed.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+errs = sorted((f["form"], f["code"], f["written"], f["expected"]) for f in d["findings"] if f["severity"] == "error")
+want = [("BM3", "1.4", "139", "≥ 157"), ("BM7", "6.7", "98.17", "98.16")]
+assert errs == want, errs
+assert d["files"][0]["status"] == "errors" and d["files"][0]["unit"] == "11239" and d["files"][0]["period"] == "2023-Q3"
+f = [x for x in d["findings"] if x["rule"] == "R21"][0]
+assert f["sheet"] == "Biểu mẫu 7" and f["cell"] == "D31" and f["file"].endswith("seed002-sheets.xlsx"), f
+PY
+then pass=$((pass + 1)); echo "PASS e2e-036-check-seed-exactly-E1-E4"
+else fail=$((fail + 1)); echo "FAIL e2e-036-check-seed-exactly-E1-E4"; fi
+check e2e-037-rules-list 0 out "^  R21 " -- "$T" rules
+check e2e-038-rules-lint-clean 0 out "0 quy tắc có vấn đề" -- "$T" rules --lint
+printf '[A]\ncheck = [BM1:1] <= 5\nmessage = x\n[B]\ncheck = [BM1:1] >= 10\nmessage = x\n' > "$tmp/contra.ini"
+check e2e-039-rules-lint-contradiction 1 out "trái nhau" -- "$T" rules --lint --rules "$tmp/contra.ini"
+printf '[A]\ncheck = [BM1:1] >=\nmessage = x\n' > "$tmp/broken.ini"
+check e2e-040-rules-lint-syntax 3 err "broken.ini:2: quy tắc \[A\], 'check'" -- "$T" rules --lint --rules "$tmp/broken.ini"
+check e2e-041-rules-caret 3 err '^                  \^$' -- "$T" rules --lint --rules "$tmp/broken.ini"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
