@@ -14,10 +14,9 @@ ifeq ($(V),1)
 Q =
 endif
 
-PKGS = libzip expat libpcre2-8 libutf8proc
+PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter
 INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
 INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
-TEST_PKGS = xlsxwriter cmocka
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
 	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time
 FUZZ_PACKAGES = clang libclang-rt-14-dev
@@ -34,9 +33,9 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c src/text.c src/vnnum.c \
 	src/ini.c src/schema.c src/roster.c src/calendar.c src/finding.c src/grid.c src/locate.c \
-	src/json.c src/rules.c src/check.c
-CLI_SRC = src/main.c src/cmd_common.c src/cmd_dump.c src/cmd_read.c src/cmd_check.c
-UNIT_TESTS = test_numfmt test_reader test_err test_vnnum test_text test_config test_header test_rules
+	src/json.c src/rules.c src/check.c src/merge.c src/xlsx_writer.c
+CLI_SRC = src/main.c src/cmd_common.c src/cmd_dump.c src/cmd_read.c src/cmd_check.c src/cmd_merge.c
+UNIT_TESTS = test_numfmt test_reader test_err test_vnnum test_text test_config test_header test_rules test_writer
 
 B = build
 A = build/asan
@@ -104,7 +103,7 @@ demo: deps
 test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures
 	$(Q)tests/run-all.sh $(A)
 
-bench: all $(B)/gen_big $(B)/floor
+bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns
 	$(Q)bench/run.sh $(B)
 
 $(B)/make_fixtures: fixtures/make_fixtures.c | $(B)/obj
@@ -116,6 +115,9 @@ fixtures: $(B)/make_fixtures
 
 $(B)/gen_big: bench/gen_big.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)
+
+$(B)/gen_returns: bench/gen_returns.c $(LIB_OBJ) | $(B)/obj
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
 
 $(B)/floor: bench/floor.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip expat)

@@ -175,10 +175,13 @@ static int decimals_of(const th_value *v)
 /* A number for people: d decimals (d < 0: as needed), decimal comma when vi. */
 static void fmt(double v, int d, bool vi, char *out, size_t cap)
 {
-	if (d < 0)
+	if (d < 0) {
 		snprintf(out, cap, "%.10g", v);
-	else
-		snprintf(out, cap, "%.*f", d, v);
+	} else {
+		/* half away from zero, as reports round (printf would give 96 for 96.5) */
+		double scale = pow(10, d > 15 ? 15 : d), r = floor(fabs(v) * scale + 0.5 + 1e-9) / scale;
+		snprintf(out, cap, "%.*f", d, v < 0 ? -r : r);
+	}
 	if (strcmp(out, "-0") == 0 || (d >= 0 && v < 0 && strspn(out, "-0.,") == strlen(out)))
 		memmove(out, out + 1, strlen(out)); /* no "-0.00" */
 	if (vi)
@@ -318,8 +321,9 @@ static void check_compare(const struct ctx *c)
 			m.written = lv ? lv->written : "";
 			m.expected = "";
 			th_findings_add(c->out, TH_SEV_INFO, r->id, &w, m.written, "",
-					"%s dòng %s: mẫu số bằng 0, tỷ lệ không xác định; ghi '%s' được chấp nhận",
-					m.form ? m.form : "", m.code ? m.code : "", m.written);
+					"%s dòng %s: mẫu số bằng 0, tỷ lệ không xác định; %s được chấp nhận",
+					m.form ? m.form : "", m.code ? m.code : "",
+					m.written[0] ? m.written : "để trống");
 			return;
 		}
 		fmt(l.v, d, false, wr, sizeof(wr));

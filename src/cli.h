@@ -29,6 +29,8 @@ int cmd_dump(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 /* The configuration a command works with. */
 typedef struct th_config {
@@ -43,6 +45,9 @@ int th_config_load(th_config *c, const char *schema_path);
 void th_config_release(th_config *c);
 /* Write finding p as a JSON object (unit and file may be NULL: left out). */
 void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file);
+
+/* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
+void th_put_padded(FILE *out, const char *s, int width);
 
 /* The default schema path (a new string). */
 char *th_default_schema(void);

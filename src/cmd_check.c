@@ -17,6 +17,7 @@
 #include "json.h"
 #include "mem.h"
 #include "rules.h"
+#include "xlsx_writer.h"
 #include "banned.h"
 
 static const char *const check_usage =
@@ -27,6 +28,8 @@ static const char *const check_usage =
 	"một dòng kết luận cho mỗi tệp.\n"
 	"\n"
 	"  --json            in một đối tượng JSON (files, findings) thay cho bản tiếng Việt\n"
+	"  --feedback TỆP    ghi bản phản hồi .xlsx cho xã: báo cáo viết lại theo biểu mẫu, ô lỗi\n"
+	"                    được tô màu và ghi chú, thêm trang 'Lỗi' (chỉ với một tệp)\n"
 	"  --period KỲ       kỳ đang kiểm tra, như 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
 	"  --rules TỆP.ini   bộ quy tắc (mặc định: rules/ cạnh thư mục biểu mẫu, cùng tên)\n"
 	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
@@ -126,7 +129,9 @@ static void print_findings(const th_schema *s, const th_findings *fs, const stru
 			fprintf(out, "  %s%s%s\n", c->bold, f->form[0] ? form_heading(s, f->form) : "Chung", c->off);
 			last = rank;
 		}
-		fprintf(out, "    %s%-9s%s", col, th_severity_vi(f->severity), c->off);
+		fprintf(out, "    %s", col);
+		th_put_padded(out, th_severity_vi(f->severity), 9);
+		fputs(c->off, out);
 		if (f->code[0])
 			fprintf(out, " dòng %s", f->code);
 		if (f->sheet[0])
@@ -194,10 +199,11 @@ int cmd_check(int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 's' },
+		{ "feedback", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL, *rules = NULL;
+	const char *schema = NULL, *rules = NULL, *feedback = NULL;
 	bool json = false;
 	th_period want = { TH_P_NONE, 0, 0 };
 	th_config cfg;
@@ -220,6 +226,7 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'r': rules = optarg; break;
 		case 's': schema = optarg; break;
+		case 'f': feedback = optarg; break;
 		case 'h': fputs(check_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop check --help'\n", stderr);
@@ -229,6 +236,10 @@ int cmd_check(int argc, char **argv)
 	if (optind >= argc) {
 		th_complain("check cần ít nhất một tệp");
 		fputs(check_usage, stderr);
+		return TH_EXIT_USAGE;
+	}
+	if (feedback && argc - optind != 1) {
+		th_complain("--feedback chỉ dùng với đúng một tệp");
 		return TH_EXIT_USAGE;
 	}
 	rc = th_config_load(&cfg, schema);
@@ -288,6 +299,15 @@ int cmd_check(int argc, char **argv)
 			else
 				printf("%s✓ %s: không có lỗi (%zu cảnh báo, %zu thông tin)%s\n\n", nwarn ? col.warn : "",
 				       path, nwarn, ninfo, nwarn ? col.off : "");
+		}
+		if (feedback) {
+			th_err we = { 0 };
+			if (th_write_feedback(f, &f->findings, cfg.calendar, feedback, &we)) {
+				th_report(feedback, &we);
+				worst = TH_EXIT_SYSTEM;
+			} else if (!json) {
+				printf("Đã ghi bản phản hồi: %s\n\n", feedback);
+			}
 		}
 		take_findings(&res[i].findings, &f->findings);
 		th_filing_free(f);
@@ -361,8 +381,9 @@ int cmd_rules(int argc, char **argv)
 			printf("%s: %zu quy tắc\n", rs->path, rs->n_rules);
 			for (size_t i = 0; i < rs->n_rules; i++) {
 				const th_rule *r = &rs->rules[i];
-				printf("  %-6s %-9s %s\n         %s\n", r->id, th_severity_vi(r->severity),
-				       r->title[0] ? r->title : "", r->check_text);
+				printf("  %-6s ", r->id);
+				th_put_padded(stdout, th_severity_vi(r->severity), 9);
+				printf(" %s\n         %s\n", r->title[0] ? r->title : "", r->check_text);
 			}
 			th_rules_free(rs);
 		}

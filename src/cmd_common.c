@@ -83,3 +83,14 @@ void th_config_release(th_config *c)
 	th_calendar_free(c->calendar);
 	memset(c, 0, sizeof(*c));
 }
+
+void th_put_padded(FILE *out, const char *s, int width)
+{
+	int chars = 0;
+
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	fputs(s, out);
+	for (; chars < width; chars++)
+		putc(' ', out);
+}

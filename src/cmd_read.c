@@ -58,18 +58,6 @@ static void format_vi(double v, int decimals, char *out, size_t cap)
 			*p = ',';
 }
 
-/* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
-static void put_padded(FILE *out, const char *s, int width)
-{
-	int chars = 0;
-
-	for (const char *p = s; *p; p++)
-		chars += ((unsigned char)*p & 0xC0) != 0x80;
-	fputs(s, out);
-	for (; chars < width; chars++)
-		putc(' ', out);
-}
-
 static void date_or_dash(th_date d, char out[TH_DATE_MAX], bool iso)
 {
 	if (!d.y)
@@ -118,9 +106,9 @@ static void print_text(const th_filing *f, FILE *out)
 			default: snprintf(val, sizeof(val), "(không có dòng)"); break;
 			}
 			fputs("  ", out);
-			put_padded(out, fd->rows[r].code, 9);
-			put_padded(out, val, 17);
-			put_padded(out, kind_vi(fd->rows[r].kind), 12);
+			th_put_padded(out, fd->rows[r].code, 9);
+			th_put_padded(out, val, 17);
+			th_put_padded(out, kind_vi(fd->rows[r].kind), 12);
 			if (v->sheet >= 0)
 				fprintf(out, " '%s'!%s", th_filing_sheet(f, v->sheet), th_cellref(v->row, v->col, ref));
 			putc('\n', out);

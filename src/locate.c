@@ -117,6 +117,10 @@ static int title_number(const char *key)
 	n = strtol(p, &end, 10);
 	if (n < 1 || n > 99 || isdigit((unsigned char)*end))
 		return 0;
+	/* a title is short: "Biểu mẫu 1", "BIỂU MẪU 1 - CÔNG TÁC CHỈ ĐẠO …"; a sentence that
+	 * begins with it ("Biểu mẫu 1 dòng 2.1: số được gõ …", a message) is not one */
+	if (strlen(end) > 80)
+		return 0;
 	/* "bm1", "bieu mau 1 - ...", "bieu mau 1: ..." but not "bm12a3" */
 	if (*end && *end != ' ' && *end != '.' && *end != ':' && *end != '-' && *end != '(' && *end != ',')
 		return 0;
@@ -221,6 +225,8 @@ static void find_regions(struct ctx *c, struct region *reg)
 	/* titles in cells: "Biểu mẫu N" or the form's name alone in a cell */
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
+		if (strcmp(sh->key, "loi") == 0)
+			continue; /* the "Lỗi" sheet of a feedback names forms in its messages */
 		for (size_t k = 0; k < sh->n_cells; k++) {
 			const th_gcell *cell = &sh->cells[k];
 			int n = cell->type == TH_CELL_STRING ? title_number(cell->key) : 0;
@@ -650,7 +656,27 @@ static void add_line(struct line **v, size_t *n, size_t *cap, int sheet, uint32_
 	(*n)++;
 }
 
-/* Cells first (a field usually sits in one), then rows joined; in sheet and row order. */
+/* Cells (a field usually sits in one), a cell with the one below it, and whole rows joined;
+ * in sheet and row order. */
+/*
+ * Is row a row of a form's table (a row code in column A or B, as "2.5", "2.5." or
+ * "2.5.Tỷ lệ …")? Its label is no header field: "… so với năm 2015" is not the period.
+ */
+static bool data_row(const th_gsheet *sh, uint32_t row)
+{
+	for (uint16_t col = 0; col < 2; col++) {
+		const th_gcell *c = th_grid_at(sh, row, col);
+		char code[32], numbuf[32];
+		const char *rest;
+		if (!c)
+			continue;
+		rest = cell_code(c, code, sizeof(code), numbuf, sizeof(numbuf));
+		if (rest && (!*rest || isalpha((unsigned char)*rest) || (unsigned char)*rest >= 0x80))
+			return true;
+	}
+	return false;
+}
+
 static size_t header_lines(const th_grid *g, struct line **out)
 {
 	struct line *v = NULL;
@@ -658,13 +684,26 @@ static size_t header_lines(const th_grid *g, struct line **out)
 
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
+		if (strcmp(sh->key, "loi") == 0)
+			continue;
 		for (size_t i = 0; i < sh->n_cells; i++) {
 			const th_gcell *c = &sh->cells[i];
 			th_sbuf row = TH_SBUF_INIT;
 			size_t cells = 0;
 
-			if (c->type == TH_CELL_STRING)
+			if (data_row(sh, c->row))
+				continue;
+
+			if (c->type == TH_CELL_STRING) {
+				const th_gcell *below = th_grid_at(sh, c->row + 1, c->col);
 				add_line(&v, &n, &cap, (int)s, c->row, c->col, th_xstrdup(c->text));
+				/* "ỦY BAN NHÂN DÂN" over "XÃ NGÔ QUYỀN" in two cells: one line as in one cell */
+				if (below && below->type == TH_CELL_STRING) {
+					th_sbuf two = TH_SBUF_INIT;
+					th_sbuf_addf(&two, "%s\n%s", c->text, below->text);
+					add_line(&v, &n, &cap, (int)s, c->row, c->col, th_sbuf_detach(&two, NULL));
+				}
+			}
 			if (i + 1 < sh->n_cells && sh->cells[i + 1].row == c->row)
 				continue;
 			/* the last cell of a row: add the row joined, when it has several cells */

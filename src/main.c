@@ -20,6 +20,8 @@ static const struct cmd {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } cmds[] = {
+	{ "merge", cmd_merge, "tổng hợp báo cáo của một kỳ thành một sổ .xlsx (và JSON)" },
+	{ "template", cmd_template, "ghi mẫu báo cáo trống để xã điền" },
 	{ "check", cmd_check, "kiểm tra báo cáo theo các quy tắc và in mọi lỗi bằng tiếng Việt" },
 	{ "rules", cmd_rules, "liệt kê các quy tắc kiểm tra; --lint kiểm tra tệp quy tắc" },
 	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },

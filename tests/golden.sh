@@ -24,7 +24,7 @@ ko() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
 
 mkdir -p "$tmp/gen" "$tmp/corpus/files" "$tmp/corpus/expected"
 if "$MF" "$tmp/gen"; then
-	for f in fixtures/*.xlsx fixtures/returns/*.xlsx fixtures/returns/*.tsv; do
+	for f in fixtures/*.xlsx fixtures/*.tsv fixtures/returns/* fixtures/demo/*; do
 		[ -f "$f" ] || continue
 		n=${f#fixtures/}
 		if cmp -s "$f" "$tmp/gen/$n"; then ok "fixture-up-to-date $n"

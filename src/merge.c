@@ -1,0 +1,422 @@
+/*
+ * Consolidating a period; see merge.h. Files are read one at a time; a used return keeps
+ * its typed values (the consolidated figures) and findings, everything else only its
+ * status and the reason, so memory grows with the units' figures, not with the files.
+ * SPDX-License-Identifier: MIT
+ */
+#include "merge.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "mem.h"
+#include "sbuf.h"
+#include "banned.h"
+
+const char *th_fstatus_name(th_fstatus s)
+{
+	static const char *const n[] = { "used", "superseded", "wrong_period", "unknown_unit",
+					 "unreadable", "skipped" };
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "";
+}
+
+const char *th_fstatus_vi(th_fstatus s)
+{
+	static const char *const n[] = { "đã dùng", "bị thay bằng bản mới hơn", "sai kỳ báo cáo",
+					 "đơn vị không có trong danh sách", "không đọc được", "bỏ qua" };
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "";
+}
+
+/* ---- the file list ---- */
+
+struct list {
+	char **path;
+	bool *from_folder;
+	size_t n, cap;
+};
+
+static void list_add(struct list *l, const char *path, bool from_folder)
+{
+	size_t cap = l->cap;
+
+	th_grow((void **)&l->path, &l->cap, l->n + 1, sizeof(*l->path));
+	if (l->cap != cap)
+		l->from_folder = th_xrealloc(l->from_folder, l->cap * sizeof(*l->from_folder));
+	l->path[l->n] = th_xstrdup(path);
+	l->from_folder[l->n] = from_folder;
+	l->n++;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder's entries (one level, sorted by name, hidden files left out). */
+static void add_folder(struct list *l, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d) {
+		list_add(l, dir, false); /* reported as unreadable when read */
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		th_grow((void **)&names, &cap, n + 1, sizeof(*names));
+		names[n++] = th_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		th_sbuf sb = TH_SBUF_INIT;
+		th_sbuf_addf(&sb, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		list_add(l, sb.buf, true);
+		th_sbuf_release(&sb);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static bool spreadsheet_name(const char *p)
+{
+	static const char *const ext[] = { ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx" };
+	const char *dot = strrchr(base_name(p), '.');
+
+	for (size_t i = 0; dot && i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strcasecmp(dot, ext[i]) == 0)
+			return true;
+	return false;
+}
+
+static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *msgf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *s;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = th_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	s[0] = '\0';
+	if (n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	return s;
+}
+
+/* ---- reading one file ---- */
+
+static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_ruleset *rules)
+{
+	struct stat st;
+	th_err e = { 0 };
+	th_filing *f = NULL;
+	char want[TH_PERIOD_LABEL_MAX], got[TH_PERIOD_LABEL_MAX];
+
+	if (stat(mf->path, &st) == 0)
+		mf->mtime = (int64_t)st.st_mtime;
+	if (strncmp(base_name(mf->path), "~$", 2) == 0) {
+		mf->status = TH_F_SKIPPED;
+		mf->message = th_xstrdup("tệp khoá tạm của Excel (~$…), không phải báo cáo");
+		return;
+	}
+	if (from_folder && !spreadsheet_name(mf->path)) {
+		mf->status = TH_F_SKIPPED;
+		mf->message = th_xstrdup("không phải tệp bảng tính");
+		return;
+	}
+	if (th_filing_read(&f, mf->path, m->schema, m->roster, &e)) {
+		mf->status = TH_F_UNREADABLE;
+		mf->message = th_xstrdup(e.msg);
+		return;
+	}
+	mf->unit = f->unit;
+	mf->report_date = f->report_date;
+	if (!f->unit) {
+		mf->status = TH_F_UNKNOWN_UNIT;
+		mf->message = f->unit_at.written ?
+			msgf("đơn vị '%s' không có trong danh sách %s", f->unit_at.written, m->roster->name) :
+			f->code_at.written ?
+			msgf("mã đơn vị '%s' không có trong danh sách %s", f->code_at.written, m->roster->name) :
+			th_xstrdup("không xác định được đơn vị báo cáo");
+		th_filing_free(f);
+		return;
+	}
+	if (f->period.kind != TH_P_NONE &&
+	    (f->period.kind != m->period.kind || f->period.year != m->period.year || f->period.n != m->period.n)) {
+		th_period_label_vi(f->period, got, sizeof(got));
+		th_period_label_vi(m->period, want, sizeof(want));
+		mf->status = TH_F_WRONG_PERIOD;
+		mf->message = msgf("báo cáo %s, không phải %s", got, want);
+		th_filing_free(f);
+		return;
+	}
+	if (rules)
+		th_rules_check(rules, f, m->cal, m->period, &f->findings);
+	mf->status = TH_F_USED;
+	mf->message = th_xstrdup("");
+	mf->findings = f->findings;
+	memset(&f->findings, 0, sizeof(f->findings));
+	mf->filing = f;
+}
+
+/* Is a a newer return than b? Later report date, then later file time, then later name. */
+static bool newer(const th_mfile *a, const th_mfile *b)
+{
+	int c = th_date_cmp(a->report_date, b->report_date);
+
+	if (c)
+		return c > 0;
+	if (a->mtime != b->mtime)
+		return a->mtime > b->mtime;
+	return strcmp(a->path, b->path) > 0;
+}
+
+/* ---- totals ---- */
+
+static double value_num(const th_merge *m, size_t u, size_t f, size_t r, bool *ok)
+{
+	const th_value *v = th_merge_value(m, u, f, r);
+
+	*ok = v && v->state == TH_VAL_NUMBER;
+	return *ok ? v->num : 0;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The most common value among the units (ties: the smallest); false when none. Sorting
+ * keeps this O(n log n): a province merges thousands of returns. */
+static bool common_value(const th_merge *m, size_t f, size_t r, double *out, size_t *n_values)
+{
+	double *v = th_xmalloc((m->n_units + 1) * sizeof(*v));
+	size_t n = 0, best = 0;
+
+	for (size_t u = 0; u < m->n_units; u++) {
+		bool ok;
+		double x = value_num(m, u, f, r, &ok);
+		if (ok)
+			v[n++] = x;
+	}
+	*n_values = n;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), dbl_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && v[j] == v[i])
+			j++;
+		if (j - i > best) { /* strictly more: among equals the first (smallest) stays */
+			best = j - i;
+			*out = v[i];
+		}
+		i = j;
+	}
+	free(v);
+	return n > 0;
+}
+
+static void compute_totals(th_merge *m)
+{
+	const th_schema *s = m->schema;
+
+	m->totals = th_xcalloc(s->n_forms + 1, sizeof(*m->totals));
+	for (size_t f = 0; f < s->n_forms; f++) {
+		const th_formdef *fd = &s->forms[f];
+		m->totals[f] = th_xcalloc(fd->n_rows + 1, sizeof(**m->totals));
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			const th_rowdef *rd = &fd->rows[r];
+			th_total *t = &m->totals[f][r];
+			double num = 0, den = 0;
+			bool ok;
+
+			switch (rd->agg) {
+			case TH_AGG_SUM:
+				for (size_t u = 0; u < m->n_units; u++) {
+					double v = value_num(m, u, f, r, &ok);
+					if (ok) {
+						t->value += v;
+						t->n_values++;
+					}
+				}
+				t->has_value = t->n_values > 0;
+				break;
+			case TH_AGG_RATIO:
+				/* the ratio of the summed rows, never an average of the communes' percents */
+				for (size_t u = 0; u < m->n_units; u++) {
+					double a = value_num(m, u, f, (size_t)rd->num, &ok);
+					num += ok ? a : 0;
+					den += value_num(m, u, f, (size_t)rd->den, &ok);
+					t->n_values += ok;
+				}
+				t->has_value = den != 0;
+				t->value = den != 0 ? num / den * 100 : 0;
+				break;
+			case TH_AGG_TALLY:
+				t->tally = th_xcalloc(rd->n_options + 1, sizeof(*t->tally));
+				for (size_t u = 0; u < m->n_units; u++) {
+					double v = value_num(m, u, f, r, &ok);
+					if (!ok)
+						continue;
+					t->n_values++;
+					for (size_t k = 0; k < rd->n_options; k++)
+						if (fabs(v - rd->options[k].code) < 1e-9)
+							t->tally[k]++;
+				}
+				t->has_value = common_value(m, f, r, &t->value, &t->n_values);
+				break;
+			case TH_AGG_CATALOGUE:
+				t->has_value = common_value(m, f, r, &t->value, &t->n_values);
+				for (size_t u = 0; t->has_value && u < m->n_units; u++) {
+					double v = value_num(m, u, f, r, &ok);
+					t->n_differ += ok && v != t->value;
+				}
+				break;
+			case TH_AGG_NONE:
+				break;
+			}
+		}
+	}
+}
+
+/* ---- the run ---- */
+
+int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
+		 const th_calendar *cal, const th_ruleset *rules, th_period period,
+		 char *const *paths, size_t n_paths, th_err *e)
+{
+	struct list l = { 0 };
+	th_merge *m;
+
+	*out = NULL;
+	if (!n_paths)
+		return th_fail(e, TH_E_USAGE, "không có tệp hay thư mục nào để tổng hợp");
+	for (size_t i = 0; i < n_paths; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			add_folder(&l, paths[i]);
+		else
+			list_add(&l, paths[i], false);
+	}
+	m = th_xcalloc(1, sizeof(*m));
+	m->schema = schema;
+	m->roster = roster;
+	m->cal = cal;
+	m->period = period;
+	if (cal)
+		th_calendar_window(cal, period, &m->from, &m->to, &m->deadline);
+	m->files = th_xcalloc(l.n + 1, sizeof(*m->files));
+	m->n_files = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		m->files[i].path = l.path[i];
+		read_one(m, &m->files[i], l.from_folder[i], rules);
+	}
+	free(l.path);
+	free(l.from_folder);
+
+	/* one return per unit: the newest; the others are superseded */
+	m->n_units = roster->n_units;
+	m->units = th_xcalloc(m->n_units + 1, sizeof(*m->units));
+	for (size_t u = 0; u < m->n_units; u++) {
+		th_munit *mu = &m->units[u];
+		mu->unit = &roster->units[u];
+		mu->file = -1;
+		mu->on_time = -1;
+		for (size_t i = 0; i < m->n_files; i++) {
+			th_mfile *mf = &m->files[i];
+			if (mf->status != TH_F_USED || mf->unit != mu->unit)
+				continue;
+			if (mu->file < 0 || newer(mf, &m->files[mu->file]))
+				mu->file = (int)i;
+		}
+		for (size_t i = 0; mu->file >= 0 && i < m->n_files; i++) {
+			th_mfile *mf = &m->files[i];
+			char d[TH_DATE_MAX];
+			if (mf->status != TH_F_USED || mf->unit != mu->unit || (int)i == mu->file)
+				continue;
+			mf->status = TH_F_SUPERSEDED;
+			free(mf->message);
+			if (m->files[mu->file].report_date.y)
+				th_date_vn(m->files[mu->file].report_date, d);
+			else
+				snprintf(d, sizeof(d), "?");
+			mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(m->files[mu->file].path), d);
+			th_filing_free(mf->filing);
+			mf->filing = NULL;
+			th_findings_release(&mf->findings);
+		}
+		if (mu->file < 0)
+			continue;
+		m->received++;
+		{
+			const th_mfile *mf = &m->files[mu->file];
+			if (m->deadline.y && mf->report_date.y)
+				mu->on_time = th_date_cmp(mf->report_date, m->deadline) <= 0;
+			m->on_time += mu->on_time == 1;
+			mu->errors = th_findings_count(&mf->findings, TH_SEV_ERROR);
+			mu->warnings = th_findings_count(&mf->findings, TH_SEV_WARNING);
+			m->errors += mu->errors;
+			m->warnings += mu->warnings;
+		}
+	}
+	compute_totals(m);
+	*out = m;
+	return 0;
+}
+
+void th_merge_free(th_merge *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_files; i++) {
+		free(m->files[i].path);
+		free(m->files[i].message);
+		th_filing_free(m->files[i].filing);
+		th_findings_release(&m->files[i].findings);
+	}
+	free(m->files);
+	for (size_t f = 0; m->totals && f < m->schema->n_forms; f++) {
+		for (size_t r = 0; r < m->schema->forms[f].n_rows; r++)
+			free(m->totals[f][r].tally);
+		free(m->totals[f]);
+	}
+	free(m->totals);
+	free(m->units);
+	free(m);
+}
+
+const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_filing *fl;
+
+	if (u >= m->n_units || m->units[u].file < 0)
+		return NULL;
+	fl = m->files[m->units[u].file].filing;
+	return fl ? &fl->values[f][r] : NULL;
+}

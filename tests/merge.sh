@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end checks of merge, template and feedback on the bundled data: the JSON and the
+# workbook against fixtures/demo-expected.tsv (written by the generator), a second reader
+# (openpyxl) for the workbook, byte-identical output, and the safe-write guarantees.
+# Usage: tests/merge.sh TONGHOP. Ends with "N passed, N failed".
+# SPDX-License-Identifier: MIT
+set -u
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
+T=${1:?usage: tests/merge.sh TONGHOP}
+cd "$(dirname "$0")/.." || exit 2
+export LC_ALL=C.UTF-8
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+
+"$T" merge --period 2023-Q3 -o "$tmp/a.xlsx" --json "$tmp/a.json" fixtures/demo > "$tmp/out" 2> "$tmp/err"
+rc=$?
+# the demo plants returns with errors and a broken file: exit 4 (an input could not be read)
+[ "$rc" = 4 ] && ok "merge-001-exit-4" || ko "merge-001-exit-4" "exit $rc: $(head -c 300 "$tmp/err")"
+if out=$(/usr/bin/python3 tests/check-merge.py "$tmp/a.json" "$tmp/a.xlsx" fixtures/demo-expected.tsv 2>&1); then
+	ok "merge-002-against-expected ($(printf '%s' "$out" | tail -n 1))"
+else
+	ko "merge-002-against-expected" "$(printf '%s' "$out" | head -n 10 | tr '\n' ';')"
+fi
+grep -q "^Đã nhận: " "$tmp/out" && ok "merge-003-summary" || ko "merge-003-summary" "no 'Đã nhận' line"
+"$T" merge --period 2023-Q3 -o "$tmp/b.xlsx" fixtures/demo > /dev/null 2>&1
+cmp -s "$tmp/a.xlsx" "$tmp/b.xlsx" && ok "merge-004-byte-identical" || ko "merge-004-byte-identical" "two runs differ"
+# a failed write leaves nothing behind and never replaces a good file
+"$T" merge --period 2023-Q3 -o "$tmp/no/such/dir/x.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
+rc=$?
+[ "$rc" = 5 ] && [ ! -e "$tmp/no" ] && ok "merge-005-unwritable-exit-5" || ko "merge-005-unwritable-exit-5" "exit $rc"
+cp "$tmp/a.xlsx" "$tmp/good.xlsx"
+mkdir "$tmp/good.xlsx.tmp" # the temporary file cannot be created
+"$T" merge --period 2023-Q3 -o "$tmp/good.xlsx" fixtures/demo > /dev/null 2>&1
+rc=$?
+[ "$rc" = 5 ] && cmp -s "$tmp/a.xlsx" "$tmp/good.xlsx" && ok "merge-006-good-file-kept" || ko "merge-006-good-file-kept" "exit $rc"
+# usage
+"$T" merge -o "$tmp/x.xlsx" fixtures/demo > /dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && ok "merge-007-needs-period" || ko "merge-007-needs-period" "exit $rc"
+# template: written, and read back by tonghop itself with every row found and blank
+"$T" template -o "$tmp/mau.xlsx" --unit 11248 --period 2023-Q3 > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && "$T" read --json "$tmp/mau.xlsx" > "$tmp/mau.json" 2>> "$tmp/err" &&
+	/usr/bin/python3 - "$tmp/mau.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["unit"]["code"] == "11248", d["unit"]
+assert d["period"] == "2023-Q3" and d["window"] == {"from": "2023-06-10", "to": "2023-09-09"}, d
+states = {v["state"] for f in d["values"].values() for v in f.values()}
+assert states <= {"blank"}, states
+bad = [p for p in d["problems"] if p["rule"] in ("read.row-missing", "read.form-missing", "read.label-edited", "read.unit-edited")]
+assert not bad, bad
+PY
+then ok "template-001-reads-back"; else ko "template-001-reads-back" "exit $rc $(head -c 300 "$tmp/err")"; fi
+# template filled by another program (openpyxl), then checked: the values round-trip
+if /usr/bin/python3 - "$tmp/mau.xlsx" "$tmp/filled.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+filled = 0
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        a = row[0].value
+        if isinstance(a, str) and a.strip().rstrip(".") in ("2.1", "2.2") and ws.title.endswith("1"):
+            row[3].value = 25 if a.strip().startswith("2.1") else 20
+            filled += 1
+assert filled == 2, filled
+wb.save(sys.argv[2])
+PY
+then
+	"$T" read --json "$tmp/filled.xlsx" > "$tmp/filled.json" 2>/dev/null
+	if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+v = d["values"]["BM1"]
+assert v["2.1"]["value"] == 25 and v["2.2"]["value"] == 20, (v["2.1"], v["2.2"])
+' "$tmp/filled.json"; then ok "template-002-openpyxl-round-trip"; else ko "template-002-openpyxl-round-trip" "values differ"; fi
+else
+	ko "template-002-openpyxl-round-trip" "openpyxl could not fill the template"
+fi
+# feedback: the seed return sent back with its two errors marked, itself a readable return
+"$T" check --feedback "$tmp/fb.xlsx" fixtures/returns/seed002-sheets.xlsx > /dev/null 2>&1
+rc=$?
+if [ "$rc" = 1 ] && /usr/bin/python3 - "$tmp/fb.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert "Lỗi" in wb.sheetnames, wb.sheetnames
+rules = {str(c.value) for r in wb["Lỗi"].iter_rows(min_row=2) for c in r}
+assert "R8" in rules and "R21" in rules, rules
+PY
+then ok "feedback-001-errors-listed"; else ko "feedback-001-errors-listed" "exit $rc"; fi
+"$T" read --json "$tmp/fb.xlsx" > "$tmp/fb.json" 2>/dev/null
+if /usr/bin/python3 tests/check-return.py "$tmp/fb.json" fixtures/returns/seed002-sheets.expect.tsv > "$tmp/cr" 2>&1; then
+	ok "feedback-002-reads-back ($(tail -n 1 "$tmp/cr"))"
+else
+	ko "feedback-002-reads-back" "$(head -n 5 "$tmp/cr" | tr '\n' ';')"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
