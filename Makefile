@@ -24,9 +24,9 @@ FUZZ_PACKAGES = clang libclang-rt-14-dev
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
 WERROR = -Werror
-STD = -std=c11 -D_POSIX_C_SOURCE=200809L
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(INIPARSER_CFLAGS)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(INIPARSER_LIBS) -lm
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(INIPARSER_LIBS) -lm -pthread
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
 SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -49,6 +49,10 @@ void th_json_finding(th_json *j, const th_finding *p, const char *unit, const ch
 /* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
 void th_put_padded(FILE *out, const char *s, int width);
 
+/* The rules used when --rules is not given: $TONGHOP_RULES, else rules/ beside the
+ * schema's folder with the schema's file name (a new string). */
+char *th_default_rules(const th_schema *s);
+
 /* The default schema path (a new string). */
 char *th_default_schema(void);
 

@@ -47,27 +47,10 @@ static const char *const rules_usage =
 	"\n"
 	"Mã thoát: 0 tốt, 1 --lint thấy vấn đề, 2 sai cú pháp lệnh, 3 tệp quy tắc lỗi.\n";
 
-/* The rules beside the schema: schemas/X.ini -> rules/X.ini (or $TONGHOP_RULES). */
-static char *default_rules(const th_schema *s)
-{
-	const char *env = getenv("TONGHOP_RULES"), *slash, *base;
-	size_t n;
-	char *p;
-
-	if (env && *env)
-		return th_xstrdup(env);
-	slash = strrchr(s->path, '/');
-	base = slash ? slash + 1 : s->path;
-	n = (size_t)(slash ? slash - s->path + 1 : 0) + strlen("../rules/") + strlen(base) + 1;
-	p = th_xmalloc(n);
-	snprintf(p, n, "%.*s../rules/%s", slash ? (int)(slash - s->path + 1) : 0, s->path, base);
-	return p;
-}
-
 static int load_rules(th_ruleset **rs, const char *path, const th_schema *s)
 {
 	th_err e = { 0 };
-	char *p = path ? th_xstrdup(path) : default_rules(s);
+	char *p = path ? th_xstrdup(path) : th_default_rules(s);
 	int rc = th_rules_load(rs, p, s, &e);
 
 	free(p);
@@ -362,7 +345,7 @@ int cmd_rules(int argc, char **argv)
 	if (lint) {
 		th_findings fs = TH_FINDINGS_INIT;
 		th_err e = { 0 };
-		char *p = rules ? th_xstrdup(rules) : default_rules(cfg.schema);
+		char *p = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
 		if (th_rules_lint(p, cfg.schema, &fs, &e)) {
 			th_report(NULL, &e);
 			rc = TH_EXIT_CONFIG;

@@ -94,3 +94,23 @@ void th_put_padded(FILE *out, const char *s, int width)
 	for (; chars < width; chars++)
 		putc(' ', out);
 }
+
+char *th_default_rules(const th_schema *s)
+{
+	const char *env = getenv("TONGHOP_RULES"), *slash = strrchr(s->path, '/');
+	const char *base = slash ? slash + 1 : s->path;
+	size_t n;
+	char *p, *real;
+
+	if (env && *env)
+		return th_xstrdup(env);
+	n = (size_t)(slash ? slash - s->path + 1 : 0) + sizeof("../rules/") + strlen(base);
+	p = th_xmalloc(n);
+	snprintf(p, n, "%.*s../rules/%s", slash ? (int)(slash - s->path + 1) : 0, s->path, base);
+	real = realpath(p, NULL); /* show rules/x.ini, not schemas/../rules/x.ini */
+	if (real) {
+		free(p);
+		return real;
+	}
+	return p;
+}

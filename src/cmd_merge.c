@@ -55,22 +55,6 @@ static const char *const template_usage =
 	"\n"
 	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n";
 
-/* The rules beside the schema (as check does). */
-static char *rules_beside(const th_schema *s)
-{
-	const char *env = getenv("TONGHOP_RULES"), *slash = strrchr(s->path, '/');
-	const char *base = slash ? slash + 1 : s->path;
-	size_t n;
-	char *p;
-
-	if (env && *env)
-		return th_xstrdup(env);
-	n = (size_t)(slash ? slash - s->path + 1 : 0) + sizeof("../rules/") + strlen(base);
-	p = th_xmalloc(n);
-	snprintf(p, n, "%.*s../rules/%s", slash ? (int)(slash - s->path + 1) : 0, s->path, base);
-	return p;
-}
-
 static void json_date(th_json *j, const char *key, th_date d)
 {
 	char s[TH_DATE_MAX];
@@ -259,7 +243,7 @@ int cmd_merge(int argc, char **argv)
 		th_config_release(&cfg);
 		return TH_EXIT_CONFIG;
 	}
-	rp = rules ? th_xstrdup(rules) : rules_beside(cfg.schema);
+	rp = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
 	if (th_rules_load(&rs, rp, cfg.schema, &e)) {
 		th_report(NULL, &e);
 		free(rp);

@@ -36,6 +36,7 @@ struct th_ini {
 	dictionary *dict;
 	struct ini_section *secs;
 	size_t n_secs, cap_secs;
+	size_t *by_name; /* section indexes sorted by name (case-insensitive): a roster has thousands */
 	char **lines; /* the file's lines, for echoing */
 	size_t n_lines;
 };
@@ -52,12 +53,56 @@ static char *trim(char *s)
 	return s;
 }
 
+static int fail_line(const th_ini *ini, th_err *e, uint32_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static const th_ini *sort_ini; /* qsort has no user data; loading is single-threaded */
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcasecmp(sort_ini->secs[i].name, sort_ini->secs[j].name);
+
+	return c ? c : i < j ? -1 : i > j;
+}
+
 static struct ini_section *find_section(const th_ini *ini, const char *name)
 {
-	for (size_t i = 0; i < ini->n_secs; i++)
-		if (strcasecmp(ini->secs[i].name, name) == 0)
-			return &ini->secs[i];
+	size_t lo = 0, hi = ini->n_secs;
+
+	if (!ini->by_name) { /* while scanning */
+		for (size_t i = 0; i < ini->n_secs; i++)
+			if (strcasecmp(ini->secs[i].name, name) == 0)
+				return &ini->secs[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcasecmp(ini->secs[ini->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ini->n_secs && strcasecmp(ini->secs[ini->by_name[lo]].name, name) == 0)
+		return &ini->secs[ini->by_name[lo]];
 	return NULL;
+}
+
+/* Sort the section index; a section named twice is an error at its second line. */
+static int index_sections(th_ini *ini, th_err *e)
+{
+	ini->by_name = th_xcalloc(ini->n_secs + 1, sizeof(*ini->by_name));
+	for (size_t i = 0; i < ini->n_secs; i++)
+		ini->by_name[i] = i;
+	sort_ini = ini;
+	if (ini->n_secs > 1)
+		qsort(ini->by_name, ini->n_secs, sizeof(*ini->by_name), by_name_cmp);
+	for (size_t i = 1; i < ini->n_secs; i++) {
+		const struct ini_section *a = &ini->secs[ini->by_name[i - 1]], *b = &ini->secs[ini->by_name[i]];
+		if (strcasecmp(a->name, b->name) == 0)
+			return fail_line(ini, e, b->line, "mục [%s] đã có ở dòng %lu", b->name, (unsigned long)a->line);
+	}
+	return 0;
 }
 
 static struct ini_key *find_key(const struct ini_section *s, const char *name)
@@ -67,9 +112,6 @@ static struct ini_key *find_key(const struct ini_section *s, const char *name)
 			return &s->keys[i];
 	return NULL;
 }
-
-static int fail_line(const th_ini *ini, th_err *e, uint32_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 static int fail_line(const th_ini *ini, th_err *e, uint32_t line, const char *fmt, ...)
 {
@@ -137,9 +179,6 @@ static int scan(th_ini *ini, th_err *e)
 				name = trim(s + 1);
 				if (!*name) {
 					rc = fail_line(ini, e, line, "tên mục trống");
-				} else if (find_section(ini, name)) {
-					rc = fail_line(ini, e, line, "mục [%s] đã có ở dòng %lu", name,
-						       (unsigned long)find_section(ini, name)->line);
 				} else {
 					th_grow((void **)&ini->secs, &ini->cap_secs, ini->n_secs + 1,
 						sizeof(*ini->secs));
@@ -228,7 +267,7 @@ int th_ini_load(th_ini **out, const char *path, th_err *e)
 	ini->path = th_xstrdup(path);
 	split_lines(ini, text);
 	free(text);
-	if (scan(ini, e))
+	if (scan(ini, e) || index_sections(ini, e))
 		goto fail;
 	iniparser_msg[0] = '\0';
 	iniparser_set_error_callback(collect_error);
@@ -258,6 +297,7 @@ void th_ini_free(th_ini *ini)
 		free(ini->secs[i].name);
 	}
 	free(ini->secs);
+	free(ini->by_name);
 	for (size_t i = 0; i < ini->n_lines; i++)
 		free(ini->lines[i]);
 	free(ini->lines);

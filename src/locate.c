@@ -33,31 +33,6 @@ static bool starts(const char *s, const char *prefix)
 }
 
 /*
- * A key for comparing labels and units with the schema: th_text_key with everything but
- * letters and digits dropped, so "(Lũy kế …)" and "Lũy kế …", or "Có = 1; Không = 0" and
- * "Có = 1 Không = 0", compare equal.
- */
-static char *compare_key(const char *s)
-{
-	char *k = th_text_key(s, strlen(s)), *w = k;
-	bool space = false;
-
-	for (const char *r = k; *r; r++) {
-		unsigned char c = (unsigned char)*r;
-		if (c >= 0x80 || isalnum(c)) {
-			if (space && w != k)
-				*w++ = ' ';
-			space = false;
-			*w++ = (char)c;
-		} else {
-			space = true;
-		}
-	}
-	*w = '\0';
-	return k;
-}
-
-/*
  * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…". Writes the
  * code without its trailing dot into code (cap bytes) and returns a pointer to what follows
  * (the glued label, blanks skipped), or NULL when s does not start with a code.
@@ -220,8 +195,12 @@ static void find_regions(struct ctx *c, struct region *reg)
 	struct title *t = NULL;
 	size_t nt = 0, cap = 0;
 
-	for (size_t i = 0; i < c->schema->n_forms; i++)
+	char **names = th_xcalloc(c->schema->n_forms + 1, sizeof(*names));
+
+	for (size_t i = 0; i < c->schema->n_forms; i++) {
 		reg[i].sheet = -1;
+		names[i] = th_text_key_ascii(c->schema->forms[i].name, strlen(c->schema->forms[i].name));
+	}
 	/* titles in cells: "Biểu mẫu N" or the form's name alone in a cell */
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
@@ -232,13 +211,9 @@ static void find_regions(struct ctx *c, struct region *reg)
 			int n = cell->type == TH_CELL_STRING ? title_number(cell->key) : 0;
 
 			if (!n && cell->type == TH_CELL_STRING) {
-				for (size_t f = 0; f < c->schema->n_forms; f++) {
-					const char *name = c->schema->forms[f].name;
-					char *nk = th_text_key_ascii(name, strlen(name));
-					if (*nk && strcmp(nk, cell->key) == 0)
+				for (size_t f = 0; f < c->schema->n_forms; f++)
+					if (*names[f] && strcmp(names[f], cell->key) == 0)
 						n = c->schema->forms[f].number;
-					free(nk);
-				}
 				/* a name alone counts only where no numbered title is just above it */
 				if (n && nt && t[nt - 1].sheet == (int)s && t[nt - 1].number == n &&
 				    cell->row - t[nt - 1].row <= 3)
@@ -253,7 +228,11 @@ static void find_regions(struct ctx *c, struct region *reg)
 			nt++;
 		}
 	}
-	qsort(t, nt, sizeof(*t), title_cmp);
+	for (size_t i = 0; i < c->schema->n_forms; i++)
+		free(names[i]);
+	free(names);
+	if (nt > 1)
+		qsort(t, nt, sizeof(*t), title_cmp);
 	for (size_t i = 0; i < nt; i++) {
 		struct region *r = NULL;
 		uint32_t end = c->g->sheets[t[i].sheet].n_rows ? c->g->sheets[t[i].sheet].n_rows - 1 : 0;
@@ -495,7 +474,8 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 static void compare_text(struct ctx *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
 			 const th_gcell *cell, const char *written, const char *expected, bool is_unit)
 {
-	char *a = compare_key(written), *b = compare_key(expected);
+	char *a = th_text_key_alnum(written, strlen(written));
+	const char *b = is_unit ? rd->unit_cmp : rd->label_cmp;
 	th_where w = where(c, fd->id, rd->code, sheet, cell ? cell->row : 0, cell ? cell->col : 0);
 
 	if (strcmp(a, b) != 0) {
@@ -507,7 +487,7 @@ static void compare_text(struct ctx *c, const th_formdef *fd, const th_rowdef *r
 		/* the template's label with a note in brackets added after it: say so, quietly */
 		if (!is_unit && open && written[strlen(written) - 1] == ')') {
 			char *head = th_xstrndup(written, (size_t)(open - written));
-			bare = compare_key(head);
+			bare = th_text_key_alnum(head, strlen(head));
 			free(head);
 		}
 		if (bare && strcmp(bare, b) == 0)
@@ -525,7 +505,6 @@ static void compare_text(struct ctx *c, const th_formdef *fd, const th_rowdef *r
 		free(bare);
 	}
 	free(a);
-	free(b);
 }
 
 static void read_form(struct ctx *c, size_t fi, const struct region *r)

@@ -7,6 +7,7 @@
 #include "merge.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mem.h"
 #include "sbuf.h"
@@ -305,6 +307,55 @@ static void compute_totals(th_merge *m)
 	}
 }
 
+/* ---- reading in parallel ---- */
+
+/*
+ * Files are read on as many threads as the machine has cores (at most 8): reading and
+ * checking a return touches nothing shared but read-only configuration, and each result
+ * goes to its own th_mfile. A province merges thousands of returns.
+ */
+struct pool {
+	th_merge *m;
+	const bool *from_folder;
+	const th_ruleset *rules;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->m->n_files)
+			return NULL;
+		read_one(p->m, &p->m->files[i], p->from_folder[i], p->rules);
+	}
+}
+
+static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rules)
+{
+	struct pool p = { m, from_folder, rules, 0, PTHREAD_MUTEX_INITIALIZER };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
+	pthread_t tid[8];
+	size_t started = 0;
+
+	if (n > m->n_files)
+		n = m->n_files;
+	for (size_t i = 1; i < n; i++)
+		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p); /* this thread works too; with no thread started it reads everything */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+}
+
 /* ---- the run ---- */
 
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
@@ -333,10 +384,9 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		th_calendar_window(cal, period, &m->from, &m->to, &m->deadline);
 	m->files = th_xcalloc(l.n + 1, sizeof(*m->files));
 	m->n_files = l.n;
-	for (size_t i = 0; i < l.n; i++) {
+	for (size_t i = 0; i < l.n; i++)
 		m->files[i].path = l.path[i];
-		read_one(m, &m->files[i], l.from_folder[i], rules);
-	}
+	read_all(m, l.from_folder, rules);
 	free(l.path);
 	free(l.from_folder);
 

@@ -5,6 +5,7 @@
 #include "roster.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,19 @@ static void add_key(th_unit *u, const char *name, size_t *cap)
 	u->keys[u->n_keys] = th_unit_key(name, 0);
 	u->akeys[u->n_keys] = th_unit_key(name, 1);
 	u->n_keys++;
+}
+
+struct keyref {
+	const char *key;
+	size_t unit;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *p = a, *q = b;
+	int c = strcmp(p->key, q->key);
+
+	return c ? c : p->unit < q->unit ? -1 : p->unit > q->unit;
 }
 
 int th_roster_load(th_roster **out, const char *path, th_err *e)
@@ -108,17 +122,33 @@ int th_roster_load(th_roster **out, const char *path, th_err *e)
 		th_ini_fail(ini, e, "roster", NULL, "danh sách không có đơn vị nào");
 		goto out;
 	}
-	/* two units that one name designates make matching ambiguous: say so now */
-	for (size_t i = 0; i < r->n_units; i++)
-		for (size_t j = i + 1; j < r->n_units; j++)
-			for (size_t a = 0; a < r->units[i].n_keys; a++)
-				for (size_t b = 0; b < r->units[j].n_keys; b++)
-					if (strcmp(r->units[i].keys[a], r->units[j].keys[b]) == 0) {
-						th_ini_fail(ini, e, r->units[j].code, NULL,
-							    "tên '%s' dùng cho cả đơn vị %s và %s",
-							    r->units[j].keys[b], r->units[i].code, r->units[j].code);
-						goto out;
-					}
+	/* two units that one name designates make matching ambiguous: say so now (sorted, as
+	 * a province's roster has thousands of units) */
+	{
+		struct keyref *all = NULL;
+		size_t n = 0, cap = 0;
+		bool clash = false;
+
+		for (size_t i = 0; i < r->n_units; i++)
+			for (size_t k = 0; k < r->units[i].n_keys; k++) {
+				th_grow((void **)&all, &cap, n + 1, sizeof(*all));
+				all[n].key = r->units[i].keys[k];
+				all[n].unit = i;
+				n++;
+			}
+		if (n > 1)
+			qsort(all, n, sizeof(*all), keyref_cmp);
+		for (size_t i = 1; i < n && !clash; i++)
+			if (strcmp(all[i - 1].key, all[i].key) == 0 && all[i - 1].unit != all[i].unit) {
+				const th_unit *a = &r->units[all[i - 1].unit], *b = &r->units[all[i].unit];
+				th_ini_fail(ini, e, b->code, NULL, "tên '%s' dùng cho cả đơn vị %s và %s",
+					    all[i].key, a->code, b->code);
+				clash = true;
+			}
+		free(all);
+		if (clash)
+			goto out;
+	}
 	rc = 0;
 out:
 	th_ini_free(ini);

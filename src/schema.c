@@ -206,6 +206,8 @@ static int load_row(const th_ini *ini, const char *sec, const char *code, th_row
 	f[2] = f[3] = NULL;
 	r->unit_key = key_of(r->unit);
 	r->label_key = key_of(r->label);
+	r->unit_cmp = th_text_key_alnum(r->unit, strlen(r->unit));
+	r->label_cmp = th_text_key_alnum(r->label, strlen(r->label));
 	if (r->kind == TH_ROW_CODED) {
 		r->n_options = parse_legend(r->unit, &r->options);
 		if (r->n_options < 2) {
@@ -231,6 +233,8 @@ static void free_form(th_formdef *f)
 		free(r->unit);
 		free(r->label_key);
 		free(r->unit_key);
+		free(r->label_cmp);
+		free(r->unit_cmp);
 		for (size_t k = 0; k < r->n_options; k++) {
 			free(r->options[k].text);
 			free(r->options[k].key);

@@ -41,6 +41,7 @@ typedef struct th_rowdef {
 	char *code;      /* "6.7.2": no trailing dot */
 	char *label, *unit;
 	char *label_key, *unit_key; /* th_text_key of label and unit, for comparisons */
+	char *label_cmp, *unit_cmp; /* th_text_key_alnum of them: what a written label is compared with */
 	th_rowkind kind;
 	th_agg agg;
 	int num, den;    /* TH_AGG_RATIO: row indexes in the same form; -1 otherwise */

@@ -8,6 +8,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -800,11 +801,31 @@ char *th_text_decode(const char *s, size_t n, th_legacy enc, bool upper, size_t 
 	return decode_cps(v, count, enc, upper, out_len);
 }
 
+/* Plain ASCII (no byte >= 0x80): already NFC, in no legacy encoding, folded by tolower. */
+static bool all_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 char *th_text_clean(const char *s, size_t n, const char *font, th_legacy *found, size_t *out_len)
 {
 	size_t count;
-	int32_t *v = decode_new(s, n, &count);
-	th_legacy enc = detect(v, count, font);
+	int32_t *v;
+	th_legacy enc;
+
+	/* the fast path: codes, numbers and English are most cells (a capitals font upper-cases) */
+	if (all_ascii(s, n) && !(font && th_text_font_is_caps(font))) {
+		if (found)
+			*found = TH_ENC_UNICODE;
+		if (out_len)
+			*out_len = n;
+		return th_xstrndup(n ? s : "", n);
+	}
+	v = decode_new(s, n, &count);
+	enc = detect(v, count, font);
 
 	if (found)
 		*found = enc;
@@ -845,9 +866,28 @@ static void new_style_tones(int32_t *v, size_t n)
 static char *make_key(const char *s, size_t n, bool ascii)
 {
 	size_t clen, count, k = 0;
-	char *clean = th_text_clean(s, n, NULL, NULL, &clen);
+	char *clean;
 	int32_t *v;
 	bool space = false;
+
+	if (all_ascii(s, n)) {
+		/* the same key as below for ASCII: lower case, blanks collapsed and trimmed */
+		char *out = th_xmalloc(n + 1);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+				space = k > 0;
+				continue;
+			}
+			if (space)
+				out[k++] = ' ';
+			space = false;
+			out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		out[k] = '\0';
+		return out;
+	}
+	clean = th_text_clean(s, n, NULL, NULL, &clen);
 
 	if (!clean)
 		return NULL;
@@ -887,4 +927,24 @@ char *th_text_key(const char *s, size_t n)
 char *th_text_key_ascii(const char *s, size_t n)
 {
 	return make_key(s, n, true);
+}
+
+char *th_text_key_alnum(const char *s, size_t n)
+{
+	char *k = make_key(s, n, false), *w = k;
+	bool space = false;
+
+	for (const char *r = k; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+		if (c >= 0x80 || isalnum(c)) {
+			if (space && w != k)
+				*w++ = ' ';
+			space = false;
+			*w++ = (char)c;
+		} else {
+			space = true;
+		}
+	}
+	*w = '\0';
+	return k;
 }

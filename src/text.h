@@ -131,4 +131,11 @@ char *th_text_key(const char *s, size_t n);
  */
 char *th_text_key_ascii(const char *s, size_t n);
 
+/*
+ * th_text_key with everything but letters and digits dropped (runs of the rest become one
+ * space): for comparing a label or unit with the template, so that "(Lũy kế …)" and
+ * "Lũy kế …", or "Có = 1; Không = 0" and "Có = 1 Không = 0", are the same. A new string.
+ */
+char *th_text_key_alnum(const char *s, size_t n);
+
 #endif

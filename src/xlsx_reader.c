@@ -499,18 +499,41 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	xp_halt(c, -1);
 }
 
+static int encrypted_fail(th_err *e)
+{
+	return th_fail(e, TH_E_ENCRYPTED,
+		       "bảng tính được đặt mật khẩu (mã hoá), không đọc được; hãy gỡ mật khẩu trong Excel "
+		       "(Tệp > Thông tin > Bảo vệ Sổ làm việc) rồi lưu và gửi lại");
+}
+
+/* What went wrong inside the zip, in Vietnamese (libzip's own text is English). Static. */
+static const char *zip_reason(int code)
+{
+	switch (code) {
+	case ZIP_ER_NOZIP: return "không thấy mục lục ở cuối tệp zip";
+	case ZIP_ER_INCONS: return "cấu trúc zip không nhất quán";
+	case ZIP_ER_CRC: return "sai mã kiểm tra CRC của dữ liệu nén";
+	case ZIP_ER_READ: return "lỗi đọc tệp";
+	case ZIP_ER_SEEK: return "không nhảy được tới vị trí cần đọc";
+	case ZIP_ER_EOF: return "tệp kết thúc sớm";
+	case ZIP_ER_COMPNOTSUPP: return "phương pháp nén không được hỗ trợ";
+	case ZIP_ER_ZLIB: return "dữ liệu nén bị hỏng";
+	case ZIP_ER_MEMORY: return "hết bộ nhớ";
+	case ZIP_ER_MULTIDISK: return "tệp zip chia nhiều phần";
+	default: return "tệp zip hỏng";
+	}
+}
+
 static int zip_fail(th_xlsx *x, th_err *e, zip_error_t *ze, const char *part)
 {
 	int code = zip_error_code_zip(ze);
 
 	if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
-		return th_fail(e, TH_E_ENCRYPTED,
-			       "bảng tính được đặt mật khẩu (mã hoá), không đọc được; hãy gỡ mật khẩu "
-			       "trong Excel rồi gửi lại");
+		return encrypted_fail(e);
 	(void)x;
 	return th_fail(e, TH_E_ZIP_DAMAGED,
 		       "tệp .xlsx bị hỏng hoặc không trọn vẹn (có thể chép hoặc tải về chưa xong): "
-		       "phần '%s': %s", part, zip_error_strerror(ze));
+		       "phần '%s': %s", part, zip_reason(code));
 }
 
 /* Inflate entry index (named part) into an expat parser driven by c's handlers. */
@@ -532,9 +555,7 @@ static int stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, 
 	if (zip_stat_index(x->zip, index, 0, &st) != 0)
 		return zip_fail(x, e, zip_get_error(x->zip), part);
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-		return th_fail(e, TH_E_ENCRYPTED,
-			       "bảng tính được đặt mật khẩu (mã hoá), không đọc được; hãy gỡ mật khẩu "
-			       "trong Excel rồi gửi lại");
+		return encrypted_fail(e);
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_inflated - x->inflated)
 		return th_fail(e, TH_E_TOO_BIG,
 			       "phần '%s' khai báo kích thước giải nén %llu byte, vượt giới hạn %llu byte "
@@ -968,9 +989,7 @@ static bool cfb_has_entry(const unsigned char *b, size_t n, const char *name)
 static int sniff_cfb(const unsigned char *b, size_t n, th_err *e)
 {
 	if (cfb_has_entry(b, n, "EncryptionInfo") || cfb_has_entry(b, n, "EncryptedPackage"))
-		return th_fail(e, TH_E_ENCRYPTED,
-			       "bảng tính được đặt mật khẩu (mã hoá), không đọc được; hãy gỡ mật khẩu "
-			       "trong Excel (Tệp > Thông tin > Bảo vệ Sổ làm việc) rồi lưu và gửi lại");
+		return encrypted_fail(e);
 	if (cfb_has_entry(b, n, "Workbook") || cfb_has_entry(b, n, "Book"))
 		return th_fail(e, TH_E_FORMAT_XLS,
 			       "đây là tệp Excel 97-2003 (.xls); tonghop chỉ đọc .xlsx: hãy mở tệp bằng "
@@ -1225,7 +1244,7 @@ static int finish_open(th_xlsx *x, zip_source_t *src, th_xlsx **out, th_err *e)
 		zip_source_free(src);
 		th_fail(e, TH_E_ZIP_DAMAGED,
 			"tệp .xlsx bị hỏng hoặc không trọn vẹn (có thể chép hoặc tải về chưa xong): %s",
-			zip_error_strerror(&ze));
+			zip_reason(zip_error_code_zip(&ze)));
 		zip_error_fini(&ze);
 		th_xlsx_free(x);
 		return -1;

@@ -527,6 +527,33 @@ static void shown_ref(char *out, size_t cap, const char *sheet, uint32_t row, ui
 	snprintf(out, cap, "%s!%s", sheet, cell);
 }
 
+/*
+ * The columns every error sheet ends with, from column c0: the cell (a link to sheet!row,col
+ * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
+ * text), the rule, the severity, the written and the expected value, the message.
+ */
+static void put_finding_tail(struct book *b, lxw_worksheet *ws, struct links *lk, uint32_t row, uint16_t c0,
+			     const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol)
+{
+	const struct fmts *F = &b->F;
+	char shown[NAME_BUF + LXW_MAX_CELL_NAME_LENGTH + 4];
+
+	if (sheet) {
+		shown_ref(shown, sizeof(shown), sheet, trow, tcol);
+		put_link(b, ws, lk, row, c0, sheet, trow, tcol, shown);
+	} else {
+		snprintf(shown, sizeof(shown), "%s%s%s", fd->sheet, fd->sheet[0] && fd->cell[0] ? "!" : "",
+			 fd->cell);
+		put_text(b, ws, row, c0, shown, F->cell);
+	}
+	put_text(b, ws, row, (uint16_t)(c0 + 1), fd->rule, F->cell);
+	put_text(b, ws, row, (uint16_t)(c0 + 2), sev_label(fd->severity),
+		 fd->severity == TH_SEV_ERROR ? F->err : F->warn);
+	put_text(b, ws, row, (uint16_t)(c0 + 3), fd->written, F->wrap);
+	put_text(b, ws, row, (uint16_t)(c0 + 4), fd->expected, F->wrap);
+	put_text(b, ws, row, (uint16_t)(c0 + 5), fd->message, F->wrap);
+}
+
 /* ---- findings ---- */
 
 /*
@@ -966,30 +993,17 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 	for (size_t i = 0; i < n && row + 2 < LXW_ROW_MAX; i++) {
 		const th_finding *fd = it[i].fd;
 		const th_munit *mu = &m->units[it[i].unit];
-		char shown[NAME_BUF + LXW_MAX_CELL_NAME_LENGTH + 4];
 
 		row++;
 		put_text(b, ws, row, 0, mu->unit ? mu->unit->name : "", F->wrap);
 		put_text(b, ws, row, 1, m->files[mu->file].path, F->wrap);
 		put_text(b, ws, row, 2, it[i].form >= 0 ? c->s->forms[it[i].form].id : place_label(c->s, fd), F->cell);
 		put_text(b, ws, row, 3, fd->code, F->cell);
-		if (it[i].form >= 0) {
-			/* the unit's cell in the form sheet; its header cell when the finding names no row */
-			uint32_t trow = it[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it[i].row) : M_HEAD_ROW;
-			uint16_t tcol = (uint16_t)(M_UNIT_COL + it[i].unit);
-			shown_ref(shown, sizeof(shown), c->names[it[i].form], trow, tcol);
-			put_link(b, ws, &lk, row, 4, c->names[it[i].form], trow, tcol, shown);
-		} else {
-			/* no cell of this workbook: where it is in the commune's file, as text */
-			snprintf(shown, sizeof(shown), "%s%s%s", fd->sheet, fd->sheet[0] && fd->cell[0] ? "!" : "",
-				 fd->cell);
-			put_text(b, ws, row, 4, shown, F->cell);
-		}
-		put_text(b, ws, row, 5, fd->rule, F->cell);
-		put_text(b, ws, row, 6, sev_label(fd->severity), fd->severity == TH_SEV_ERROR ? F->err : F->warn);
-		put_text(b, ws, row, 7, fd->written, F->wrap);
-		put_text(b, ws, row, 8, fd->expected, F->wrap);
-		put_text(b, ws, row, 9, fd->message, F->wrap);
+		/* the unit's cell in the form sheet (its header cell when the finding names no row);
+		 * no cell of this workbook for the header block and the register */
+		put_finding_tail(b, ws, &lk, row, 4, fd, it[i].form >= 0 ? c->names[it[i].form] : NULL,
+				 it[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it[i].row) : M_HEAD_ROW,
+				 (uint16_t)(M_UNIT_COL + it[i].unit));
 	}
 	ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
 	free(it);
@@ -1441,7 +1455,6 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 	for (size_t i = 0; i < n && row + 2 < LXW_ROW_MAX; i++) {
 		const th_finding *fd = it[i].fd;
 		const struct target *t = &c->at[it[i].seq];
-		char shown[NAME_BUF + LXW_MAX_CELL_NAME_LENGTH + 4];
 		const char *sheet = t->sheet >= 0 ? c->names[t->sheet] : t->sheet == T_INFO ? c->info :
 				    t->sheet == T_REG ? c->reg : NULL;
 
@@ -1451,19 +1464,7 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 		else
 			put_text(b, ws, row, 0, place_label(c->s, fd), F->cell);
 		put_text(b, ws, row, 1, fd->code, F->cell);
-		if (sheet) {
-			shown_ref(shown, sizeof(shown), sheet, t->row, t->col);
-			put_link(b, ws, &lk, row, 2, sheet, t->row, t->col, shown);
-		} else {
-			snprintf(shown, sizeof(shown), "%s%s%s", fd->sheet, fd->sheet[0] && fd->cell[0] ? "!" : "",
-				 fd->cell);
-			put_text(b, ws, row, 2, shown, F->cell);
-		}
-		put_text(b, ws, row, 3, fd->rule, F->cell);
-		put_text(b, ws, row, 4, sev_label(fd->severity), fd->severity == TH_SEV_ERROR ? F->err : F->warn);
-		put_text(b, ws, row, 5, fd->written, F->wrap);
-		put_text(b, ws, row, 6, fd->expected, F->wrap);
-		put_text(b, ws, row, 7, fd->message, F->wrap);
+		put_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col);
 	}
 	if (!n)
 		put_text(b, ws, ++row, 0, "Không có lỗi hay cảnh báo.", NULL);
