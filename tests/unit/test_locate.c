@@ -1,0 +1,208 @@
+/*
+ * Unit tests for locating a return in a workbook: what reading reports about rows (an
+ * unknown code, a code twice, a missing row, a value that is no number, "-" and "x", a
+ * coded answer in words), about the unit (name against code), and about forms not found.
+ * The workbooks are made here with libxlsxwriter; run from the project root.
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <xlsxwriter.h>
+
+#include "filing.h"
+#include "roster.h"
+#include "schema.h"
+
+static th_schema *schema;
+static th_roster *roster;
+static char dir[] = "/tmp/th_locate_XXXXXX";
+
+static int setup(void **state)
+{
+	th_err e = { 0 };
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	if (th_schema_load(&schema, "schemas/cchc-haiduong-2023.ini", &e))
+		return -1;
+	return th_roster_load(&roster, "schemas/roster-thanhmien.ini", &e);
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+	(void)state;
+	th_schema_free(schema);
+	th_roster_free(roster);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Rows of one form: code, label, unit, value (NULL: none; a leading '#' writes a number). */
+struct r {
+	const char *code, *label, *unit, *value;
+};
+
+static const char *book(const char *name, const char *const *head, const struct r *rows, size_t n)
+{
+	static char path[256];
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_row_t row = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	wb = workbook_new(path);
+	assert_non_null(wb);
+	ws = workbook_add_worksheet(wb, "BM1");
+	for (; *head; head++)
+		worksheet_write_string(ws, row++, 0, *head, NULL);
+	worksheet_write_string(ws, ++row, 0, "Biểu mẫu 1", NULL);
+	row += 2;
+	worksheet_write_string(ws, row, 0, "STT", NULL);
+	worksheet_write_string(ws, row, 1, "Chỉ tiêu thống kê", NULL);
+	worksheet_write_string(ws, row, 2, "Đơn vị tính", NULL);
+	worksheet_write_string(ws, row, 3, "Số lượng/Tỷ lệ", NULL);
+	worksheet_write_string(ws, row++, 4, "Ghi chú", NULL);
+	for (size_t i = 0; i < n; i++, row++) {
+		worksheet_write_string(ws, row, 0, rows[i].code, NULL);
+		worksheet_write_string(ws, row, 1, rows[i].label, NULL);
+		if (rows[i].unit)
+			worksheet_write_string(ws, row, 2, rows[i].unit, NULL);
+		if (rows[i].value && rows[i].value[0] == '#')
+			worksheet_write_number(ws, row, 3, strtod(rows[i].value + 1, NULL), NULL);
+		else if (rows[i].value)
+			worksheet_write_string(ws, row, 3, rows[i].value, NULL);
+	}
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	return path;
+}
+
+static const th_finding *find(const th_filing *f, const char *rule, const char *code)
+{
+	for (size_t i = 0; i < f->findings.n; i++)
+		if (strcmp(f->findings.v[i].rule, rule) == 0 && (!code || strcmp(f->findings.v[i].code, code) == 0))
+			return &f->findings.v[i];
+	return NULL;
+}
+
+static void rows_reported(void **state)
+{
+	static const char *const head[] = { "UBND xã Lam Sơn", "Mã đơn vị: 11260", "quý III năm 2023", NULL };
+	static const struct r rows[] = {
+		{ "1.", "Số văn bản chỉ đạo CCHC đã ban hành (Kết luận, chỉ thị, công văn chỉ đạo, quán triệt)", "Văn bản", "#5" },
+		{ "1", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản", "#7" },
+		{ "9.9.", "Một dòng không có trong biểu", "Văn bản", "#3" },
+		{ "2.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "hai mươi" },
+		{ "2.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", "-" },
+		{ "4.1.", "Tổng số nhiệm vụ được giao", "Nhiệm vụ", " x " },
+		{ "5.2.", "Hình thức khảo sát", "Trực tuyến = 0; Phát phiếu = 1; Kết hợp = 2", "Kết hợp" },
+		{ "5.1.", "Số lượng phiếu khảo sát", "Phiếu", "1.234" },
+		{ "6.", "Tổ chức đối thoại của lãnh đạo với người dân", "Không = 0; Có = 1", "#1" },
+	};
+	th_filing *f;
+	th_err e = { 0 };
+	const th_value *v;
+	const th_finding *x;
+
+	(void)state;
+	assert_int_equal(th_filing_read(&f, book("rows.xlsx", head, rows, sizeof(rows) / sizeof(rows[0])),
+					schema, roster, &e), 0);
+	assert_non_null(f->unit);
+	assert_string_equal(f->unit->code, "11260");
+	/* a code twice: the first is read, the second reported */
+	v = th_filing_value(f, "BM1", "1");
+	assert_int_equal(v->state, TH_VAL_NUMBER);
+	assert_true(v->num == 5);
+	x = find(f, "read.row-twice", "1");
+	assert_non_null(x);
+	assert_int_equal(x->severity, TH_SEV_WARNING);
+	assert_string_equal(x->form, "BM1");
+	/* a code the form does not have */
+	x = find(f, "read.row-unknown", "9.9");
+	assert_non_null(x);
+	assert_int_equal(x->severity, TH_SEV_WARNING);
+	/* a value that is no number: said, never guessed */
+	v = th_filing_value(f, "BM1", "2.1");
+	assert_int_equal(v->state, TH_VAL_UNREADABLE);
+	assert_string_equal(v->written, "hai mươi");
+	assert_non_null(find(f, "read.unreadable", "2.1"));
+	/* "-" and "x" are neither blank nor 0 */
+	assert_int_equal(th_filing_value(f, "BM1", "2.2")->state, TH_VAL_DASH);
+	assert_int_equal(th_filing_value(f, "BM1", "4.1")->state, TH_VAL_DASH);
+	/* a coded answer in words, and a text number on a count row (the reading is info) */
+	v = th_filing_value(f, "BM1", "5.2");
+	assert_int_equal(v->state, TH_VAL_NUMBER);
+	assert_true(v->num == 2);
+	v = th_filing_value(f, "BM1", "5.1");
+	assert_true(v->num == 1234);
+	x = find(f, "read.ambiguous-number", "5.1");
+	assert_non_null(x);
+	assert_int_equal(x->severity, TH_SEV_INFO);
+	/* the label of row 1 as in the schema gives no warning; the short one of the twin is not read */
+	assert_null(find(f, "read.label-edited", "1"));
+	/* a row of the form not in the workbook, and the forms not there at all */
+	assert_non_null(find(f, "read.row-missing", "3.1"));
+	assert_int_equal(th_filing_value(f, "BM1", "3.1")->state, TH_VAL_MISSING);
+	assert_non_null(find(f, "read.form-missing", NULL));
+	/* every reading finding is info or warning, never an error */
+	for (size_t i = 0; i < f->findings.n; i++)
+		assert_true(f->findings.v[i].severity != TH_SEV_ERROR);
+	th_filing_free(f);
+}
+
+static void unit_name_against_code(void **state)
+{
+	static const char *const head[] = { "UBND xã Lam Sơn", "Mã đơn vị: 11254", NULL };
+	static const char *const head2[] = { "UBND xã Hoà Bình", NULL };
+	static const struct r rows[] = { { "1.", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản", "#5" } };
+	th_filing *f;
+	th_err e = { 0 };
+
+	(void)state;
+	/* the code wins, the name that disagrees is reported */
+	assert_int_equal(th_filing_read(&f, book("mismatch.xlsx", head, rows, 1), schema, roster, &e), 0);
+	assert_string_equal(f->unit->code, "11254");
+	assert_non_null(find(f, "read.unit-mismatch", NULL));
+	th_filing_free(f);
+	/* a unit outside the roster is said, with the name as written */
+	assert_int_equal(th_filing_read(&f, book("outside.xlsx", head2, rows, 1), schema, roster, &e), 0);
+	assert_null(f->unit);
+	assert_non_null(find(f, "read.unit-unknown", NULL));
+	assert_string_equal(f->unit_at.written, "xã Hoà Bình");
+	assert_non_null(find(f, "read.period-missing", NULL));
+	th_filing_free(f);
+}
+
+static void not_a_return(void **state)
+{
+	th_filing *f;
+	th_err e = { 0 };
+
+	(void)state;
+	/* a workbook with none of the forms reads, and says what is missing */
+	assert_int_equal(th_filing_read(&f, "fixtures/reader-demo.xlsx", schema, roster, &e), 0);
+	assert_non_null(find(f, "read.form-missing", NULL));
+	th_filing_free(f);
+	/* a file that is no workbook fails, as the reader says */
+	assert_int_equal(th_filing_read(&f, "fixtures/demo/ghi-chu.txt", schema, roster, &e), -1);
+	assert_null(f);
+	assert_int_equal(e.code, TH_E_NOT_ZIP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows_reported),
+		cmocka_unit_test(unit_name_against_code),
+		cmocka_unit_test(not_a_return),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
