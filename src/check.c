@@ -308,11 +308,6 @@ static void check_compare(const struct ctx *c)
 		m.code = w.code;
 		m.label = c->rs->schema->forms[at->form].rows[at->row].label;
 	}
-	if (r->when_left) {
-		struct val a = eval(c, r->when_left), b = eval(c, r->when_right);
-		if (a.st != V_OK || b.st != V_OK || !compare(a.v, r->when_op, b.v, 0))
-			return;
-	}
 	l = eval(c, r->left);
 	rv = eval(c, r->right);
 	if (rv.st == V_DIV0 && l.st != V_DIV0) {
@@ -393,7 +388,9 @@ static void check_domain(const struct ctx *c)
 			const th_value *v = value_of(c->f, (int)fi, (int)ri);
 			th_node ref = { .kind = TH_N_REF, .form = (int)fi, .row = (int)ri };
 			th_where w;
-			char wr[64], wr_vi[64], ex[160];
+			char wr[64], wr_vi[64];
+			const char *ex = "";
+			th_sbuf exb = TH_SBUF_INIT;
 			bool ok = true;
 			struct msgvals m = { 0 };
 
@@ -402,26 +399,28 @@ static void check_domain(const struct ctx *c)
 			switch (rd->kind) {
 			case TH_ROW_PERCENT:
 				ok = v->num >= -1e-9 && v->num <= 100 + 1e-9;
-				snprintf(ex, sizeof(ex), "0–100");
+				ex = "0–100";
 				break;
 			case TH_ROW_COUNT:
 				ok = v->num >= 0 && fabs(v->num - floor(v->num + 0.5)) < 1e-9;
-				snprintf(ex, sizeof(ex), "số nguyên không âm");
+				ex = "số nguyên không âm";
 				break;
 			case TH_ROW_MONEY:
 				ok = v->num >= 0;
-				snprintf(ex, sizeof(ex), "số không âm");
+				ex = "số không âm";
 				break;
-			case TH_ROW_CODED: {
-				size_t n = (size_t)snprintf(ex, sizeof(ex), "một trong");
+			case TH_ROW_CODED:
 				ok = false;
-				for (size_t k = 0; k < rd->n_options; k++) {
+				for (size_t k = 0; k < rd->n_options; k++)
 					ok |= fabs(v->num - rd->options[k].code) < 1e-9;
-					n += (size_t)snprintf(ex + n, n < sizeof(ex) ? sizeof(ex) - n : 0, "%s %d (%s)",
-							      k ? "," : ":", rd->options[k].code, rd->options[k].text);
-				}
+				if (ok)
+					break;
+				th_sbuf_adds(&exb, "một trong");
+				for (size_t k = 0; k < rd->n_options; k++)
+					th_sbuf_addf(&exb, "%s %d (%s)", k ? "," : ":", rd->options[k].code,
+						     rd->options[k].text);
+				ex = exb.buf;
 				break;
-			}
 			case TH_ROW_GROUP:
 				break;
 			}
@@ -437,6 +436,7 @@ static void check_domain(const struct ctx *c)
 			m.code = rd->code;
 			m.label = rd->label;
 			emit(c, c->r->severity, &w, wr, ex, &m);
+			th_sbuf_release(&exb);
 		}
 	}
 }
@@ -602,7 +602,8 @@ static void check_register(const struct ctx *c)
 {
 	const th_filing *f = c->f;
 	struct msgvals m = { 0 };
-	char wr[200], ex[200];
+	char wr[64], ex[64];
+	th_sbuf wb = TH_SBUF_INIT, eb = TH_SBUF_INIT;
 
 	m.form = "VB";
 	m.code = "";
@@ -634,12 +635,14 @@ static void check_register(const struct ctx *c)
 				continue;
 			th_date_vn(from, a);
 			th_date_vn(to, b);
-			snprintf(wr, sizeof(wr), "%s (%s)", d->number, d->date_written[0] ? d->date_written : "không có ngày");
+			th_sbuf_reset(&wb);
+			th_sbuf_addf(&wb, "%s (%s)", d->number, d->date_written[0] ? d->date_written : "không có ngày");
 			snprintf(ex, sizeof(ex), "%s – %s", a, b);
-			m.written = m.left = wr;
+			m.written = m.left = wb.buf;
 			m.expected = m.right = ex;
-			emit(c, c->r->severity, &w, wr, ex, &m);
+			emit(c, c->r->severity, &w, wb.buf, ex, &m);
 		}
+		th_sbuf_release(&wb);
 		return;
 	}
 	{
@@ -671,16 +674,20 @@ static void check_register(const struct ctx *c)
 				continue;
 			th_date_vn(p->d->date, dp);
 			th_date_vn(q->d->date, dq);
-			snprintf(wr, sizeof(wr), "%s ngày %s", q->d->number, dq);
+			th_sbuf_reset(&wb);
+			th_sbuf_reset(&eb);
+			th_sbuf_addf(&wb, "%s ngày %s", q->d->number, dq);
 			if (c->r->kind == TH_CK_REG_UNIQUE)
-				snprintf(ex, sizeof(ex), "số khác %s (đã dùng ngày %s)", p->d->number, dp);
+				th_sbuf_addf(&eb, "số khác %s (đã dùng ngày %s)", p->d->number, dp);
 			else
-				snprintf(ex, sizeof(ex), "ngày từ %s trở đi (sau %s)", dp, p->d->number);
-			m.written = m.left = wr;
-			m.expected = m.right = ex;
-			emit(c, c->r->severity, &w, wr, ex, &m);
+				th_sbuf_addf(&eb, "ngày từ %s trở đi (sau %s)", dp, p->d->number);
+			m.written = m.left = wb.buf;
+			m.expected = m.right = eb.buf;
+			emit(c, c->r->severity, &w, wb.buf, eb.buf, &m);
 		}
 		free(v);
+		th_sbuf_release(&wb);
+		th_sbuf_release(&eb);
 	}
 }
 
@@ -691,6 +698,12 @@ void th_rules_check(const th_ruleset *rs, const th_filing *f, const th_calendar 
 
 	for (size_t i = 0; i < rs->n_rules; i++) {
 		c.r = &rs->rules[i];
+		if (c.r->when_left) {
+			/* a rule whose condition cannot be decided (a value missing) is not applied */
+			struct val a = eval(&c, c.r->when_left), b = eval(&c, c.r->when_right);
+			if (a.st != V_OK || b.st != V_OK || !compare(a.v, c.r->when_op, b.v, 0))
+				continue;
+		}
 		switch (c.r->kind) {
 		case TH_CK_COMPARE:
 			check_compare(&c);

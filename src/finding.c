@@ -10,7 +10,25 @@
 #include <string.h>
 
 #include "mem.h"
+#include "text.h"
 #include "banned.h"
+
+/*
+ * A copy fit for every writer: valid UTF-8 (each bad byte becomes U+FFFD), NFC, and no
+ * control characters (they become spaces), so a finding can go into XML, JSON or a terminal
+ * as it is, whatever a cell held.
+ */
+static char *clean_dup(const char *s)
+{
+	char *r = th_text_nfc(s, strlen(s), NULL);
+
+	if (!r)
+		r = th_xstrdup("");
+	for (unsigned char *p = (unsigned char *)r; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return r;
+}
 
 th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, const th_where *at,
 			    const char *written, const char *expected, const char *fmt, ...)
@@ -26,24 +44,25 @@ th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, 
 	f->rule = th_xstrdup(rule ? rule : "");
 	f->form = th_xstrdup(at && at->form ? at->form : "");
 	f->code = th_xstrdup(at && at->code ? at->code : "");
-	f->sheet = th_xstrdup(at && at->sheet ? at->sheet : "");
+	f->sheet = clean_dup(at && at->sheet ? at->sheet : "");
 	if (at && at->sheet)
 		th_cellref(at->row, at->col, f->cell);
-	f->written = th_xstrdup(written ? written : "");
-	f->expected = th_xstrdup(expected ? expected : "");
+	f->written = clean_dup(written ? written : "");
+	f->expected = clean_dup(expected ? expected : "");
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	f->message = th_xmalloc(n > 0 ? (size_t)n + 1 : 1);
-	f->message[0] = '\0';
-	if (n > 0) {
-		va_start(ap, fmt);
-		vsnprintf(f->message, (size_t)n + 1, fmt, ap);
-		va_end(ap);
+	{
+		char *raw = th_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+		raw[0] = '\0';
+		if (n > 0) {
+			va_start(ap, fmt);
+			vsnprintf(raw, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		}
+		f->message = clean_dup(raw);
+		free(raw);
 	}
-	for (char *p = f->message; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			*p = ' ';
 	return f;
 }
 

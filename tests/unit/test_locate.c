@@ -46,7 +46,8 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Rows of one form: code, label, unit, value (NULL: none; a leading '#' writes a number). */
+/* Rows of one form: code, label, unit, value (NULL: none; a leading '#' writes a number, '@' a
+ * number under a date format, '?' a boolean: "?1" TRUE). */
 struct r {
 	const char *code, *label, *unit, *value;
 };
@@ -56,12 +57,15 @@ static const char *book(const char *name, const char *const *head, const struct 
 	static char path[256];
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
+	lxw_format *date;
 	lxw_row_t row = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	wb = workbook_new(path);
 	assert_non_null(wb);
 	ws = workbook_add_worksheet(wb, "BM1");
+	date = workbook_add_format(wb);
+	format_set_num_format(date, "dd/mm/yyyy");
 	for (; *head; head++)
 		worksheet_write_string(ws, row++, 0, *head, NULL);
 	worksheet_write_string(ws, ++row, 0, "Biểu mẫu 1", NULL);
@@ -78,6 +82,10 @@ static const char *book(const char *name, const char *const *head, const struct 
 			worksheet_write_string(ws, row, 2, rows[i].unit, NULL);
 		if (rows[i].value && rows[i].value[0] == '#')
 			worksheet_write_number(ws, row, 3, strtod(rows[i].value + 1, NULL), NULL);
+		else if (rows[i].value && rows[i].value[0] == '@')
+			worksheet_write_number(ws, row, 3, strtod(rows[i].value + 1, NULL), date);
+		else if (rows[i].value && rows[i].value[0] == '?')
+			worksheet_write_boolean(ws, row, 3, rows[i].value[1] == '1', NULL);
 		else if (rows[i].value)
 			worksheet_write_string(ws, row, 3, rows[i].value, NULL);
 	}
@@ -106,6 +114,8 @@ static void rows_reported(void **state)
 		{ "5.2.", "Hình thức khảo sát", "Trực tuyến = 0; Phát phiếu = 1; Kết hợp = 2", "Kết hợp" },
 		{ "5.1.", "Số lượng phiếu khảo sát", "Phiếu", "1.234" },
 		{ "6.", "Tổ chức đối thoại của lãnh đạo với người dân", "Không = 0; Có = 1", "#1" },
+		{ "4.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", "@44958" },
+		{ "4.3.", "Số nhiệm vụ chưa hoàn thành", "Nhiệm vụ", "?1" },
 	};
 	th_filing *f;
 	th_err e = { 0 };
@@ -134,6 +144,19 @@ static void rows_reported(void **state)
 	assert_int_equal(v->state, TH_VAL_UNREADABLE);
 	assert_string_equal(v->written, "hai mươi");
 	assert_non_null(find(f, "read.unreadable", "2.1"));
+	/* a figure Excel turned into a date (1.2 typed -> 1 February) is shown as the date, not read */
+	v = th_filing_value(f, "BM1", "4.2");
+	assert_int_equal(v->state, TH_VAL_UNREADABLE);
+	assert_string_equal(v->written, "01/02/2023");
+	x = find(f, "read.date-cell", "4.2");
+	assert_non_null(x);
+	assert_int_equal(x->severity, TH_SEV_WARNING);
+	assert_non_null(strstr(x->message, "'01/02/2023'"));
+	/* a boolean is no figure either, and says what it holds */
+	v = th_filing_value(f, "BM1", "4.3");
+	assert_int_equal(v->state, TH_VAL_UNREADABLE);
+	assert_string_equal(v->written, "TRUE");
+	assert_non_null(strstr(find(f, "read.unreadable", "4.3")->message, "'TRUE'"));
 	/* "-" and "x" are neither blank nor 0 */
 	assert_int_equal(th_filing_value(f, "BM1", "2.2")->state, TH_VAL_DASH);
 	assert_int_equal(th_filing_value(f, "BM1", "4.1")->state, TH_VAL_DASH);

@@ -278,6 +278,12 @@ static void domains(void **state)
 	assert_int_equal(count_rule(&out, "D2", TH_SEV_ERROR), 1);
 	assert_non_null(strstr(find_rule(&out, "D1")->message, "ngoài một trong: 0 (Trực tuyến), 1 (Phát phiếu), 2 (Kết hợp)"));
 	th_findings_release(&out);
+	/* `when` holds for every kind of rule, not only comparisons */
+	out = run("[D3]\ncheck = domain(BM7)\nwhen = [BM1:1] > 1000\nmessage = x\n"
+		  "[D4]\ncheck = domain(BM7)\nwhen = [BM1:1] >= 0\nmessage = x\n", f, NULL, no_period);
+	assert_int_equal(count_rule(&out, "D3", TH_SEV_INFO), 0);
+	assert_int_equal(count_rule(&out, "D4", TH_SEV_ERROR), 1);
+	th_findings_release(&out);
 	th_filing_free(f);
 }
 
@@ -337,6 +343,30 @@ static void header_and_register(void **state)
 	assert_int_equal(count_rule(&out, "V4", TH_SEV_WARNING), 1); /* 25 written, 8 listed */
 	assert_string_equal(find_rule(&out, "V4")->expected, "8");
 	th_findings_release(&out);
+	/* `when` on a register rule: [BM1:1] is 25 in the seed */
+	out = run("[V5]\ncheck = register(in_window)\nwhen = [BM1:1] > 100\nmessage = x\n", f, cal, q3);
+	assert_int_equal(out.n, 0);
+	th_findings_release(&out);
+	/* a document number as long and as broken as a cell can hold is kept whole, as valid UTF-8 */
+	{
+		char *big = malloc(4001);
+		memset(big, 'A', 4000);
+		big[0] = '\xff'; /* not UTF-8 */
+		big[1] = '\x01'; /* a control character */
+		memcpy(big + 3990, "/QĐ-UB", 8);
+		free(f->docs[7].number);
+		f->docs[7].number = big;
+		out = run("[V1]\ncheck = register(in_window)\nmessage = \"{written}\"\n", f, cal, q3);
+		assert_int_equal(count_rule(&out, "V1", TH_SEV_ERROR), 2);
+		for (size_t i = 0; i < out.n; i++)
+			if (strstr(out.v[i].written, "/QĐ-UB")) {
+				assert_true(strlen(out.v[i].written) > 3990);
+				assert_memory_equal(out.v[i].written, "\xef\xbf\xbd AA", 6); /* U+FFFD, space */
+				assert_null(strchr(out.v[i].message, '\x01'));
+				assert_non_null(strstr(out.v[i].message, "/QĐ-UB"));
+			}
+		th_findings_release(&out);
+	}
 	th_calendar_free(cal);
 	th_filing_free(f);
 }
