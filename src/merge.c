@@ -208,35 +208,49 @@ static double value_num(const th_merge *m, size_t u, size_t f, size_t r, bool *o
 	return *ok ? v->num : 0;
 }
 
-static int dbl_cmp(const void *a, const void *b)
+struct seen {
+	double v;
+	size_t u; /* the unit's column order */
+};
+
+static int seen_cmp(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
+	const struct seen *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return x->u < y->u ? -1 : x->u > y->u;
 }
 
-/* The most common value among the units (ties: the smallest); false when none. Sorting
- * keeps this O(n log n): a province merges thousands of returns. */
+/*
+ * The most common value among the units; false when none. Ties go as the workbook's
+ * formula IFERROR(MODE(range), MIN(range)) goes, so the cached total is what a spreadsheet
+ * recalculates: among values given equally often (more than once), the one whose first
+ * unit comes first; when no value repeats, the smallest. Sorting keeps this O(n log n): a
+ * province merges thousands of returns.
+ */
 static bool common_value(const th_merge *m, size_t f, size_t r, double *out, size_t *n_values)
 {
-	double *v = th_xmalloc((m->n_units + 1) * sizeof(*v));
-	size_t n = 0, best = 0;
+	struct seen *v = th_xmalloc((m->n_units + 1) * sizeof(*v));
+	size_t n = 0, best = 0, best_first = 0;
 
 	for (size_t u = 0; u < m->n_units; u++) {
 		bool ok;
 		double x = value_num(m, u, f, r, &ok);
 		if (ok)
-			v[n++] = x;
+			v[n++] = (struct seen){ x, u };
 	}
 	*n_values = n;
 	if (n > 1)
-		qsort(v, n, sizeof(*v), dbl_cmp);
+		qsort(v, n, sizeof(*v), seen_cmp);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		while (j < n && v[j] == v[i])
+		while (j < n && v[j].v == v[i].v)
 			j++;
-		if (j - i > best) { /* strictly more: among equals the first (smallest) stays */
+		/* v[i].u is the group's first unit; groups come smallest value first */
+		if (j - i > best || (j - i == best && best > 1 && v[i].u < best_first)) {
 			best = j - i;
-			*out = v[i];
+			best_first = v[i].u;
+			*out = v[i].v;
 		}
 		i = j;
 	}
@@ -270,12 +284,18 @@ static void compute_totals(th_merge *m)
 				t->has_value = t->n_values > 0;
 				break;
 			case TH_AGG_RATIO:
-				/* the ratio of the summed rows, never an average of the communes' percents */
+				/* the ratio of the summed rows, never an average of the communes' percents;
+				 * a unit counts only when it gave both figures, so a blank numerator is
+				 * not read as 0 */
 				for (size_t u = 0; u < m->n_units; u++) {
+					bool ok2;
 					double a = value_num(m, u, f, (size_t)rd->num, &ok);
-					num += ok ? a : 0;
-					den += value_num(m, u, f, (size_t)rd->den, &ok);
-					t->n_values += ok;
+					double b = value_num(m, u, f, (size_t)rd->den, &ok2);
+					if (!ok || !ok2)
+						continue;
+					num += a;
+					den += b;
+					t->n_values++;
 				}
 				t->has_value = den != 0;
 				t->value = den != 0 ? num / den * 100 : 0;

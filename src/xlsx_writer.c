@@ -816,7 +816,7 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	const lxw_col_t first = M_UNIT_COL, last = (lxw_col_t)(M_UNIT_COL + m->n_units - 1);
 	const uint16_t col = (uint16_t)(M_UNIT_COL + m->n_units);
 	char rng[LXW_MAX_CELL_RANGE_LENGTH], num[LXW_MAX_CELL_RANGE_LENGTH], den[LXW_MAX_CELL_RANGE_LENGTH];
-	char formula[256];
+	char formula[320];
 	th_sbuf sb = TH_SBUF_INIT, cached = TH_SBUF_INIT;
 	bool has = t && t->has_value;
 
@@ -831,10 +831,18 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 		ck(b, worksheet_write_formula_num(ws, row, col, formula, F->total, has ? t->value : 0));
 		break;
 	case TH_AGG_RATIO:
-		/* the ratio of the summed rows, never an average of the units' percents */
+		/*
+		 * The ratio of the summed rows, never an average of the units' percents, over
+		 * the units that gave both figures (as the merge computes it). SUMPRODUCT takes
+		 * text in a range as 0 and needs no array entry: each sum is gated on the other
+		 * row being a number.
+		 */
 		lxw_rowcol_to_range(num, (lxw_row_t)(M_DATA_ROW + rd->num), first, (lxw_row_t)(M_DATA_ROW + rd->num), last);
 		lxw_rowcol_to_range(den, (lxw_row_t)(M_DATA_ROW + rd->den), first, (lxw_row_t)(M_DATA_ROW + rd->den), last);
-		snprintf(formula, sizeof(formula), "=IF(SUM(%s)=0,\"\",SUM(%s)/SUM(%s)*100)", den, num, den);
+		snprintf(formula, sizeof(formula),
+			 "=IF(SUMPRODUCT(--ISNUMBER(%s),%s)=0,\"\","
+			 "SUMPRODUCT(--ISNUMBER(%s),%s)/SUMPRODUCT(--ISNUMBER(%s),%s)*100)",
+			 num, den, den, num, num, den);
 		if (has)
 			ck(b, worksheet_write_formula_num(ws, row, col, formula, F->total_ratio, t->value));
 		else
@@ -868,7 +876,7 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 		break;
 	case TH_AGG_CATALOGUE: {
 		/* MODE alone is #N/A when no value repeats (one unit, or all differ): the smallest
-		 * value then, as the merge takes the smallest among equally common values */
+		 * value then; the merge's common value follows the same rule */
 		lxw_format *fmt = t && t->n_differ ? F->total_warn : F->total;
 		snprintf(formula, sizeof(formula), "=IF(COUNT(%s)=0,\"\",IFERROR(MODE(%s),MIN(%s)))", rng, rng, rng);
 		if (has)

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # Check a merge of fixtures/demo against fixtures/demo-expected.tsv, which the fixture
 # generator wrote from its own data (never from tonghop's output), and open the workbook
-# with a second reader (openpyxl) to check the live totals and the error sheet.
+# with a second reader (openpyxl) to check the live totals and the error sheet. Every total
+# formula is evaluated on the workbook's own unit cells (tests/xlformula.py) and must give
+# its cached value and the expected total.
 # Usage: check-merge.py RESULT.json OUT.xlsx EXPECTED.tsv. Prints one line per mismatch
 # and "N checks, N mismatches"; exits 1 on any mismatch.
 # SPDX-License-Identifier: MIT
@@ -10,6 +12,9 @@ import os
 import sys
 
 import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xlformula import Evaluator, XlError  # noqa: E402
 
 
 def close(a, b):
@@ -72,6 +77,7 @@ def main():
         # the total column is the last used column; rows are found by the code in column A
         last = wsf.max_column
         checked = 0
+        ev = Evaluator(lambda r, c: wsv.cell(r, c).value)
         for row in range(1, wsf.max_row + 1):
             code = wsf.cell(row, 1).value
             if code is None:
@@ -81,12 +87,30 @@ def main():
                 continue
             want = want_totals[(form, code)]
             f_cell, v_cell = wsf.cell(row, last), wsv.cell(row, last)
+            v = v_cell.value
+            if isinstance(f_cell.value, str) and f_cell.value.startswith("="):
+                # what a spreadsheet recalculates: the cached value, and the expected total
+                n += 1
+                try:
+                    got = ev.evaluate(f_cell.value)
+                except (XlError, ValueError) as e:
+                    got = "error %s" % e
+                cached = "" if v is None else v
+                if isinstance(got, (int, float)) and isinstance(cached, (int, float)):
+                    same = close(float(got), float(cached))
+                else:
+                    same = got == cached
+                if not same:
+                    bad.append("%s!%s: %s evaluates to %r, cached %r" % (form, f_cell.coordinate, f_cell.value, got, cached))
+                if want == "blank" and got not in ("", 0):
+                    bad.append("%s!%s: evaluates to %r, expected blank" % (form, f_cell.coordinate, got))
+                elif want != "blank" and isinstance(got, (int, float)) and not close(float(got), float(want)):
+                    bad.append("%s!%s: evaluates to %r, expected %s" % (form, f_cell.coordinate, got, want))
             if want == "blank":
                 continue
             checked += 1
             if not (isinstance(f_cell.value, str) and f_cell.value.startswith("=")):
                 bad.append("%s!%s: total is not a formula: %r" % (form, f_cell.coordinate, f_cell.value))
-            v = v_cell.value
             if isinstance(v, (int, float)) and not close(float(v), float(want)):
                 bad.append("%s!%s: cached %r, expected %s" % (form, v_cell.coordinate, v, want))
         n += checked

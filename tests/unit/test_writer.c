@@ -258,8 +258,10 @@ static void totals(th_merge *m)
 				if (rd->agg == TH_AGG_RATIO) {
 					const th_value *a = th_merge_value(m, u, f, (size_t)rd->num);
 					const th_value *b = th_merge_value(m, u, f, (size_t)rd->den);
-					num += a && a->state == TH_VAL_NUMBER ? a->num : 0;
-					den += b && b->state == TH_VAL_NUMBER ? b->num : 0;
+					if (a && a->state == TH_VAL_NUMBER && b && b->state == TH_VAL_NUMBER) {
+						num += a->num;
+						den += b->num;
+					}
 					continue;
 				}
 				if (!ok)
@@ -284,7 +286,7 @@ static void totals(th_merge *m)
 			} else if (rd->agg == TH_AGG_TALLY || rd->agg == TH_AGG_CATALOGUE) {
 				size_t best = 0;
 				for (size_t k = 0; k < n_seen; k++)
-					if (count[k] > best || (count[k] == best && seen[k] < t->value)) {
+					if (count[k] > best || (count[k] == best && best == 1 && seen[k] < t->value)) {
 						best = count[k];
 						t->value = seen[k];
 					}
@@ -452,7 +454,8 @@ static void merge_totals(void **state)
 	r = row_of(&s, "2");
 	c = at(&s, r, tot);
 	assert_true(c->formula);
-	assert_string_equal(c->fml, "IF(SUM(D9:T9)=0,\"\",SUM(D10:T10)/SUM(D9:T9)*100)");
+	assert_string_equal(c->fml, "IF(SUMPRODUCT(--ISNUMBER(D10:T10),D9:T9)=0,\"\","
+				    "SUMPRODUCT(--ISNUMBER(D9:T9),D10:T10)/SUMPRODUCT(--ISNUMBER(D10:T10),D9:T9)*100)");
 	assert_true(fabs(c->num - 52.5) < 1e-9);
 	assert_true(fabs(c->num - (50 + 100 + 10) / 3.0) > 0.5);
 
