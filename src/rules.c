@@ -380,6 +380,9 @@ static int parse_builtin(struct parser *ps, th_rule *r)
 		}
 		if (!eat(ps, ")"))
 			perr(ps, ps->p, "thiếu dấu ')'");
+		skip_ws(ps);
+		if (!ps->err && *ps->p)
+			perr(ps, ps->p, "thừa ký tự sau biểu thức");
 		return ps->err ? -1 : 1;
 	}
 	if (eat(ps, "header("))

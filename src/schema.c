@@ -389,6 +389,20 @@ int th_schema_load(th_schema **out, const char *path, th_err *e)
 			goto out;
 		}
 		s->n_forms++;
+		{
+			/* a form is found in a workbook by its number ("Biểu mẫu 3"): one each */
+			const th_formdef *f = &s->forms[s->n_forms - 1];
+			if (f->number <= 0) {
+				th_ini_fail(ini, e, tok, NULL, "tên biểu [%s] phải có số của biểu (như BM3)", tok);
+				goto out;
+			}
+			for (size_t i = 0; i + 1 < s->n_forms; i++)
+				if (s->forms[i].number == f->number) {
+					th_ini_fail(ini, e, tok, NULL, "biểu [%s] và [%s] cùng số %d: mỗi biểu một số",
+						    s->forms[i].id, tok, f->number);
+					goto out;
+				}
+		}
 	}
 	if (load_header(s, ini, e))
 		goto out;

@@ -184,6 +184,10 @@ static void schema_mistakes(void **state)
 	schema_fails("[schema]\nid = t\nforms = BM1 BM2\n[BM1]\ntitle = T\n1 = \"count | sum | | x\"\n",
 		     "bad.ini:3: biểu 'BM2' được liệt kê nhưng không có mục [BM2]");
 	schema_fails(HEAD "[BM1]\n1 = \"count | sum | | x\"\n", "bad.ini:4: biểu BM1 thiếu 'title'");
+	schema_fails("[schema]\nid = t\nforms = BM1 BM1A\n[BM1]\ntitle = T\n1 = \"count | sum | | x\"\n"
+		     "[BM1A]\ntitle = T\n1 = \"count | sum | | x\"\n", "biểu [BM1] và [BM1A] cùng số 1");
+	schema_fails("[schema]\nid = t\nforms = BMX\n[BMX]\ntitle = T\n1 = \"count | sum | | x\"\n",
+		     "tên biểu [BMX] phải có số");
 	schema_fails("[x]\n", "thiếu mục [schema]");
 }
 

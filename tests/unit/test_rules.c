@@ -135,6 +135,8 @@ static void parse_errors(void **state)
 	load_fails("[A]\ncheck = header(windows)\nmessage = x\n", "header(...) nhận", NULL);
 	load_fails("[A]\ncheck = register(count)\nmessage = x\n", "register(count, [BIỂU:MÃ])", NULL);
 	load_fails("[A]\ncheck = [BM1:1] = 1\nwhen = [BM1:2.1] >\nmessage = x\n", ":3: quy tắc [A], 'when'", NULL);
+	load_fails("[A]\ncheck = domain(BM7) > 0\nmessage = x\n", ":2: quy tắc [A], 'check'", NULL);
+	load_fails("[A]\ncheck = domain(*) x\nmessage = x\n", ":2: quy tắc [A], 'check'", NULL);
 }
 
 /* ---- comparisons ---- */
