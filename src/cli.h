@@ -6,6 +6,7 @@
 #ifndef TH_CLI_H
 #define TH_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "calendar.h"
@@ -53,6 +54,10 @@ void th_put_padded(FILE *out, const char *s, int width);
  * schema's folder with the schema's file name (a new string). */
 char *th_default_rules(const th_schema *s);
 
+/* True when paths a and b both exist and are the same file (device and inode), so that an
+ * output never overwrites an input whatever the names. */
+bool th_same_file(const char *a, const char *b);
+
 /* The default schema path (a new string). */
 char *th_default_schema(void);
 
@@ -62,7 +67,10 @@ int th_exit_for(th_code code);
 /* Print "tonghop: FILE: message" for failure e on stderr (file may be NULL). */
 void th_report(const char *file, const th_err *e);
 
-/* Print "tonghop: message" on stderr. */
+/* Write s with control characters shown as '?' (file names and cell text are untrusted). */
+void th_put_clean(const char *s, FILE *out);
+
+/* Print "tonghop: message" on stderr, control characters shown as '?'. */
 void th_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Flush and close stdout; returns TH_EXIT_SYSTEM (and says so) if that failed, else rc. */

@@ -225,6 +225,10 @@ int cmd_check(int argc, char **argv)
 		th_complain("--feedback chỉ dùng với đúng một tệp");
 		return TH_EXIT_USAGE;
 	}
+	if (feedback && (strcmp(feedback, argv[optind]) == 0 || th_same_file(feedback, argv[optind]))) {
+		th_complain("%s: bản phản hồi không được ghi đè lên chính báo cáo: chọn tên khác", feedback);
+		return TH_EXIT_USAGE;
+	}
 	rc = th_config_load(&cfg, schema);
 	if (rc)
 		return rc;
@@ -254,8 +258,11 @@ int cmd_check(int argc, char **argv)
 			th_report(path, &e);
 			res[i].status = "unreadable";
 			worst = TH_EXIT_INPUT;
-			if (!json)
-				printf("%s✗ %s: không đọc được — %s%s\n\n", col.err, path, e.msg, col.off);
+			if (!json) {
+				printf("%s✗ ", col.err);
+				th_put_clean(path, stdout);
+				printf(": không đọc được — %s%s\n\n", e.msg, col.off);
+			}
 			continue;
 		}
 		th_rules_check(rs, f, cfg.calendar, want, &f->findings);
@@ -273,8 +280,9 @@ int cmd_check(int argc, char **argv)
 		if (nerr && worst == TH_EXIT_OK)
 			worst = TH_EXIT_FINDINGS;
 		if (!json) {
-			printf("%s%s%s — %s\n", col.bold, path, col.off,
-			       f->unit ? f->unit->name : "đơn vị chưa xác định");
+			fputs(col.bold, stdout);
+			th_put_clean(path, stdout);
+			printf("%s — %s\n", col.off, f->unit ? f->unit->name : "đơn vị chưa xác định");
 			print_findings(cfg.schema, &f->findings, &col, stdout);
 			if (nerr)
 				printf("%s✗ %s: %zu lỗi, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",

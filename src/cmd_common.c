@@ -5,9 +5,11 @@
  */
 #define _DEFAULT_SOURCE /* realpath(NULL) */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -93,6 +95,13 @@ void th_put_padded(FILE *out, const char *s, int width)
 	fputs(s, out);
 	for (; chars < width; chars++)
 		putc(' ', out);
+}
+
+bool th_same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return a && b && stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 char *th_default_rules(const th_schema *s)

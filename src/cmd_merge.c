@@ -67,14 +67,21 @@ static void json_date(th_json *j, const char *key, th_date d)
 	}
 }
 
+/* The JSON goes to "<path>.tmp" and is renamed over path once whole, as the workbook is. */
 static int write_json(const th_merge *m, const char *path)
 {
-	FILE *out = fopen(path, "w");
+	char *tmp = th_xmalloc(strlen(path) + sizeof(".tmp"));
+	FILE *out;
 	th_json j;
-	char p[TH_PERIOD_MAX];
+	char p[TH_PERIOD_MAX], eb[TH_ERRNO_VI_MAX];
+	int err;
 
+	memcpy(tmp, path, strlen(path));
+	memcpy(tmp + strlen(path), ".tmp", sizeof(".tmp"));
+	out = fopen(tmp, "w");
 	if (!out) {
-		th_complain("%s: không ghi được tệp JSON (%s)", path, strerror(errno));
+		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
+		free(tmp);
 		return TH_EXIT_SYSTEM;
 	}
 	th_json_init(&j, out);
@@ -146,10 +153,18 @@ static int write_json(const th_merge *m, const char *path)
 	th_json_end_obj(&j);
 	th_json_end_obj(&j);
 	putc('\n', out);
-	if (fclose(out) != 0) {
-		th_complain("%s: không ghi được tệp JSON (%s)", path, strerror(errno));
+	err = ferror(out) ? (errno ? errno : EIO) : 0;
+	if (fclose(out) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(err, eb));
+		unlink(tmp);
+		free(tmp);
 		return TH_EXIT_SYSTEM;
 	}
+	free(tmp);
 	return TH_EXIT_OK;
 }
 
@@ -179,10 +194,15 @@ static void print_summary(const th_merge *m, const char *out)
 			th_date_vn(m->files[m->units[u].file].report_date, d);
 			printf("Trễ hạn: %s (ngày %s)\n", m->units[u].unit->name, d);
 		}
-	for (size_t i = 0; i < m->n_files; i++)
-		if (m->files[i].status != TH_F_USED)
-			printf("Không dùng: %s — %s: %s\n", m->files[i].path, th_fstatus_vi(m->files[i].status),
-			       m->files[i].message);
+	for (size_t i = 0; i < m->n_files; i++) {
+		if (m->files[i].status == TH_F_USED)
+			continue;
+		fputs("Không dùng: ", stdout);
+		th_put_clean(m->files[i].path, stdout);
+		printf(" — %s: ", th_fstatus_vi(m->files[i].status));
+		th_put_clean(m->files[i].message, stdout);
+		putchar('\n');
+	}
 	printf("Lỗi: %zu, cảnh báo: %zu (xem trang 'Lỗi')\n", m->errors, m->warnings);
 	for (size_t u = 0; u < m->n_units; u++)
 		if (m->units[u].errors)
@@ -203,6 +223,7 @@ int cmd_merge(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *schema = NULL, *rules = NULL, *out = NULL, *json = NULL, *pstr = NULL;
+	const char *outputs[3] = { NULL, NULL, NULL };
 	th_period period;
 	th_config cfg;
 	th_ruleset *rs = NULL;
@@ -234,6 +255,16 @@ int cmd_merge(int argc, char **argv)
 		th_complain("kỳ '%s' không hợp lệ: dùng dạng 2023-Q3, 2023-M07, 2023-H1, 2023-9M hoặc 2023", pstr);
 		return TH_EXIT_USAGE;
 	}
+	if (json && (strcmp(json, out) == 0 || th_same_file(json, out))) {
+		th_complain("-o và --json phải là hai tệp khác nhau");
+		return TH_EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++)
+		if (th_same_file(argv[i], out) || th_same_file(argv[i], json)) {
+			th_complain("%s: tệp kết quả trùng với một tệp đầu vào, sẽ ghi đè lên nó: chọn tên khác",
+				    argv[i]);
+			return TH_EXIT_USAGE;
+		}
 	rc = th_config_load(&cfg, schema);
 	if (rc)
 		return rc;
@@ -251,8 +282,10 @@ int cmd_merge(int argc, char **argv)
 		return TH_EXIT_CONFIG;
 	}
 	free(rp);
+	outputs[0] = out;
+	outputs[1] = json;
 	if (th_merge_run(&m, cfg.schema, cfg.roster, cfg.calendar, rs, period, argv + optind,
-			 (size_t)(argc - optind), &e)) {
+			 (size_t)(argc - optind), outputs, &e)) {
 		th_report(NULL, &e);
 		rc = th_exit_for(e.code);
 		goto out;
@@ -264,6 +297,9 @@ int cmd_merge(int argc, char **argv)
 	}
 	if (json && (rc = write_json(m, json)) != TH_EXIT_OK)
 		goto out;
+	for (size_t i = 0; i < m->n_files; i++)
+		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
+			th_complain("%s: %s", m->files[i].path, m->files[i].message);
 	print_summary(m, out);
 	rc = TH_EXIT_OK;
 	if (m->errors)

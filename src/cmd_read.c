@@ -68,17 +68,37 @@ static void date_or_dash(th_date d, char out[TH_DATE_MAX], bool iso)
 		th_date_vn(d, out);
 }
 
+/* "?? 'text'" for a value that could not be read, cut on a character boundary to fit. */
+static void shown(const char *w, char *out, size_t cap)
+{
+	size_t n = strlen(w), max = cap - sizeof("?? ''…");
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)w[n] & 0xC0) == 0x80)
+			n--; /* w[n] starts a character: cut before it */
+	}
+	snprintf(out, cap, "?? '%.*s'%s", (int)n, w, n < strlen(w) ? "…" : "");
+}
+
 static void print_text(const th_filing *f, FILE *out)
 {
 	const th_schema *s = f->schema;
 	char a[TH_DATE_MAX], b[TH_DATE_MAX], label[TH_PERIOD_LABEL_MAX], code[TH_PERIOD_MAX];
 
-	fprintf(out, "Tệp: %s\n", f->path);
-	if (f->unit)
+	fputs("Tệp: ", out);
+	th_put_clean(f->path, out);
+	putc('\n', out);
+	if (f->unit) {
 		fprintf(out, "Đơn vị: %s %s\n", f->unit->code, f->unit->name);
-	else
-		fprintf(out, "Đơn vị: chưa xác định%s%s\n", f->unit_at.written ? " — ghi: " : "",
-			f->unit_at.written ? f->unit_at.written : "");
+	} else {
+		fputs("Đơn vị: chưa xác định", out);
+		if (f->unit_at.written) {
+			fputs(" — ghi: ", out);
+			th_put_clean(f->unit_at.written, out);
+		}
+		putc('\n', out);
+	}
 	if (f->period.kind != TH_P_NONE) {
 		th_period_label_vi(f->period, label, sizeof(label));
 		th_period_format(f->period, code, sizeof(code));
@@ -102,11 +122,14 @@ static void print_text(const th_filing *f, FILE *out)
 			case TH_VAL_NUMBER: format_vi(v->num, v->decimals, val, sizeof(val)); break;
 			case TH_VAL_BLANK: snprintf(val, sizeof(val), "(trống)"); break;
 			case TH_VAL_DASH: snprintf(val, sizeof(val), "'%s'", v->written); break;
-			case TH_VAL_UNREADABLE: snprintf(val, sizeof(val), "?? '%.40s'", v->written); break;
+			case TH_VAL_UNREADABLE: shown(v->written, val, sizeof(val)); break;
 			default: snprintf(val, sizeof(val), "(không có dòng)"); break;
 			}
 			fputs("  ", out);
 			th_put_padded(out, fd->rows[r].code, 9);
+			for (char *p = val; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					*p = '?';
 			th_put_padded(out, val, 17);
 			th_put_padded(out, kind_vi(fd->rows[r].kind), 12);
 			if (v->sheet >= 0)

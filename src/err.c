@@ -4,6 +4,7 @@
  */
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,4 +56,42 @@ void th_err_clear(th_err *e)
 	if (!e)
 		return;
 	memset(e, 0, sizeof(*e));
+}
+
+const char *th_errno_vi(int err, char buf[TH_ERRNO_VI_MAX])
+{
+	static const struct {
+		int err;
+		const char *text;
+	} known[] = {
+		{ ENOENT, "không có tệp hay thư mục này" },
+		{ EACCES, "không có quyền truy cập" },
+		{ EPERM, "không được phép" },
+		{ EISDIR, "đây là một thư mục" },
+		{ ENOTDIR, "một phần của đường dẫn không phải thư mục" },
+		{ ENOSPC, "ổ đĩa đã đầy" },
+		{ EDQUOT, "đã hết hạn mức dung lượng" },
+		{ EROFS, "ổ đĩa chỉ cho đọc" },
+		{ EEXIST, "tệp đã có" },
+		{ ENAMETOOLONG, "tên tệp quá dài" },
+		{ ELOOP, "đường dẫn có liên kết vòng" },
+		{ EMFILE, "mở quá nhiều tệp cùng lúc" },
+		{ ENFILE, "mở quá nhiều tệp cùng lúc" },
+		{ ENOMEM, "hết bộ nhớ" },
+		{ EIO, "lỗi đọc ghi trên thiết bị" },
+		{ EBUSY, "tệp hay thiết bị đang bận" },
+		{ ETXTBSY, "tệp đang được dùng" },
+		{ EXDEV, "không chuyển được tệp sang ổ đĩa khác" },
+		{ EPIPE, "nơi nhận đã đóng" },
+		{ EFBIG, "tệp quá lớn" },
+		{ EINVAL, "tham số không hợp lệ" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i].err == err) {
+			snprintf(buf, TH_ERRNO_VI_MAX, "%s", known[i].text);
+			return buf;
+		}
+	snprintf(buf, TH_ERRNO_VI_MAX, "lỗi hệ thống số %d", err);
+	return buf;
 }

@@ -47,6 +47,11 @@ int th_fail_at(th_err *e, th_code code, const char *src_file, int src_line, cons
 /* The short English name of a code ("malformed XML"), "unknown error" for an unknown one. Static. */
 const char *th_code_name(th_code code);
 
+/* What system error err (an errno value) means, in Vietnamese: "không có quyền truy cập",
+ * "ổ đĩa đã đầy"...; an unusual one is "lỗi hệ thống số N". Written into buf, returned. */
+#define TH_ERRNO_VI_MAX 96
+const char *th_errno_vi(int err, char buf[TH_ERRNO_VI_MAX]);
+
 /* Reset *e to "no error". */
 void th_err_clear(th_err *e);
 

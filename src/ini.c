@@ -242,14 +242,14 @@ int th_ini_load(th_ini **out, const char *path, th_err *e)
 	th_ini *ini;
 	FILE *f;
 	th_sbuf sb = TH_SBUF_INIT;
-	char buf[4096];
+	char buf[4096], eb[TH_ERRNO_VI_MAX];
 	size_t n;
 	char *text;
 
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
-		return th_fail(e, TH_E_CONFIG, "%s: không mở được tệp cấu hình (%s)", path, strerror(errno));
+		return th_fail(e, TH_E_CONFIG, "%s: không mở được tệp cấu hình (%s)", path, th_errno_vi(errno, eb));
 	th_sbuf_init(&sb, 16u << 20);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		th_sbuf_add(&sb, buf, n);

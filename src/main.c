@@ -8,9 +8,11 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mem.h"
 #include "banned.h"
 
 #define TH_VERSION "0.1.0"
@@ -60,7 +62,7 @@ int th_exit_for(th_code code)
 	return TH_EXIT_SYSTEM;
 }
 
-static void put_clean(const char *s, FILE *out)
+void th_put_clean(const char *s, FILE *out)
 {
 	for (; *s; s++)
 		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
@@ -70,10 +72,10 @@ void th_report(const char *file, const th_err *e)
 {
 	fputs("tonghop: ", stderr);
 	if (file) {
-		put_clean(file, stderr);
+		th_put_clean(file, stderr);
 		fputs(": ", stderr);
 	}
-	put_clean(e->msg, stderr);
+	th_put_clean(e->msg, stderr);
 	putc('\n', stderr);
 	/* the detail may hold several lines (the offending line, a caret under it) */
 	for (const char *d = e->detail; *d;) {
@@ -83,7 +85,7 @@ void th_report(const char *file, const th_err *e)
 		memcpy(line, d, n);
 		line[n] = '\0';
 		fputs("    ", stderr);
-		put_clean(line, stderr);
+		th_put_clean(line, stderr);
 		putc('\n', stderr);
 		d += n + (nl ? 1 : 0);
 	}
@@ -92,19 +94,30 @@ void th_report(const char *file, const th_err *e)
 void th_complain(const char *fmt, ...)
 {
 	va_list ap;
+	char *s = NULL;
+	int n;
 
-	fputs("tonghop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	if (n > 0) {
+		s = th_xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	fputs("tonghop: ", stderr);
+	th_put_clean(s ? s : "", stderr); /* file names and cell text are untrusted */
 	putc('\n', stderr);
+	free(s);
 }
 
 int th_finish_stdout(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int err = errno;
-		th_complain("không ghi được kết quả ra đầu ra chuẩn: %s", strerror(err));
+		char eb[TH_ERRNO_VI_MAX];
+		th_complain("không ghi được kết quả ra đầu ra chuẩn: %s", th_errno_vi(err, eb));
 		return TH_EXIT_SYSTEM;
 	}
 	return rc;

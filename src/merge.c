@@ -139,6 +139,8 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	th_filing *f = NULL;
 	char want[TH_PERIOD_LABEL_MAX], got[TH_PERIOD_LABEL_MAX];
 
+	if (mf->message)
+		return; /* decided before reading: a file given twice, or this run's output */
 	if (stat(mf->path, &st) == 0)
 		mf->mtime = (int64_t)st.st_mtime;
 	if (strncmp(base_name(mf->path), "~$", 2) == 0) {
@@ -323,6 +325,11 @@ static void compute_totals(th_merge *m)
 			case TH_AGG_NONE:
 				break;
 			}
+			if (t->has_value && !isfinite(t->value)) {
+				/* finite figures whose sum overflows: no total rather than "inf" */
+				t->has_value = false;
+				t->value = 0;
+			}
 		}
 	}
 }
@@ -378,9 +385,65 @@ static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rul
 
 /* ---- the run ---- */
 
+struct fid {
+	dev_t dev;
+	ino_t ino;
+	size_t i; /* the file's place in the list */
+};
+
+static int fid_cmp(const void *a, const void *b)
+{
+	const struct fid *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Files not to read, decided by identity (device and inode) rather than by name: the same
+ * file reached twice (given twice, or as itself and through its folder, or through a
+ * link) is read once; a file this run is about to write (outputs) is never read.
+ */
+static void mark_not_to_read(th_merge *m, const char *const *outputs)
+{
+	struct fid *v = th_xcalloc(m->n_files + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_files; i++) {
+		struct stat st;
+		if (stat(m->files[i].path, &st) == 0 && S_ISREG(st.st_mode))
+			v[n++] = (struct fid){ st.st_dev, st.st_ino, i };
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), fid_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		/* a group of places of one file, in list order: the first is read */
+		for (j = i + 1; j < n && v[j].dev == v[i].dev && v[j].ino == v[i].ino; j++) {
+			th_mfile *mf = &m->files[v[j].i];
+			mf->status = TH_F_SKIPPED;
+			mf->message = msgf("cùng một tệp với %s, chỉ đọc một lần", m->files[v[i].i].path);
+		}
+	}
+	for (size_t o = 0; outputs && outputs[o]; o++) {
+		struct stat st;
+		if (stat(outputs[o], &st) != 0)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].dev == st.st_dev && v[k].ino == st.st_ino) {
+				th_mfile *mf = &m->files[v[k].i];
+				free(mf->message);
+				mf->status = TH_F_SKIPPED;
+				mf->message = th_xstrdup("tệp kết quả của lần tổng hợp này, không đọc");
+			}
+	}
+	free(v);
+}
+
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
-		 char *const *paths, size_t n_paths, th_err *e)
+		 char *const *paths, size_t n_paths, const char *const *outputs, th_err *e)
 {
 	struct list l = { 0 };
 	th_merge *m;
@@ -406,6 +469,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	m->n_files = l.n;
 	for (size_t i = 0; i < l.n; i++)
 		m->files[i].path = l.path[i];
+	mark_not_to_read(m, outputs);
 	read_all(m, l.from_folder, rules);
 	free(l.path);
 	free(l.from_folder);

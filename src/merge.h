@@ -30,7 +30,8 @@ typedef enum th_fstatus {
 	TH_F_WRONG_PERIOD, /* a return for another period */
 	TH_F_UNKNOWN_UNIT, /* the unit is not in the roster, or could not be identified */
 	TH_F_UNREADABLE,   /* not a readable workbook: message says why */
-	TH_F_SKIPPED,      /* an Excel lock file ~$..., or not a spreadsheet at all */
+	TH_F_SKIPPED,      /* an Excel lock file ~$..., not a spreadsheet, a file given twice,
+			    * or this run's own output */
 } th_fstatus;
 
 typedef struct th_mfile {
@@ -76,13 +77,14 @@ typedef struct th_merge {
 
 /*
  * Read, check and consolidate the returns at paths (files, or folders taken one level
- * deep, their entries sorted by name). Bad files never stop the run: they get a status.
- * Fails (-1, *e) only for a path that does not exist or cannot be listed, or when
- * nothing at all was given.
+ * deep, their entries sorted by name). Bad files never stop the run: they get a status
+ * (a path that does not exist or a folder that cannot be listed is unreadable). A file
+ * reached twice is read once; a file that is one of outputs (NULL-terminated, may be
+ * NULL: what this run will write) is skipped. Fails (-1, *e) only when no path was given.
  */
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
-		 char *const *paths, size_t n_paths, th_err *e);
+		 char *const *paths, size_t n_paths, const char *const *outputs, th_err *e);
 void th_merge_free(th_merge *m);
 
 /* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */

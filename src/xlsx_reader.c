@@ -1295,6 +1295,7 @@ static unsigned char *read_head(FILE *f, size_t cap, size_t *n)
 
 int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, th_err *e)
 {
+	char eb[TH_ERRNO_VI_MAX];
 	struct stat sb;
 	FILE *f;
 	unsigned char *head;
@@ -1309,7 +1310,7 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 			return th_fail(e, TH_E_OPEN, "không tìm thấy tệp");
 		if (errno == EACCES)
 			return th_fail(e, TH_E_OPEN, "không có quyền đọc tệp");
-		return th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", strerror(errno));
+		return th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", th_errno_vi(errno, eb));
 	}
 	if (S_ISDIR(sb.st_mode))
 		return th_fail(e, TH_E_NOT_FILE, "đây là một thư mục, không phải tệp bảng tính");
@@ -1321,7 +1322,7 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 	if (!f) {
 		if (errno == EACCES)
 			return th_fail(e, TH_E_OPEN, "không có quyền đọc tệp");
-		return th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", strerror(errno));
+		return th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", th_errno_vi(errno, eb));
 	}
 	head = read_head(f, 4096, &n);
 	if (!is_zip_magic(head, n)) {
@@ -1348,7 +1349,10 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 	zip_error_init(&ze);
 	src = zip_source_file_create(path, 0, -1, &ze);
 	if (!src) {
-		th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", zip_error_strerror(&ze));
+		int sys = zip_error_code_system(&ze);
+		th_fail(e, TH_E_OPEN, "không mở được tệp (%s)",
+			zip_error_system_type(&ze) == ZIP_ET_SYS && sys ? th_errno_vi(sys, eb) :
+			zip_reason(zip_error_code_zip(&ze)));
 		zip_error_fini(&ze);
 		return -1;
 	}

@@ -224,6 +224,26 @@ static void make_formats(struct book *b)
 	format_set_unlocked(F->line_warn);
 }
 
+/* libxlsxwriter's failures in Vietnamese (its own text is English). */
+static const char *lxw_vi(lxw_error err)
+{
+	switch (err) {
+	case LXW_ERROR_MEMORY_MALLOC_FAILED: return "hết bộ nhớ";
+	case LXW_ERROR_CREATING_XLSX_FILE: return "không tạo được tệp (thường do không có quyền ghi)";
+	case LXW_ERROR_CREATING_TMPFILE:
+	case LXW_ERROR_READING_TMPFILE: return "không dùng được tệp tạm của hệ thống (ổ đĩa đầy?)";
+	case LXW_ERROR_ZIP_FILE_OPERATION:
+	case LXW_ERROR_ZIP_FILE_ADD:
+	case LXW_ERROR_ZIP_CLOSE: return "lỗi khi ghi gói nén (ổ đĩa đầy hoặc không ghi được)";
+	case LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED: return "một chuỗi dài quá giới hạn của Excel";
+	case LXW_ERROR_SHEETNAME_ALREADY_USED:
+	case LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED:
+	case LXW_ERROR_INVALID_SHEETNAME_CHARACTER:
+	case LXW_ERROR_SHEETNAME_START_END_APOSTROPHE: return "tên trang tính không hợp lệ";
+	default: return "lỗi của thư viện ghi bảng tính";
+	}
+}
+
 /*
  * Start the workbook at "<path>.tmp". The .tmp is created here first, so that a path that
  * cannot be written fails with the system's reason and libxlsxwriter never meets it (it
@@ -231,6 +251,7 @@ static void make_formats(struct book *b)
  */
 static int book_open(struct book *b, const char *path, const char *title, th_err *e)
 {
+	char eb[TH_ERRNO_VI_MAX];
 	static char author[] = "tonghop";
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
@@ -245,7 +266,7 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 	fd = open(b->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
 		int err = errno;
-		th_fail(e, TH_E_WRITE, "không tạo được tệp tạm '%s': %s", b->tmp, strerror(err));
+		th_fail(e, TH_E_WRITE, "không tạo được tệp tạm '%s': %s", b->tmp, th_errno_vi(err, eb));
 		free(b->tmp);
 		b->tmp = NULL;
 		return -1;
@@ -254,8 +275,7 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 	b->wb = workbook_new_opt(b->tmp, &opt);
 	if (!b->wb) {
 		unlink(b->tmp);
-		th_fail(e, TH_E_WRITE, "không khởi tạo được bảng tính: %s",
-			lxw_strerror(LXW_ERROR_MEMORY_MALLOC_FAILED));
+		th_fail(e, TH_E_WRITE, "không khởi tạo được bảng tính: %s", lxw_vi(LXW_ERROR_MEMORY_MALLOC_FAILED));
 		free(b->tmp);
 		b->tmp = NULL;
 		return -1;
@@ -273,6 +293,7 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 /* Close the workbook (which frees it, even on failure) and rename the .tmp over path. */
 static int book_close(struct book *b, const char *path, th_err *e)
 {
+	char eb[TH_ERRNO_VI_MAX];
 	lxw_error rc = workbook_close(b->wb);
 	int ret = 0;
 
@@ -280,12 +301,12 @@ static int book_close(struct book *b, const char *path, th_err *e)
 	if (b->err == LXW_NO_ERROR)
 		b->err = rc;
 	if (b->err != LXW_NO_ERROR) {
-		ret = th_fail(e, TH_E_WRITE, "không ghi được bảng tính: %s", lxw_strerror(b->err));
+		ret = th_fail(e, TH_E_WRITE, "không ghi được bảng tính: %s (mã %d)", lxw_vi(b->err), (int)b->err);
 		unlink(b->tmp);
 	} else if (rename(b->tmp, path) != 0) {
 		int err = errno;
 		ret = th_fail(e, TH_E_WRITE, "không đổi được tên tệp tạm '%s' thành tệp kết quả: %s", b->tmp,
-			      strerror(err));
+			      th_errno_vi(err, eb));
 		unlink(b->tmp);
 	}
 	free(b->tmp);

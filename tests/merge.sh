@@ -98,5 +98,69 @@ if /usr/bin/python3 tests/check-return.py "$tmp/fb.json" fixtures/returns/seed00
 else
 	ko "feedback-002-reads-back" "$(head -n 5 "$tmp/cr" | tr '\n' ';')"
 fi
+# an output never overwrites an input: refused before anything is read (exit 2)
+mkdir "$tmp/in"
+cp fixtures/demo/11239-thanhmien.xlsx fixtures/demo/11242-thanhtung.xlsx "$tmp/in/"
+cp "$tmp/in/11239-thanhmien.xlsx" "$tmp/keep.xlsx"
+"$T" merge --period 2023-Q3 -o "$tmp/in/11239-thanhmien.xlsx" "$tmp/in/11239-thanhmien.xlsx" > /dev/null 2> "$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && cmp -s "$tmp/keep.xlsx" "$tmp/in/11239-thanhmien.xlsx" && grep -q "trùng với một tệp đầu vào" "$tmp/err" &&
+	ok "safe-001-merge-output-is-input" || ko "safe-001-merge-output-is-input" "exit $rc $(head -c 200 "$tmp/err")"
+"$T" check --feedback "$tmp/in/./11239-thanhmien.xlsx" "$tmp/in/11239-thanhmien.xlsx" > /dev/null 2> "$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && cmp -s "$tmp/keep.xlsx" "$tmp/in/11239-thanhmien.xlsx" &&
+	ok "safe-002-feedback-is-input" || ko "safe-002-feedback-is-input" "exit $rc $(head -c 200 "$tmp/err")"
+# the output written into the folder it merges is not read back on the next run; a file
+# given twice (itself and through its folder) is read once
+"$T" merge --period 2023-Q3 -o "$tmp/in/tong-hop.xlsx" --json "$tmp/in/r.json" "$tmp/in" > /dev/null 2>&1
+"$T" merge --period 2023-Q3 -o "$tmp/in/tong-hop.xlsx" --json "$tmp/in/r2.json" "$tmp/in" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2>&1
+rc=$?
+if [ "$rc" = 1 ] && /usr/bin/python3 - "$tmp/in/r.json" "$tmp/in/r2.json" <<'PY'
+import json, os, sys
+a = json.load(open(sys.argv[1], encoding="utf-8"))
+b = json.load(open(sys.argv[2], encoding="utf-8"))
+st = {os.path.basename(f["path"]): (f["status"], f["message"]) for f in b["files"]}
+assert st["tong-hop.xlsx"][0] == "skipped" and "kết quả" in st["tong-hop.xlsx"][1], st
+twice = [f for f in b["files"] if f["path"].endswith("11242-thanhtung.xlsx")]
+assert [f["status"] for f in twice] == ["used", "skipped"], twice
+assert "cùng một tệp" in twice[1]["message"], twice
+assert sum(u["status"] == "received" for u in b["units"]) == 2, b["units"]
+assert a["totals"] == b["totals"], "totals changed on the second run"
+PY
+then ok "safe-003-own-output-and-twice"; else ko "safe-003-own-output-and-twice" "exit $rc"; fi
+# a JSON that cannot be written: exit 5, nothing half-written left behind
+"$T" merge --period 2023-Q3 -o "$tmp/j.xlsx" --json "$tmp/no/such/r.json" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2> "$tmp/err"
+rc=$?
+[ "$rc" = 5 ] && [ ! -e "$tmp/no" ] && grep -q "không có tệp hay thư mục này" "$tmp/err" &&
+	ok "safe-004-json-unwritable" || ko "safe-004-json-unwritable" "exit $rc $(head -c 200 "$tmp/err")"
+# a file that cannot be read gets one line on stderr, naming it
+"$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
+[ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
+	ok "merge-008-unreadable-on-stderr" || ko "merge-008-unreadable-on-stderr" "$(head -c 300 "$tmp/err")"
+# figures each finite whose sum is not: no total, never "inf" in the JSON or the workbook
+mkdir "$tmp/big"
+for u in 11242-thanhtung 11251-doantung; do
+	"$T" read --json "fixtures/demo/$u.xlsx" > "$tmp/big/$u.json" 2>/dev/null
+	/usr/bin/python3 - "fixtures/demo/$u.xlsx" "$tmp/big/$u.json" "$tmp/big/$u.xlsx" <<'PY'
+import json, sys, openpyxl
+v = json.load(open(sys.argv[2], encoding="utf-8"))["values"]["BM1"]["1"]
+wb = openpyxl.load_workbook(sys.argv[1])
+wb[v["sheet"]][v["cell"]] = 1.5e308
+wb.save(sys.argv[3])
+PY
+done
+"$T" merge --period 2023-Q3 -o "$tmp/big.xlsx" --json "$tmp/big.json" "$tmp/big"/*.xlsx > /dev/null 2>&1
+rc=$?
+if [ "$rc" -le 1 ] && ! grep -qi "inf" "$tmp/big.json" && /usr/bin/python3 - "$tmp/big.json" "$tmp/big.xlsx" <<'PY'
+import json, re, sys, zipfile
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["totals"]["BM1"]["1"] is None, d["totals"]["BM1"]["1"]
+with zipfile.ZipFile(sys.argv[2]) as z:
+    for n in z.namelist():
+        if n.startswith("xl/worksheets/"):
+            bad = re.findall(rb"<v>-?(?:inf|nan)", z.read(n), re.I)
+            assert not bad, (n, bad)
+PY
+then ok "merge-009-overflowing-sum"; else ko "merge-009-overflowing-sum" "exit $rc"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

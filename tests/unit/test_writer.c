@@ -605,7 +605,7 @@ static void write_failures(void **state)
 	/* a missing directory */
 	assert_int_equal(th_write_merge(m, in_dir("missing/x.xlsx"), &e), -1);
 	assert_int_equal(e.code, TH_E_WRITE);
-	assert_non_null(strstr(e.msg, "No such file or directory"));
+	assert_non_null(strstr(e.msg, "không có tệp hay thư mục này"));
 	assert_false(exists(in_dir("missing/x.xlsx.tmp")));
 
 	/* the .tmp cannot be made (it is a directory): the good file stays as it was */
@@ -732,11 +732,11 @@ static void sheet_names_sanitised(void **state)
 	(void)state;
 
 	assert_non_null(out);
-	fputs("[schema]\nid = odd\nforms = A B C D\n"
-	      "[A]\ntitle = \"Biểu mẫu: [1]/2*?\"\nname = a\n1 = \"count | sum | | x\"\n"
-	      "[B]\ntitle = \"Một tiêu đề rất dài vượt quá ba mươi mốt ký tự\"\nname = b\n1 = \"count | sum | | x\"\n"
-	      "[C]\ntitle = \"Biểu mẫu: [1]/2*?\"\nname = c\n1 = \"count | sum | | x\"\n"
-	      "[D]\ntitle = \"'Trích'\"\nname = d\n1 = \"count | sum | | x\"\n", out);
+	fputs("[schema]\nid = odd\nforms = A1 B2 C3 D4\n"
+	      "[A1]\ntitle = \"Biểu mẫu: [1]/2*?\"\nname = a\n1 = \"count | sum | | x\"\n"
+	      "[B2]\ntitle = \"Một tiêu đề rất dài vượt quá ba mươi mốt ký tự\"\nname = b\n1 = \"count | sum | | x\"\n"
+	      "[C3]\ntitle = \"Biểu mẫu: [1]/2*?\"\nname = c\n1 = \"count | sum | | x\"\n"
+	      "[D4]\ntitle = \"'Trích'\"\nname = d\n1 = \"count | sum | | x\"\n", out);
 	fclose(out);
 	if (th_schema_load(&s, ini, &e))
 		fail_msg("%s", e.msg);
