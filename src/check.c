@@ -172,23 +172,6 @@ static int decimals_of(const th_value *v)
 	return dot ? (int)strlen(dot + 1) : 0;
 }
 
-/* A number for people: d decimals (d < 0: as needed), decimal comma when vi. */
-static void fmt(double v, int d, bool vi, char *out, size_t cap)
-{
-	if (d < 0) {
-		snprintf(out, cap, "%.10g", v);
-	} else {
-		/* half away from zero, as reports round (printf would give 96 for 96.5) */
-		double scale = pow(10, d > 15 ? 15 : d), r = floor(fabs(v) * scale + 0.5 + 1e-9) / scale;
-		snprintf(out, cap, "%.*f", d, v < 0 ? -r : r);
-	}
-	if (strcmp(out, "-0") == 0 || (d >= 0 && v < 0 && strspn(out, "-0.,") == strlen(out)))
-		memmove(out, out + 1, strlen(out)); /* no "-0.00" */
-	if (vi)
-		for (char *p = out; *p; p++)
-			if (*p == '.')
-				*p = ',';
-}
 
 struct msgvals {
 	const char *written, *expected, *left, *right, *diff;
@@ -245,7 +228,7 @@ static char *expand(const struct ctx *c, const struct msgvals *m)
 					if (row >= 0) {
 						const th_value *v = value_of(c->f, (int)(fd - c->rs->schema->forms), row);
 						if (v->state == TH_VAL_NUMBER)
-							fmt(v->num, decimals_of(v), true, num, sizeof(num));
+							th_vn_format(v->num, decimals_of(v), true, num, sizeof(num));
 						else
 							snprintf(num, sizeof(num), "(trống)");
 						rep = num;
@@ -300,7 +283,7 @@ static void check_compare(const struct ctx *c)
 	const th_value *lv = r->left->kind == TH_N_REF ? value_of(c->f, r->left->form, r->left->row) : NULL;
 	int d = lv && lv->state == TH_VAL_NUMBER ? decimals_of(lv) : -1;
 	double tol;
-	char wr[64], ex[80], wr_vi[64], ex_vi[80], left[64], right[64], diff[64];
+	char wr_vi[64], ex_vi[80], left[64], right[64], diff[64];
 	struct msgvals m = { 0 };
 
 	if (at) {
@@ -317,18 +300,17 @@ static void check_compare(const struct ctx *c)
 			m.expected = "";
 			th_findings_add(c->out, TH_SEV_INFO, r->id, &w, m.written, "",
 					"%s dòng %s: mẫu số bằng 0, tỷ lệ không xác định; %s được chấp nhận",
-					m.form ? m.form : "", m.code ? m.code : "",
+					at ? c->rs->schema->forms[at->form].title : "", m.code ? m.code : "",
 					m.written[0] ? m.written : "để trống");
 			return;
 		}
-		fmt(l.v, d, false, wr, sizeof(wr));
-		fmt(l.v, d, true, wr_vi, sizeof(wr_vi));
+		th_vn_format(l.v, d, true, wr_vi, sizeof(wr_vi));
 		m.written = wr_vi;
 		m.expected = "không xác định (mẫu số bằng 0)";
 		m.left = wr_vi;
 		m.right = m.expected;
 		m.diff = "";
-		emit(c, r->severity, &w, wr, "không xác định (mẫu số bằng 0)", &m);
+		emit(c, r->severity, &w, wr_vi, m.expected, &m);
 		return;
 	}
 	if (l.st != V_OK || rv.st != V_OK) {
@@ -350,27 +332,24 @@ static void check_compare(const struct ctx *c)
 		tol = 0;
 	if (compare(l.v, r->op, rv.v, tol))
 		return;
-	fmt(l.v, d, false, wr, sizeof(wr));
-	fmt(l.v, d, true, wr_vi, sizeof(wr_vi));
-	fmt(l.v, d, true, left, sizeof(left));
-	fmt(rv.v, r->op == TH_EQ ? d : -1, true, right, sizeof(right));
-	fmt(l.v - rv.v, d, true, diff, sizeof(diff));
+	th_vn_format(l.v, d, true, wr_vi, sizeof(wr_vi));
+	th_vn_format(l.v, d, true, left, sizeof(left));
+	th_vn_format(rv.v, r->op == TH_EQ ? d : -1, true, right, sizeof(right));
+	th_vn_format(l.v - rv.v, d, true, diff, sizeof(diff));
 	if (r->op == TH_EQ) {
-		fmt(rv.v, d, false, ex, sizeof(ex));
-		fmt(rv.v, d, true, ex_vi, sizeof(ex_vi));
+		th_vn_format(rv.v, d, true, ex_vi, sizeof(ex_vi));
 	} else {
-		char n1[48], n2[48];
-		fmt(rv.v, -1, false, n1, sizeof(n1));
-		fmt(rv.v, -1, true, n2, sizeof(n2));
-		snprintf(ex, sizeof(ex), "%s %s", th_cmpop_text(r->op), n1);
-		snprintf(ex_vi, sizeof(ex_vi), "%s %s", th_cmpop_text(r->op), n2);
+		char n[48];
+		th_vn_format(rv.v, -1, true, n, sizeof(n));
+		snprintf(ex_vi, sizeof(ex_vi), "%s %s", th_cmpop_text(r->op), n);
 	}
 	m.written = wr_vi;
 	m.expected = ex_vi;
 	m.left = left;
 	m.right = right;
 	m.diff = diff;
-	emit(c, r->severity, &w, wr, ex, &m);
+	/* written and expected as Vietnamese write numbers (98,16), like the message */
+	emit(c, r->severity, &w, wr_vi, ex_vi, &m);
 }
 
 /* ---- domains ---- */
@@ -388,7 +367,7 @@ static void check_domain(const struct ctx *c)
 			const th_value *v = value_of(c->f, (int)fi, (int)ri);
 			th_node ref = { .kind = TH_N_REF, .form = (int)fi, .row = (int)ri };
 			th_where w;
-			char wr[64], wr_vi[64];
+			char wr_vi[64];
 			const char *ex = "";
 			th_sbuf exb = TH_SBUF_INIT;
 			bool ok = true;
@@ -427,15 +406,14 @@ static void check_domain(const struct ctx *c)
 			if (ok)
 				continue;
 			w = where_of(c, &ref);
-			fmt(v->num, decimals_of(v), false, wr, sizeof(wr));
-			fmt(v->num, decimals_of(v), true, wr_vi, sizeof(wr_vi));
+			th_vn_format(v->num, decimals_of(v), true, wr_vi, sizeof(wr_vi));
 			m.written = m.left = wr_vi;
 			m.expected = m.right = ex;
 			m.diff = "";
 			m.form = fd->id;
 			m.code = rd->code;
 			m.label = rd->label;
-			emit(c, c->r->severity, &w, wr, ex, &m);
+			emit(c, c->r->severity, &w, wr_vi, ex, &m);
 			th_sbuf_release(&exb);
 		}
 	}

@@ -47,17 +47,6 @@ static const char *state_name(th_vstate s)
 }
 
 /* A value as Vietnamese readers write it: decimal comma, no grouping. */
-static void format_vi(double v, int decimals, char *out, size_t cap)
-{
-	if (decimals < 0)
-		snprintf(out, cap, "%.10g", v);
-	else
-		snprintf(out, cap, "%.*f", decimals, v);
-	for (char *p = out; *p; p++)
-		if (*p == '.')
-			*p = ',';
-}
-
 static void date_or_dash(th_date d, char out[TH_DATE_MAX], bool iso)
 {
 	if (!d.y)
@@ -119,7 +108,7 @@ static void print_text(const th_filing *f, FILE *out)
 			char val[64], ref[TH_CELLREF_MAX];
 
 			switch (v->state) {
-			case TH_VAL_NUMBER: format_vi(v->num, v->decimals, val, sizeof(val)); break;
+			case TH_VAL_NUMBER: th_vn_format(v->num, v->decimals, true, val, sizeof(val)); break;
 			case TH_VAL_BLANK: snprintf(val, sizeof(val), "(trống)"); break;
 			case TH_VAL_DASH: snprintf(val, sizeof(val), "'%s'", v->written); break;
 			case TH_VAL_UNREADABLE: shown(v->written, val, sizeof(val)); break;

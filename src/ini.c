@@ -153,6 +153,8 @@ static void split_lines(th_ini *ini, char *text)
 	}
 }
 
+#define INI_LINE_MAX 1021 /* bytes without the line end (1022 with LF only; CRLF takes one) */
+
 static int scan(th_ini *ini, th_err *e)
 {
 	struct ini_section *cur = NULL;
@@ -162,6 +164,13 @@ static int scan(th_ini *ini, th_err *e)
 		char *copy = th_xstrdup(ini->lines[i]), *s = trim(copy);
 		int rc = 0;
 
+		if (strlen(ini->lines[i]) > INI_LINE_MAX) {
+			/* iniparser 4.1 reads a line into 1024 bytes and refuses a longer one */
+			rc = fail_line(ini, e, line, "dòng dài %zu byte, quá %d byte mà iniparser đọc được: "
+				       "hãy viết ngắn lại", strlen(ini->lines[i]), INI_LINE_MAX);
+			free(copy);
+			return -1;
+		}
 		if (i == 0 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
 		    (unsigned char)s[2] == 0xBF)
 			s = trim(s + 3); /* a UTF-8 byte-order mark */

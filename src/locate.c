@@ -120,7 +120,7 @@ static void cell_display(const th_grid *g, const th_gcell *c, th_sbuf *out)
 }
 
 /* How a text number was read, in the words of the user guide. Static. */
-static const char *numread_vi(th_numread how)
+static const char *numread_vi(th_numread how, th_rowkind kind)
 {
 	switch (how) {
 	case TH_READ_PLAIN: return "số nguyên";
@@ -129,7 +129,10 @@ static const char *numread_vi(th_numread how)
 	case TH_READ_GROUPED_DOT: return "dấu chấm phân cách hàng nghìn";
 	case TH_READ_GROUPED_COMMA: return "dấu phẩy phân cách hàng nghìn";
 	case TH_READ_MIXED: return "có cả dấu chấm và dấu phẩy: dấu cuối là dấu thập phân";
-	case TH_READ_AMBIGUOUS_THOUSANDS: return "dấu chấm hoặc phẩy trước 3 chữ số, đọc là phân cách hàng nghìn vì dòng ghi số đếm";
+	case TH_READ_AMBIGUOUS_THOUSANDS:
+		return kind == TH_ROW_MONEY ?
+			"dấu chấm hoặc phẩy trước 3 chữ số, đọc là phân cách hàng nghìn vì dòng ghi số tiền" :
+			"dấu chấm hoặc phẩy trước 3 chữ số, đọc là phân cách hàng nghìn vì dòng ghi số đếm";
 	case TH_READ_AMBIGUOUS_DECIMAL: return "dấu chấm hoặc phẩy trước 3 chữ số, đọc là dấu thập phân vì dòng ghi tỷ lệ";
 	}
 	return "";
@@ -486,18 +489,19 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 		th_numhint hint = rd->kind == TH_ROW_PERCENT ? TH_HINT_DECIMAL : TH_HINT_WHOLE;
 		th_num num;
 		if (th_vn_parse_number(cell->text, strlen(cell->text), hint, &num) == 0) {
-			char val[64];
+			char val[64], val_vi[64];
 			v->state = TH_VAL_NUMBER;
 			v->num = num.value;
 			v->decimals = num.decimals;
-			v->how = th_xstrdup(numread_vi(num.how));
-			snprintf(val, sizeof(val), "%.*f", num.decimals > 0 ? num.decimals : 0, num.value);
+			v->how = th_xstrdup(numread_vi(num.how, rd->kind));
+			th_vn_format(num.value, num.decimals > 0 ? num.decimals : 0, false, val, sizeof(val));
+			th_vn_format(num.value, num.decimals > 0 ? num.decimals : 0, true, val_vi, sizeof(val_vi));
 			th_findings_add(&c->f->findings, TH_SEV_INFO,
 					num.how == TH_READ_AMBIGUOUS_THOUSANDS || num.how == TH_READ_AMBIGUOUS_DECIMAL ?
 					"read.ambiguous-number" : "read.text-number",
 					&w, cell->text, val,
 					"%s dòng %s: số được gõ dạng văn bản '%s', đọc là %s (%s); nên nhập dạng số",
-					fd->title, rd->code, cell->text, val, numread_vi(num.how));
+					fd->title, rd->code, cell->text, val_vi, numread_vi(num.how, rd->kind));
 			return;
 		}
 	}
@@ -1048,7 +1052,18 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	reg = th_xcalloc(schema->n_forms + 1, sizeof(*reg));
 	find_regions(&c, reg);
 	for (size_t i = 0; i < schema->n_forms; i++)
-		read_form(&c, i, &reg[i]);
+		f->n_forms_found += reg[i].sheet >= 0;
+	if (f->n_forms_found) {
+		for (size_t i = 0; i < schema->n_forms; i++)
+			read_form(&c, i, &reg[i]);
+	} else {
+		th_where w = { "", "", NULL, 0, 0 };
+		th_findings_add(&f->findings, TH_SEV_ERROR, "read.no-forms", &w, NULL, NULL,
+				"không tìm thấy biểu mẫu nào (%s … %s) trong tệp: có thể đã chọn nhầm tệp, "
+				"hoặc tiêu đề các biểu đã bị xoá",
+				schema->n_forms ? schema->forms[0].title : "",
+				schema->n_forms ? schema->forms[schema->n_forms - 1].title : "");
+	}
 	free(reg);
 	read_register(&c);
 	th_grid_free(g);

@@ -158,6 +158,12 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		mf->message = th_xstrdup(e.msg);
 		return;
 	}
+	if (!f->n_forms_found) {
+		mf->status = TH_F_UNREADABLE;
+		mf->message = th_xstrdup(f->findings.n ? f->findings.v[f->findings.n - 1].message : "");
+		th_filing_free(f);
+		return;
+	}
 	mf->unit = f->unit;
 	mf->report_date = f->report_date;
 	if (!f->unit) {
@@ -178,6 +184,24 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		mf->message = msgf("báo cáo %s, không phải %s", got, want);
 		th_filing_free(f);
 		return;
+	}
+	if (f->period.kind == TH_P_NONE) {
+		/* no period written: its data window, when it has one, says which it is */
+		char a[TH_DATE_MAX], b[TH_DATE_MAX];
+		th_where w = { "HEADER", "", NULL, 0, 0 };
+		th_period_label_vi(m->period, want, sizeof(want));
+		if (m->from.y && f->window_from.y &&
+		    (th_date_cmp(f->window_from, m->from) || th_date_cmp(f->window_to, m->to))) {
+			th_date_vn(f->window_from, a);
+			th_date_vn(f->window_to, b);
+			mf->status = TH_F_WRONG_PERIOD;
+			mf->message = msgf("không ghi kỳ báo cáo, và thời gian lấy số liệu %s – %s không phải của %s",
+					   a, b, want);
+			th_filing_free(f);
+			return;
+		}
+		th_findings_add(&f->findings, TH_SEV_WARNING, "merge.period-assumed", &w, NULL, want,
+				"không ghi kỳ báo cáo: được tính vào %s, kỳ đang tổng hợp; hãy kiểm tra lại", want);
 	}
 	if (rules)
 		th_rules_check(rules, f, m->cal, m->period, &f->findings);

@@ -870,3 +870,20 @@ int th_roman(const char *s, size_t n)
 	}
 	return 0;
 }
+
+void th_vn_format(double v, int d, bool vi, char *out, size_t cap)
+{
+	if (d < 0) {
+		snprintf(out, cap, "%.10g", v);
+	} else {
+		/* half away from zero, as reports round (printf would give 96 for 96.5) */
+		double scale = pow(10, d > 15 ? 15 : d), r = floor(fabs(v) * scale + 0.5 + 1e-9) / scale;
+		snprintf(out, cap, "%.*f", d, v < 0 ? -r : r);
+	}
+	if (strcmp(out, "-0") == 0 || (d >= 0 && v < 0 && strspn(out, "-0.,") == strlen(out)))
+		memmove(out, out + 1, strlen(out)); /* no "-0.00" */
+	if (vi)
+		for (char *p = out; *p; p++)
+			if (*p == '.')
+				*p = ',';
+}

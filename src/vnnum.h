@@ -87,6 +87,13 @@ typedef struct th_num {
 int th_vn_parse_number(const char *s, size_t n, th_numhint hint, th_num *out);
 
 /*
+ * Write v with d decimals, rounded half away from zero as reports round (96.5 -> 97,
+ * where printf gives 96), never "-0"; d < 0: as many as it needs (%.10g). vi: a decimal
+ * comma, as Vietnamese text writes it ("98,17"); else a dot (JSON, the machine fields).
+ */
+void th_vn_format(double v, int d, bool vi, char *out, size_t cap);
+
+/*
  * True when s[0..n), blanks removed, is one of "-", "–" (U+2013), "—" (U+2014), "−"
  * (U+2212), "x", "X", "…" (U+2026) or "...": written to say "not applicable / nothing",
  * to be kept apart from a blank cell and from 0. Blank text is not a dash.

@@ -93,7 +93,7 @@ if /usr/bin/python3 - "$tmp/seed.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 errs = sorted((f["form"], f["code"], f["written"], f["expected"]) for f in d["findings"] if f["severity"] == "error")
-want = [("BM3", "1.4", "139", "≥ 157"), ("BM7", "6.7", "98.17", "98.16")]
+want = [("BM3", "1.4", "139", "≥ 157"), ("BM7", "6.7", "98,17", "98,16")]
 assert errs == want, errs
 assert d["files"][0]["status"] == "errors" and d["files"][0]["unit"] == "11239" and d["files"][0]["period"] == "2023-Q3"
 f = [x for x in d["findings"] if x["rule"] == "R21"][0]

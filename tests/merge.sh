@@ -162,5 +162,54 @@ with zipfile.ZipFile(sys.argv[2]) as z:
             assert not bad, (n, bad)
 PY
 then ok "merge-009-overflowing-sum"; else ko "merge-009-overflowing-sum" "exit $rc"; fi
+# a return that does not write its period: its data window decides; used with a warning
+# when the window is the period's, another period's otherwise
+mkdir "$tmp/noperiod"
+/usr/bin/python3 - fixtures/demo/11242-thanhtung.xlsx "$tmp/noperiod/11242.xlsx" <<'PY'
+import re, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+n = 0
+for ws in wb:
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and re.search(r"quý III năm 2023", c.value):
+                c.value = c.value.replace(" quý III năm 2023", "")
+                n += 1
+assert n == 1, n
+wb.save(sys.argv[2])
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/np3.xlsx" --json "$tmp/np3.json" "$tmp/noperiod" > /dev/null 2>&1
+"$T" merge --period 2023-Q2 -o "$tmp/np2.xlsx" --json "$tmp/np2.json" "$tmp/noperiod" > /dev/null 2>&1
+if /usr/bin/python3 - "$tmp/np3.json" "$tmp/np2.json" <<'PY'
+import json, sys
+q3 = json.load(open(sys.argv[1], encoding="utf-8"))
+q2 = json.load(open(sys.argv[2], encoding="utf-8"))
+assert q3["files"][0]["status"] == "used", q3["files"]
+assert any(f["rule"] == "merge.period-assumed" for f in q3["findings"]), q3["findings"]
+assert q2["files"][0]["status"] == "wrong_period", q2["files"]
+assert "10/06/2023" in q2["files"][0]["message"], q2["files"]
+PY
+then ok "merge-010-no-period-written"; else ko "merge-010-no-period-written" "see $tmp/np*.json"; fi
+# a workbook with none of the forms is no return: never counted as received
+mkdir "$tmp/other"
+/usr/bin/python3 - "$tmp/other/danh-sach.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+wb.active["A1"] = "UBND xã Thanh Tùng"
+wb.active["A2"] = "Danh sách cán bộ tham gia tập huấn"
+wb.save(sys.argv[1])
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/o.xlsx" --json "$tmp/o.json" "$tmp/other" > /dev/null 2>&1
+rc=$?
+"$T" check "$tmp/other/danh-sach.xlsx" > "$tmp/out" 2>&1
+rc2=$?
+if [ "$rc" = 4 ] && [ "$rc2" = 1 ] && grep -q "không tìm thấy biểu mẫu nào" "$tmp/out" &&
+	/usr/bin/python3 - "$tmp/o.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["files"][0]["status"] == "unreadable" and "biểu mẫu" in d["files"][0]["message"], d["files"]
+assert not any(u["status"] == "received" for u in d["units"]), d["units"]
+PY
+then ok "merge-011-no-forms-not-received"; else ko "merge-011-no-forms-not-received" "exit $rc/$rc2"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -107,6 +107,21 @@ static void ini_duplicate_section_and_syntax(void **state)
 	assert_non_null(strstr(e.msg, "v.ini:1: thiếu dấu ']'"));
 	assert_int_equal(th_ini_load(&ini, "/nonexistent/x.ini", &e), -1);
 	assert_int_equal(e.code, TH_E_CONFIG);
+	assert_non_null(strstr(e.msg, "không có tệp hay thư mục này"));
+	/* a line iniparser cannot take is said with its line number; the longest it takes loads,
+	 * with LF and with CRLF line ends */
+	{
+		static char text[1200];
+		int n = snprintf(text, sizeof(text), "[a]\nk = ");
+		memset(text + n, 'x', 1021 - 4);
+		memcpy(text + n + 1021 - 4, "\r\n", 3);
+		assert_int_equal(th_ini_load(&ini, put("w.ini", text), &e), 0);
+		th_ini_free(ini);
+		memset(text + n, 'x', 1022 - 4);
+		memcpy(text + n + 1022 - 4, "\n", 2);
+		assert_int_equal(th_ini_load(&ini, put("x.ini", text), &e), -1);
+		assert_non_null(strstr(e.msg, "x.ini:2: dòng dài 1022 byte"));
+	}
 }
 
 /* ---- schema ---- */

@@ -208,11 +208,24 @@ static void not_a_return(void **state)
 {
 	th_filing *f;
 	th_err e = { 0 };
+	char path[300];
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
 
 	(void)state;
-	/* a workbook with none of the forms reads, and says what is missing */
-	assert_int_equal(th_filing_read(&f, "fixtures/reader-demo.xlsx", schema, roster, &e), 0);
-	assert_non_null(find(f, "read.form-missing", NULL));
+	/* a workbook with none of the forms reads, and says in one error it is no return */
+	snprintf(path, sizeof(path), "%s/other.xlsx", dir);
+	wb = workbook_new(path);
+	ws = workbook_add_worksheet(wb, "Sheet1");
+	worksheet_write_string(ws, 0, 0, "UBND xã Lam Sơn", NULL);
+	worksheet_write_string(ws, 1, 0, "Danh sách cán bộ tham gia tập huấn", NULL);
+	worksheet_write_number(ws, 2, 1, 12, NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	assert_int_equal(th_filing_read(&f, path, schema, roster, &e), 0);
+	assert_int_equal(f->n_forms_found, 0);
+	assert_non_null(find(f, "read.no-forms", NULL));
+	assert_int_equal(find(f, "read.no-forms", NULL)->severity, TH_SEV_ERROR);
+	assert_null(find(f, "read.form-missing", NULL));
 	th_filing_free(f);
 	/* a file that is no workbook fails, as the reader says */
 	assert_int_equal(th_filing_read(&f, "fixtures/demo/ghi-chu.txt", schema, roster, &e), -1);

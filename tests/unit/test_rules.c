@@ -169,8 +169,8 @@ static void precision_as_written(void **state)
 	/* 98.17 against 905/922 = 98.156: fails at 2 decimals */
 	x = find_rule(&out, "E1");
 	assert_non_null(x);
-	assert_string_equal(x->written, "98.17");
-	assert_string_equal(x->expected, "98.16");
+	assert_string_equal(x->written, "98,17");
+	assert_string_equal(x->expected, "98,16");
 	assert_string_equal(x->message, "ghi 98,17, đúng 98,16, lệch 0,01");
 	assert_string_equal(x->form, "BM7");
 	assert_string_equal(x->code, "6.7");
