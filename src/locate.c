@@ -637,14 +637,27 @@ static void read_form(struct ctx *c, size_t fi, const struct region *r)
 static bool match(const void *p, const char *s, const char *const *names, char **out, size_t n)
 {
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
 	bool ok = false;
 
 	for (size_t i = 0; i < n; i++)
 		out[i] = NULL;
 	if (!p)
 		return false;
+	if (strlen(s) > 4096)
+		return false; /* no header field is that long; keeps a slow pattern's cost bounded */
+	/*
+	 * Patterns come from a province's INI: a careless one ("(a+)+$") backtracks without
+	 * end on a long cell. The limits make such a match fail (no field found, said as a
+	 * finding) in milliseconds instead of hanging a merge.
+	 */
+	mc = pcre2_match_context_create(NULL);
+	if (mc) {
+		pcre2_set_match_limit(mc, 200000);
+		pcre2_set_depth_limit(mc, 10000);
+	}
 	md = pcre2_match_data_create_from_pattern(p, NULL);
-	if (pcre2_match(p, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) > 0) {
+	if (md && pcre2_match(p, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mc) > 0) {
 		ok = true;
 		for (size_t i = 0; i < n; i++) {
 			PCRE2_UCHAR *buf;
@@ -656,6 +669,7 @@ static bool match(const void *p, const char *s, const char *const *names, char *
 		}
 	}
 	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
 	return ok;
 }
 

@@ -32,7 +32,8 @@ const char *th_fstatus_name(th_fstatus s)
 const char *th_fstatus_vi(th_fstatus s)
 {
 	static const char *const n[] = { "đã dùng", "bị thay bằng bản mới hơn", "sai kỳ báo cáo",
-					 "đơn vị không có trong danh sách", "không đọc được", "bỏ qua" };
+					 "đơn vị không có trong danh sách hoặc không xác định được", "không đọc được",
+					 "bỏ qua" };
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "";
 }
 
@@ -143,9 +144,16 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		return; /* decided before reading: a file given twice, or this run's output */
 	if (stat(mf->path, &st) == 0)
 		mf->mtime = (int64_t)st.st_mtime;
+	else
+		st.st_mode = 0;
 	if (strncmp(base_name(mf->path), "~$", 2) == 0) {
 		mf->status = TH_F_SKIPPED;
 		mf->message = th_xstrdup("tệp khoá tạm của Excel (~$…), không phải báo cáo");
+		return;
+	}
+	if (from_folder && S_ISDIR(st.st_mode)) {
+		mf->status = TH_F_SKIPPED;
+		mf->message = th_xstrdup("thư mục con: chỉ đọc các tệp nằm ngay trong thư mục đã chọn");
 		return;
 	}
 	if (from_folder && !spreadsheet_name(mf->path)) {

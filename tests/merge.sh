@@ -128,6 +128,18 @@ assert sum(u["status"] == "received" for u in b["units"]) == 2, b["units"]
 assert a["totals"] == b["totals"], "totals changed on the second run"
 PY
 then ok "safe-003-own-output-and-twice"; else ko "safe-003-own-output-and-twice" "exit $rc"; fi
+# a subfolder is not gone into, and is said to be a folder
+mkdir "$tmp/in/cu"
+cp fixtures/demo/11245-phamkha.xlsx "$tmp/in/cu/"
+"$T" merge --period 2023-Q3 -o "$tmp/s.xlsx" --json "$tmp/s.json" "$tmp/in" > /dev/null 2>&1
+if /usr/bin/python3 - "$tmp/s.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+sub = [f for f in d["files"] if f["path"].endswith("/cu")]
+assert len(sub) == 1 and sub[0]["status"] == "skipped" and "thư mục con" in sub[0]["message"], d["files"]
+assert not any("phamkha" in f["path"] for f in d["files"]), d["files"]
+PY
+then ok "merge-012-subfolder"; else ko "merge-012-subfolder" "see $tmp/s.json"; fi
 # a JSON that cannot be written: exit 5, nothing half-written left behind
 "$T" merge --period 2023-Q3 -o "$tmp/j.xlsx" --json "$tmp/no/such/r.json" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2> "$tmp/err"
 rc=$?
