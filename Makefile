@@ -35,7 +35,7 @@ LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c src/text
 	src/ini.c src/schema.c src/roster.c src/calendar.c src/finding.c src/grid.c src/locate.c \
 	src/json.c src/rules.c src/check.c src/merge.c src/xlsx_writer.c
 CLI_SRC = src/main.c src/cmd_common.c src/cmd_dump.c src/cmd_read.c src/cmd_check.c src/cmd_merge.c
-UNIT_TESTS = test_numfmt test_reader test_err test_vnnum test_text test_config test_header test_rules test_writer test_locate
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 B = build
 A = build/asan

@@ -570,9 +570,11 @@ static bool same_register(const struct docref *a, const struct docref *b)
 	       a->d->date.y == b->d->date.y;
 }
 
-static th_where doc_where(const th_filing *f, const th_docentry *d)
+/* The cell a register finding is about: the date for the window and the order, the
+ * number for a number used twice. */
+static th_where doc_where(const th_filing *f, const th_docentry *d, bool date)
 {
-	th_where w = { "VB", "", th_filing_sheet(f, d->sheet), d->row, 0 };
+	th_where w = { "VB", "", th_filing_sheet(f, d->sheet), d->row, date ? d->date_col : d->number_col };
 	return w;
 }
 
@@ -607,7 +609,7 @@ static void check_register(const struct ctx *c)
 			th_calendar_window(c->cal, f->period, &from, &to, NULL);
 		for (size_t i = 0; i < f->n_docs && from.y; i++) {
 			const th_docentry *d = &f->docs[i];
-			th_where w = doc_where(f, d);
+			th_where w = doc_where(f, d, true);
 			char a[TH_DATE_MAX], b[TH_DATE_MAX];
 			if (d->date.y && th_date_cmp(d->date, from) >= 0 && th_date_cmp(d->date, to) <= 0)
 				continue;
@@ -639,7 +641,7 @@ static void check_register(const struct ctx *c)
 		for (size_t i = 1; i < n; i++) {
 			const struct docref *p = &v[i - 1], *q = &v[i];
 			char dp[TH_DATE_MAX], dq[TH_DATE_MAX];
-			th_where w = doc_where(f, q->d);
+			th_where w = doc_where(f, q->d, c->r->kind != TH_CK_REG_UNIQUE);
 			bool bad;
 
 			if (!same_register(p, q))

@@ -70,6 +70,9 @@ void th_report(const char *file, const th_err *e);
 /* Write s with control characters shown as '?' (file names and cell text are untrusted). */
 void th_put_clean(const char *s, FILE *out);
 
+/* Say that period text s is not a period, and how one is written. */
+void th_bad_period(const char *s);
+
 /* Print "tonghop: message" on stderr, control characters shown as '?'. */
 void th_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

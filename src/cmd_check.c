@@ -202,8 +202,7 @@ int cmd_check(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'p':
 			if (th_period_parse(optarg, &want)) {
-				th_complain("kỳ '%s' không hợp lệ: dùng dạng 2023-Q3, 2023-M07, 2023-H1, 2023-9M hoặc 2023",
-					    optarg);
+				th_bad_period(optarg);
 				return TH_EXIT_USAGE;
 			}
 			break;

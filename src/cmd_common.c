@@ -1,6 +1,7 @@
 /*
  * What several commands share: finding and loading the configuration (schema, roster,
- * calendar) and reporting a configuration failure.
+ * calendar), reporting a configuration failure, a finding as JSON, the period and
+ * same-file checks of the command lines.
  * SPDX-License-Identifier: MIT
  */
 #define _DEFAULT_SOURCE /* realpath(NULL) */
@@ -95,6 +96,30 @@ void th_put_padded(FILE *out, const char *s, int width)
 	fputs(s, out);
 	for (; chars < width; chars++)
 		putc(' ', out);
+}
+
+void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file)
+{
+	th_json_obj(j);
+	if (unit)
+		th_json_kstr(j, "unit", unit);
+	if (file)
+		th_json_kstr(j, "file", file);
+	th_json_kstr(j, "form", p->form);
+	th_json_kstr(j, "code", p->code);
+	th_json_kstr(j, "sheet", p->sheet);
+	th_json_kstr(j, "cell", p->cell);
+	th_json_kstr(j, "rule", p->rule);
+	th_json_kstr(j, "severity", th_severity_name(p->severity));
+	th_json_kstr(j, "written", p->written);
+	th_json_kstr(j, "expected", p->expected);
+	th_json_kstr(j, "message", p->message);
+	th_json_end_obj(j);
+}
+
+void th_bad_period(const char *s)
+{
+	th_complain("kỳ '%s' không hợp lệ: dùng dạng 2023-Q3, 2023-M07, 2023-H1, 2023-9M hoặc 2023", s);
 }
 
 bool th_same_file(const char *a, const char *b)

@@ -252,7 +252,7 @@ int cmd_merge(int argc, char **argv)
 		return TH_EXIT_USAGE;
 	}
 	if (th_period_parse(pstr, &period)) {
-		th_complain("kỳ '%s' không hợp lệ: dùng dạng 2023-Q3, 2023-M07, 2023-H1, 2023-9M hoặc 2023", pstr);
+		th_bad_period(pstr);
 		return TH_EXIT_USAGE;
 	}
 	if (json && (strcmp(json, out) == 0 || th_same_file(json, out))) {
@@ -338,8 +338,7 @@ int cmd_template(int argc, char **argv)
 		case 'u': ucode = optarg; break;
 		case 'p':
 			if (th_period_parse(optarg, &period)) {
-				th_complain("kỳ '%s' không hợp lệ: dùng dạng 2023-Q3, 2023-M07, 2023-H1, 2023-9M hoặc 2023",
-					    optarg);
+				th_bad_period(optarg);
 				return TH_EXIT_USAGE;
 			}
 			break;

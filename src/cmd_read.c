@@ -138,25 +138,6 @@ static void print_text(const th_filing *f, FILE *out)
 	}
 }
 
-void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file)
-{
-	th_json_obj(j);
-	if (unit)
-		th_json_kstr(j, "unit", unit);
-	if (file)
-		th_json_kstr(j, "file", file);
-	th_json_kstr(j, "form", p->form);
-	th_json_kstr(j, "code", p->code);
-	th_json_kstr(j, "sheet", p->sheet);
-	th_json_kstr(j, "cell", p->cell);
-	th_json_kstr(j, "rule", p->rule);
-	th_json_kstr(j, "severity", th_severity_name(p->severity));
-	th_json_kstr(j, "written", p->written);
-	th_json_kstr(j, "expected", p->expected);
-	th_json_kstr(j, "message", p->message);
-	th_json_end_obj(j);
-}
-
 static void print_json(const th_filing *f, FILE *out)
 {
 	const th_schema *s = f->schema;

@@ -16,16 +16,6 @@ typedef enum th_code {
 #undef TH_ERR
 } th_code;
 
-/* Where a failure happened; 0/NULL fields are "not applicable". Strings are borrowed. */
-typedef struct th_loc {
-	const char *file;  /* the input as the user named it */
-	const char *part;  /* a part inside the package, e.g. "xl/workbook.xml" */
-	const char *sheet; /* a sheet name */
-	uint32_t line;     /* 1-based line in an INI or XML part, 0 = none */
-	uint32_t row;      /* 1-based cell row, 0 = none */
-	uint16_t col;      /* 1-based cell column, 0 = none */
-} th_loc;
-
 typedef struct th_err {
 	th_code code;
 	char msg[512]; /* Vietnamese, one line, no file name (the CLI adds it) */

@@ -45,6 +45,7 @@ typedef struct th_docentry {
 	th_date date;   /* y == 0 when not a readable date */
 	int sheet;
 	uint32_t row;
+	uint16_t number_col, date_col; /* where "Số, ký hiệu" and "Ngày ban hành" are */
 } th_docentry;
 
 /* Where a header field was found (sheet -1: not found). */

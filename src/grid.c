@@ -175,16 +175,3 @@ const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col)
 	return NULL;
 }
 
-const th_gcell *th_grid_at_merged(const th_gsheet *s, uint32_t row, uint16_t col)
-{
-	const th_gcell *c = th_grid_at(s, row, col);
-
-	if (c)
-		return c;
-	for (size_t i = 0; i < s->n_merges; i++) {
-		const th_range *m = &s->merges[i];
-		if (row >= m->r1 && row <= m->r2 && col >= m->c1 && col <= m->c2)
-			return th_grid_at(s, m->r1, m->c1);
-	}
-	return NULL;
-}

@@ -59,8 +59,6 @@ void th_grid_free(th_grid *g);
 
 /* The cell at (row, col), or NULL. */
 const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col);
-/* The same, but a position covered by a merged range gives the range's top-left cell. */
-const th_gcell *th_grid_at_merged(const th_gsheet *s, uint32_t row, uint16_t col);
 /* The index of the first cell of row, or s->n_cells when none is at or after it. */
 size_t th_grid_row_start(const th_gsheet *s, uint32_t row);
 

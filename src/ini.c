@@ -314,7 +314,6 @@ void th_ini_free(th_ini *ini)
 	free(ini);
 }
 
-const char *th_ini_path(const th_ini *ini) { return ini->path; }
 size_t th_ini_nsections(const th_ini *ini) { return ini->n_secs; }
 const char *th_ini_section(const th_ini *ini, size_t i) { return ini->secs[i].name; }
 int th_ini_has_section(const th_ini *ini, const char *section) { return find_section(ini, section) != NULL; }

@@ -24,8 +24,6 @@ typedef struct th_ini th_ini;
 int th_ini_load(th_ini **out, const char *path, th_err *e);
 void th_ini_free(th_ini *ini);
 
-const char *th_ini_path(const th_ini *ini);
-
 /* Sections in file order, with their case as written. */
 size_t th_ini_nsections(const th_ini *ini);
 const char *th_ini_section(const th_ini *ini, size_t i);

@@ -1020,6 +1020,8 @@ found:
 			memset(d, 0, sizeof(*d));
 			d->sheet = sheet;
 			d->row = row;
+			d->number_col = (uint16_t)col[1];
+			d->date_col = (uint16_t)col[2];
 			if (stt)
 				cell_display(g, stt, &sb);
 			d->stt = th_sbuf_detach(&sb, NULL);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ini.h"
 #include "mem.h"
@@ -91,7 +92,7 @@ int th_roster_load(th_roster **out, const char *path, th_err *e)
 		th_unit *u;
 		size_t cap = 0;
 
-		if (strcmp(sec, "roster") == 0)
+		if (strcasecmp(sec, "roster") == 0)
 			continue;
 		for (const char *p = sec; *p; p++)
 			if (!isdigit((unsigned char)*p)) {

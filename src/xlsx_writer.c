@@ -649,14 +649,6 @@ struct mctx {
 	char label[TH_PERIOD_LABEL_MAX];
 };
 
-static const th_value *unit_value(const th_merge *m, size_t u, size_t f, size_t r)
-{
-	int k = m->units[u].file;
-	const th_filing *fl = k >= 0 ? m->files[k].filing : NULL;
-
-	return fl && fl->values ? &fl->values[f][r] : NULL;
-}
-
 static const th_total *total_of(const th_merge *m, size_t f, size_t r)
 {
 	return m->totals && m->totals[f] ? &m->totals[f][r] : NULL;
@@ -793,7 +785,7 @@ static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, si
 		       bool group)
 {
 	struct book *b = c->b;
-	const th_value *v = unit_value(c->m, u, f, r);
+	const th_value *v = th_merge_value(c->m, u, f, r);
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = cell_findings(c, u, f, (int)r, &comment);
 	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn :
@@ -872,17 +864,9 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	case TH_AGG_TALLY:
 		th_sbuf_addc(&sb, '=');
 		for (size_t k = 0; k < rd->n_options; k++) {
-			size_t n = 0;
+			size_t n = t && t->tally ? t->tally[k] : 0;
 			char text[256];
 
-			if (t && t->tally) {
-				n = t->tally[k];
-			} else {
-				for (size_t u = 0; u < m->n_units; u++) {
-					const th_value *v = unit_value(m, u, f, r);
-					n += v && v->state == TH_VAL_NUMBER && fabs(v->num - rd->options[k].code) < 1e-9;
-				}
-			}
 			snprintf(text, sizeof(text), "%s%s: ", k ? "; " : "", rd->options[k].text);
 			if (k)
 				th_sbuf_addc(&sb, '&');
@@ -908,7 +892,7 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 			size_t left = 0;
 			th_sbuf_addf(&sb, "Giá trị chung: %.15g. %zu đơn vị ghi khác:", t->value, t->n_differ);
 			for (size_t u = 0; u < m->n_units; u++) {
-				const th_value *v = unit_value(m, u, f, r);
+				const th_value *v = th_merge_value(m, u, f, r);
 				if (!v || v->state != TH_VAL_NUMBER || v->num == t->value)
 					continue;
 				if (sb.len > COMMENT_MAX)

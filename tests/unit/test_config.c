@@ -267,6 +267,11 @@ static void roster_mistakes(void **state)
 	assert_non_null(strstr(e.msg, "r3.ini:2: mã đơn vị '11x39'"));
 	assert_int_equal(th_roster_load(&r, put("r4.ini", "[roster]\n[11239]\naliases = B\n"), &e), -1);
 	assert_non_null(strstr(e.msg, "r4.ini:2: đơn vị 11239 thiếu 'name'"));
+	/* section names are case-insensitive, as iniparser reads them: [Roster] is the roster */
+	assert_int_equal(th_roster_load(&r, put("r5.ini", "[Roster]\nname = H\n[11239]\nname = A\n"), &e), 0);
+	assert_int_equal(r->n_units, 1);
+	assert_string_equal(r->name, "H");
+	th_roster_free(r);
 }
 
 /* ---- calendar ---- */

@@ -330,6 +330,8 @@ static void header_and_register(void **state)
 		f->docs[i].stt = strdup("");
 		f->docs[i].summary = strdup("");
 		f->docs[i].row = (uint32_t)i + 1;
+		f->docs[i].number_col = 1;
+		f->docs[i].date_col = 2;
 	}
 	out = run(rules, f, cal, q2);
 	assert_string_equal(find_rule(&out, "H1")->expected, "10/06/2023 – 09/09/2023");
@@ -342,6 +344,9 @@ static void header_and_register(void **state)
 	assert_non_null(strstr(find_rule(&out, "V2")->written, "59/QĐ-UBND ngày 28/08/2023"));
 	assert_int_equal(count_rule(&out, "V3", TH_SEV_WARNING), 1);
 	assert_non_null(strstr(find_rule(&out, "V3")->written, "376/UBND-VP ngày 19/07/2023"));
+	/* each points at the cell to fix: the number used twice, the date out of order */
+	assert_string_equal(find_rule(&out, "V2")->cell, "B6");
+	assert_string_equal(find_rule(&out, "V3")->cell, "C5");
 	assert_int_equal(count_rule(&out, "V4", TH_SEV_WARNING), 1); /* 25 written, 8 listed */
 	assert_string_equal(find_rule(&out, "V4")->expected, "8");
 	th_findings_release(&out);
@@ -482,6 +487,14 @@ static void shipped_ruleset_cases(void **state)
 		*kase++ = '\0';
 		*over++ = '\0';
 		*expect++ = '\0';
+		/* a typo must not turn a case into one that passes whatever happens */
+		if ((strcmp(kase, "breaks") != 0 && strcmp(kase, "holds") != 0) ||
+		    (strcmp(expect, "fires") != 0 && strcmp(expect, "silent") != 0)) {
+			print_error("cases.tsv, rule %s: case '%s' / expect '%s' (breaks|holds, fires|silent)\n",
+				    rule, kase, expect);
+			bad++;
+			continue;
+		}
 		for (size_t i = 0; i < rs->n_rules; i++)
 			if (strcmp(rs->rules[i].id, rule) == 0)
 				r = &rs->rules[i];
