@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -406,6 +407,7 @@ static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rul
 
 	if (n > m->n_files)
 		n = m->n_files;
+	tzset(); /* libzip converts zip entry times with localtime: load the zone once, here */
 	for (size_t i = 1; i < n; i++)
 		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
 			started++;
