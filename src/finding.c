@@ -14,13 +14,15 @@
 #include "banned.h"
 
 /*
- * A copy fit for every writer: valid UTF-8 (each bad byte becomes U+FFFD), NFC, and no
- * control characters (they become spaces), so a finding can go into XML, JSON or a terminal
- * as it is, whatever a cell held.
+ * A copy fit for every writer: valid UTF-8 (when a byte is not, each bad byte becomes
+ * U+FFFD and the text is put in NFC) and no control characters (they become spaces), so a
+ * finding can go into XML, JSON or a terminal as it is, whatever a cell held. Valid text,
+ * nearly all of it, is only copied: a province's merge makes tens of thousands of findings.
  */
 static char *clean_dup(const char *s)
 {
-	char *r = th_text_nfc(s, strlen(s), NULL);
+	size_t n = strlen(s);
+	char *r = th_text_valid_utf8(s, n) ? th_xstrdup(s) : th_text_nfc(s, n, NULL);
 
 	if (!r)
 		r = th_xstrdup("");

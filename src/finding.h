@@ -45,9 +45,9 @@ typedef struct th_where {
 
 /*
  * Append a finding. written/expected may be NULL (= ""). The message is formatted from
- * fmt. Every string is stored as valid UTF-8 in NFC (a bad byte becomes U+FFFD) with
- * control characters replaced by spaces, so writers can put it out as it is. Returns the
- * new finding.
+ * fmt. Every string is stored as valid UTF-8 (a bad byte becomes U+FFFD) with control
+ * characters replaced by spaces, so writers can put it out as it is. Returns the new
+ * finding.
  */
 th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, const th_where *at,
 			    const char *written, const char *expected, const char *fmt, ...)

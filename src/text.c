@@ -193,6 +193,41 @@ static bool is_legacy_char(int32_t c)
 }
 
 /*
+ * The UTF-8 sequence at s (n > 0 bytes left): its length, with its code point in *cp; 0
+ * when the byte at s does not start a valid sequence (stray continuation byte, truncated
+ * or overlong sequence, surrogate, code point above U+10FFFF).
+ */
+static size_t utf8_one(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned c = s[0];
+	size_t len;
+	uint32_t min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, *cp = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, *cp = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, *cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t j = 1; j < len; j++) {
+		if ((s[j] & 0xC0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[j] & 0x3F);
+	}
+	if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/*
  * Decode n bytes of UTF-8 into out (room for n code points); returns the count. Each byte
  * that does not belong to a valid sequence becomes one U+FFFD.
  */
@@ -201,46 +236,30 @@ static size_t utf8_decode(const unsigned char *s, size_t n, int32_t *out)
 	size_t i = 0, k = 0;
 
 	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		uint32_t cp, min;
-		bool ok = true;
-
-		if (c < 0x80) {
-			out[k++] = (int32_t)c;
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2, cp = c & 0x1F, min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3, cp = c & 0x0F, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			out[k++] = 0xFFFD;
-			i++;
-			continue;
-		}
-		if (n - i < len)
-			ok = false;
-		for (size_t j = 1; ok && j < len; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				ok = false;
-			else
-				cp = (cp << 6) | (s[i + j] & 0x3F);
-		}
-		if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-			ok = false;
-		if (ok) {
-			out[k++] = (int32_t)cp;
-			i += len;
-		} else {
-			out[k++] = 0xFFFD;
-			i++;
-		}
+		uint32_t cp;
+		size_t len = utf8_one(s + i, n - i, &cp);
+		out[k++] = len ? (int32_t)cp : 0xFFFD;
+		i += len ? len : 1;
 	}
 	return k;
+}
+
+bool th_text_valid_utf8(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(len = utf8_one(u + i, n - i, &cp)))
+			return false;
+		i += len;
+	}
+	return true;
 }
 
 /* s as code points in a new array (room for n + 1); *count gets their number. */

@@ -30,6 +30,9 @@ typedef enum th_legacy {
 	TH_ENC_VNI,         /* VNI-Windows, base letter + mark byte (VNI-Times, VNI-Helve...) */
 } th_legacy;
 
+/* True when (s, n) is valid UTF-8 throughout (the bytes th_text_nfc would keep). */
+bool th_text_valid_utf8(const char *s, size_t n);
+
 /* The name of an encoding ("unicode", "tcvn3", "vni"). Static; "?" for an unknown value. */
 const char *th_legacy_name(th_legacy enc);
 

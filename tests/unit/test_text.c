@@ -794,9 +794,41 @@ static void test_long_input(void **state)
 	free(want);
 }
 
+/* Validity as th_text_nfc sees it: what it keeps is valid, what it replaces is not. */
+static void test_valid_utf8(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+		bool valid;
+	} cases[] = {
+		{ "", 0, true },
+		{ "abc 123", 7, true },
+		{ "Biểu mẫu 7 dòng 6.7", sizeof("Biểu mẫu 7 dòng 6.7") - 1, true },
+		{ "\xf0\x9f\x98\x80", 4, true },          /* U+1F600 */
+		{ "a\x80" "b", 3, false },                   /* stray continuation byte */
+		{ "\xc0\x80", 2, false },                 /* overlong NUL */
+		{ "\xed\xa0\x80", 3, false },             /* a surrogate */
+		{ "\xe1\xba", 2, false },                 /* truncated */
+		{ "\xf5\x80\x80\x80", 4, false },         /* above U+10FFFF */
+		{ "x\xff", 2, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+		char *nfc = th_text_nfc(cases[i].s, cases[i].n, &len);
+		if (th_text_valid_utf8(cases[i].s, cases[i].n) != cases[i].valid)
+			fail_msg("case %zu: valid should be %d", i, cases[i].valid);
+		/* th_text_nfc keeps valid text as it is here (all of it is NFC) */
+		assert_int_equal(cases[i].valid, len == cases[i].n && memcmp(nfc, cases[i].s, len) == 0);
+		free(nfc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_utf8),
 		cmocka_unit_test(test_tsv_rows_tcvn3),
 		cmocka_unit_test(test_tsv_rows_vni),
 		cmocka_unit_test(test_tsv_rows_in_words),
