@@ -68,21 +68,20 @@ typedef struct th_filing {
 	th_date window_from, window_to, report_date; /* y == 0 when not found */
 
 	th_value **values;      /* values[f][r]: form f, row r of the schema */
-	size_t n_forms_found;   /* forms of the schema found in the workbook; 0: not a return */
+	size_t n_forms_found;   /* forms of the schema found in the workbook (at least one) */
 
 	bool has_register;
 	th_docentry *docs;
 	size_t n_docs;
 
-	th_findings findings;   /* problems met while reading (info and warnings; the error read.no-forms) */
+	th_findings findings;   /* problems met while reading (info and warnings) */
 } th_filing;
 
 /*
  * Read the return at path. A workbook that cannot be read at all fails (-1, *e set, as
  * th_xlsx_open). Anything else — a form not found, a row missing, a value not readable,
  * a unit not in the roster — is a finding in (*out)->findings and the call succeeds. A
- * workbook with none of the forms (n_forms_found 0) gets one error finding,
- * "read.no-forms", instead of a warning per form: it is probably not a return at all.
+ * workbook with none of the forms is no return: it fails with TH_E_NOT_RETURN.
  * roster may be NULL (no unit matching).
  */
 int th_filing_read(th_filing **out, const char *path, const th_schema *schema,

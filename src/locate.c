@@ -1069,17 +1069,19 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	find_regions(&c, reg);
 	for (size_t i = 0; i < schema->n_forms; i++)
 		f->n_forms_found += reg[i].sheet >= 0;
-	if (f->n_forms_found) {
-		for (size_t i = 0; i < schema->n_forms; i++)
-			read_form(&c, i, &reg[i]);
-	} else {
-		th_where w = { "", "", NULL, 0, 0 };
-		th_findings_add(&f->findings, TH_SEV_ERROR, "read.no-forms", &w, NULL, NULL,
-				"không tìm thấy biểu mẫu nào (%s … %s) trong tệp: có thể đã chọn nhầm tệp, "
-				"hoặc tiêu đề các biểu đã bị xoá",
-				schema->n_forms ? schema->forms[0].title : "",
-				schema->n_forms ? schema->forms[schema->n_forms - 1].title : "");
+	if (!f->n_forms_found && schema->n_forms) {
+		/* a workbook, but not a return: the wrong file chosen, or every title deleted */
+		th_fail(e, TH_E_NOT_RETURN,
+			"không tìm thấy biểu mẫu nào (%s … %s) trong tệp: có thể đã chọn nhầm tệp, "
+			"hoặc tiêu đề các biểu đã bị xoá",
+			schema->forms[0].title, schema->forms[schema->n_forms - 1].title);
+		free(reg);
+		th_grid_free(g);
+		th_filing_free(f);
+		return -1;
 	}
+	for (size_t i = 0; i < schema->n_forms; i++)
+		read_form(&c, i, &reg[i]);
 	free(reg);
 	read_register(&c);
 	th_grid_free(g);

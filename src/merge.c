@@ -167,12 +167,6 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		mf->message = th_xstrdup(e.msg);
 		return;
 	}
-	if (!f->n_forms_found) {
-		mf->status = TH_F_UNREADABLE;
-		mf->message = th_xstrdup(f->findings.n ? f->findings.v[f->findings.n - 1].message : "");
-		th_filing_free(f);
-		return;
-	}
 	mf->unit = f->unit;
 	mf->report_date = f->report_date;
 	if (!f->unit) {

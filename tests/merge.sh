@@ -215,7 +215,7 @@ PY
 rc=$?
 "$T" check "$tmp/other/danh-sach.xlsx" > "$tmp/out" 2>&1
 rc2=$?
-if [ "$rc" = 4 ] && [ "$rc2" = 1 ] && grep -q "không tìm thấy biểu mẫu nào" "$tmp/out" &&
+if [ "$rc" = 4 ] && [ "$rc2" = 4 ] && grep -q "không tìm thấy biểu mẫu nào" "$tmp/out" &&
 	/usr/bin/python3 - "$tmp/o.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
