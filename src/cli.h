@@ -6,6 +6,7 @@
 #ifndef TH_CLI_H
 #define TH_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -69,6 +70,14 @@ void th_report(const char *file, const th_err *e);
 
 /* Write s with control characters shown as '?' (file names and cell text are untrusted). */
 void th_put_clean(const char *s, FILE *out);
+
+/*
+ * getopt_long with its complaints in Vietnamese: an unknown option or one missing its
+ * value is said ("tonghop: tuỳ chọn '--x' không có") and gives '?'. shortopts as for
+ * getopt_long (a leading '+' stops at the first non-option; without it options may come
+ * after the file names).
+ */
+int th_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /* Say that period text s is not a period, and how one is written. */
 void th_bad_period(const char *s);

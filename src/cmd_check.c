@@ -197,7 +197,7 @@ int cmd_check(int argc, char **argv)
 	size_t nfiles;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'p':
@@ -331,7 +331,7 @@ int cmd_rules(int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'l': lint = true; break;
 		case 'r': rules = optarg; break;

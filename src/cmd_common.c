@@ -4,7 +4,7 @@
  * same-file checks of the command lines.
  * SPDX-License-Identifier: MIT
  */
-#define _DEFAULT_SOURCE /* realpath(NULL) */
+#define _GNU_SOURCE /* realpath(NULL), getopt_long */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -115,6 +115,29 @@ void th_json_finding(th_json *j, const th_finding *p, const char *unit, const ch
 	th_json_kstr(j, "expected", p->expected);
 	th_json_kstr(j, "message", p->message);
 	th_json_end_obj(j);
+}
+
+int th_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	char spec[64];
+	int ch;
+	bool stop = shortopts[0] == '+';
+
+	/* ':' first (after '+') makes a missing value ':' rather than '?' */
+	snprintf(spec, sizeof(spec), "%s:%s", stop ? "+" : "", shortopts + stop);
+	opterr = 0;
+	ch = getopt_long(argc, argv, spec, longopts, NULL);
+	if (ch == ':') {
+		th_complain("tuỳ chọn '%s' cần một giá trị", argv[optind - 1]);
+		return '?';
+	}
+	if (ch == '?') {
+		if (optopt && !(optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0))
+			th_complain("tuỳ chọn '-%c' không có", optopt);
+		else
+			th_complain("tuỳ chọn '%s' không có hoặc không nhận giá trị", argv[optind - 1]);
+	}
+	return ch;
 }
 
 void th_bad_period(const char *s)

@@ -246,7 +246,7 @@ int cmd_dump(int argc, char **argv)
 	static char obuf[1 << 16];
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 's': d.stats = true; break;
 		case 'h': fputs(dump_usage, stdout); return th_finish_stdout(TH_EXIT_OK);

@@ -233,7 +233,7 @@ int cmd_merge(int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (ch) {
 		case 'p': pstr = optarg; break;
 		case 'o': out = optarg; break;
@@ -332,7 +332,7 @@ int cmd_template(int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 'u': ucode = optarg; break;

@@ -220,7 +220,7 @@ int cmd_read(int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'j': json = true; break;
 		case 's': schema = optarg; break;

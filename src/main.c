@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	while ((ch = th_getopt(argc, argv, "+hV", opts)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);

@@ -98,6 +98,21 @@ if /usr/bin/python3 tests/check-return.py "$tmp/fb.json" fixtures/returns/seed00
 else
 	ko "feedback-002-reads-back" "$(head -n 5 "$tmp/cr" | tr '\n' ';')"
 fi
+# options may follow the file names (issue 5 writes `check FILE --feedback OUT.xlsx`);
+# getopt's complaints are in Vietnamese
+"$T" check fixtures/returns/seed002-sheets.xlsx --json > "$tmp/after.json" 2>/dev/null
+rc=$?
+"$T" check fixtures/returns/seed002-sheets.xlsx --feedback "$tmp/fb2.xlsx" > /dev/null 2>&1
+rc2=$?
+"$T" check --khong-co fixtures/returns/seed002-sheets.xlsx > /dev/null 2> "$tmp/err"
+rc3=$?
+if [ "$rc" = 1 ] && [ "$rc2" = 1 ] && [ -s "$tmp/fb2.xlsx" ] && [ "$rc3" = 2 ] &&
+	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/after.json" &&
+	grep -q "tuỳ chọn '--khong-co' không có" "$tmp/err"; then
+	ok "cli-001-options-after-files"
+else
+	ko "cli-001-options-after-files" "exit $rc/$rc2/$rc3 $(head -c 200 "$tmp/err")"
+fi
 # an output never overwrites an input: refused before anything is read (exit 2)
 mkdir "$tmp/in"
 cp fixtures/demo/11239-thanhmien.xlsx fixtures/demo/11242-thanhtung.xlsx "$tmp/in/"
