@@ -9,9 +9,11 @@
 #define _GNU_SOURCE /* getopt_long */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -67,18 +69,31 @@ static void json_date(th_json *j, const char *key, th_date d)
 	}
 }
 
-/* The JSON goes to "<path>.tmp" and is renamed over path once whole, as the workbook is. */
+/*
+ * The JSON goes to "<path>.tmp" and is renamed over path once whole, as the workbook is;
+ * to a path that exists and is no regular file (a link, a device, a pipe) it is written
+ * directly, never replacing it; "-" or the file standard output is goes through stdout,
+ * before the summary.
+ */
 static int write_json(const th_merge *m, const char *path)
 {
 	char *tmp = th_xmalloc(strlen(path) + sizeof(".tmp"));
 	FILE *out;
 	th_json j;
 	char p[TH_PERIOD_MAX], eb[TH_ERRNO_VI_MAX];
+	struct stat st, so;
+	bool direct = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	bool to_stdout = strcmp(path, "-") == 0 ||
+			 (fstat(STDOUT_FILENO, &so) == 0 && stat(path, &st) == 0 && so.st_dev == st.st_dev &&
+			  so.st_ino == st.st_ino);
 	int err;
 
 	memcpy(tmp, path, strlen(path));
 	memcpy(tmp + strlen(path), ".tmp", sizeof(".tmp"));
-	out = fopen(tmp, "w");
+	if (direct)
+		memcpy(tmp, path, strlen(path) + 1);
+	direct |= to_stdout;
+	out = to_stdout ? stdout : fopen(tmp, "w");
 	if (!out) {
 		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
 		free(tmp);
@@ -154,13 +169,14 @@ static int write_json(const th_merge *m, const char *path)
 	th_json_end_obj(&j);
 	putc('\n', out);
 	err = ferror(out) ? (errno ? errno : EIO) : 0;
-	if (fclose(out) != 0 && !err)
+	if ((to_stdout ? fflush(out) : fclose(out)) != 0 && !err)
 		err = errno;
-	if (!err && rename(tmp, path) != 0)
+	if (!err && !direct && rename(tmp, path) != 0)
 		err = errno;
 	if (err) {
 		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(err, eb));
-		unlink(tmp);
+		if (!direct)
+			unlink(tmp);
 		free(tmp);
 		return TH_EXIT_SYSTEM;
 	}

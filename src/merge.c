@@ -429,13 +429,33 @@ static int fid_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* Is path a consolidated workbook tonghop wrote (its "Tổng hợp" and "Lỗi" sheets)? */
+static bool merge_workbook(const char *path)
+{
+	th_xlsx *x;
+	bool summary = false, errors = false;
+
+	if (th_xlsx_open(&x, path, NULL, NULL))
+		return false;
+	for (size_t i = 0; i < th_xlsx_sheet_count(x); i++) {
+		summary |= strcmp(th_xlsx_sheet_name(x, i), "Tổng hợp") == 0;
+		errors |= strcmp(th_xlsx_sheet_name(x, i), "Lỗi") == 0;
+	}
+	th_xlsx_free(x);
+	return summary && errors;
+}
+
 /*
  * Files not to read, decided by identity (device and inode) rather than by name: the same
  * file reached twice (given twice, or as itself and through its folder, or through a
- * link) is read once; a file this run is about to write (outputs) is never read.
+ * link) is read once; a file this run is about to write (outputs) is not read. When that
+ * file is a spreadsheet other than a consolidated workbook of an earlier run — a return,
+ * most likely — the run fails (TH_E_USAGE) rather than overwrite it.
  */
-static void mark_not_to_read(th_merge *m, const char *const *outputs)
+static int mark_not_to_read(th_merge *m, const char *const *outputs, th_err *e)
 {
+	int rc = 0;
+
 	struct fid *v = th_xcalloc(m->n_files + 1, sizeof(*v));
 	size_t n = 0;
 
@@ -454,19 +474,27 @@ static void mark_not_to_read(th_merge *m, const char *const *outputs)
 			mf->message = msgf("cùng một tệp với %s, chỉ đọc một lần", m->files[v[i].i].path);
 		}
 	}
-	for (size_t o = 0; outputs && outputs[o]; o++) {
+	for (size_t o = 0; outputs && outputs[o] && !rc; o++) {
 		struct stat st;
 		if (stat(outputs[o], &st) != 0)
 			continue;
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < n && !rc; k++)
 			if (v[k].dev == st.st_dev && v[k].ino == st.st_ino) {
 				th_mfile *mf = &m->files[v[k].i];
+				if (spreadsheet_name(mf->path) && !merge_workbook(mf->path)) {
+					rc = th_fail(e, TH_E_USAGE,
+						     "%s: tệp kết quả trùng với một tệp đầu vào không phải sổ tổng "
+						     "hợp do tonghop ghi, sẽ ghi đè lên nó: chọn tên khác",
+						     outputs[o]);
+					break;
+				}
 				free(mf->message);
 				mf->status = TH_F_SKIPPED;
 				mf->message = th_xstrdup("tệp kết quả của lần tổng hợp này, không đọc");
 			}
 	}
 	free(v);
+	return rc;
 }
 
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
@@ -497,7 +525,12 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	m->n_files = l.n;
 	for (size_t i = 0; i < l.n; i++)
 		m->files[i].path = l.path[i];
-	mark_not_to_read(m, outputs);
+	if (mark_not_to_read(m, outputs, e)) {
+		free(l.path);
+		free(l.from_folder);
+		th_merge_free(m);
+		return -1;
+	}
 	read_all(m, l.from_folder, rules);
 	free(l.path);
 	free(l.from_folder);

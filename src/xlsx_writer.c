@@ -6,6 +6,7 @@
  * a workbook with a cell silently missing is worse than no workbook.
  * SPDX-License-Identifier: MIT
  */
+#define _DEFAULT_SOURCE /* realpath, lstat */
 #include "xlsx_writer.h"
 
 #include <ctype.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,7 +97,8 @@ struct fmts {
 
 struct book {
 	lxw_workbook *wb;
-	char *tmp;
+	char *target;  /* the file replaced: path, or where path links to */
+	char *tmp;     /* target + ".tmp" */
 	lxw_error err; /* the first libxlsxwriter error met */
 	struct fmts F;
 };
@@ -256,19 +259,31 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
 	char *title_copy;
-	size_t n = strlen(path);
+	size_t n;
 	int fd;
+	struct stat st;
 
 	memset(b, 0, sizeof(*b));
+	/* a link is followed (the renamed file replaces what it points to, not the link), a
+	 * device, folder or pipe is never replaced */
+	b->target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : th_xstrdup(path);
+	if (!b->target || (stat(b->target, &st) == 0 && !S_ISREG(st.st_mode))) {
+		free(b->target);
+		b->target = NULL;
+		return th_fail(e, TH_E_WRITE, "không phải tệp thông thường (thư mục, thiết bị, "
+			       "ống dẫn, liên kết hỏng...), không ghi bảng tính vào đó được");
+	}
+	n = strlen(b->target);
 	b->tmp = th_xmalloc(th_size_add(n, sizeof(".tmp")));
-	memcpy(b->tmp, path, n);
+	memcpy(b->tmp, b->target, n);
 	memcpy(b->tmp + n, ".tmp", sizeof(".tmp"));
 	fd = open(b->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
 		int err = errno;
 		th_fail(e, TH_E_WRITE, "không tạo được tệp tạm '%s': %s", b->tmp, th_errno_vi(err, eb));
 		free(b->tmp);
-		b->tmp = NULL;
+		free(b->target);
+		b->tmp = b->target = NULL;
 		return -1;
 	}
 	close(fd);
@@ -277,7 +292,8 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 		unlink(b->tmp);
 		th_fail(e, TH_E_WRITE, "không khởi tạo được bảng tính: %s", lxw_vi(LXW_ERROR_MEMORY_MALLOC_FAILED));
 		free(b->tmp);
-		b->tmp = NULL;
+		free(b->target);
+		b->tmp = b->target = NULL;
 		return -1;
 	}
 	title_copy = th_xstrdup(title);
@@ -290,8 +306,8 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 	return 0;
 }
 
-/* Close the workbook (which frees it, even on failure) and rename the .tmp over path. */
-static int book_close(struct book *b, const char *path, th_err *e)
+/* Close the workbook (which frees it, even on failure) and rename the .tmp over the target. */
+static int book_close(struct book *b, th_err *e)
 {
 	char eb[TH_ERRNO_VI_MAX];
 	lxw_error rc = workbook_close(b->wb);
@@ -303,14 +319,15 @@ static int book_close(struct book *b, const char *path, th_err *e)
 	if (b->err != LXW_NO_ERROR) {
 		ret = th_fail(e, TH_E_WRITE, "không ghi được bảng tính: %s (mã %d)", lxw_vi(b->err), (int)b->err);
 		unlink(b->tmp);
-	} else if (rename(b->tmp, path) != 0) {
+	} else if (rename(b->tmp, b->target) != 0) {
 		int err = errno;
 		ret = th_fail(e, TH_E_WRITE, "không đổi được tên tệp tạm '%s' thành tệp kết quả: %s", b->tmp,
 			      th_errno_vi(err, eb));
 		unlink(b->tmp);
 	}
 	free(b->tmp);
-	b->tmp = NULL;
+	free(b->target);
+	b->tmp = b->target = NULL;
 	return ret;
 }
 
@@ -1073,7 +1090,7 @@ int th_write_merge(const th_merge *m, const char *path, th_err *e)
 			merge_form(&c, f, forms[f]);
 		merge_errors(&c, errors);
 	}
-	ret = book_close(&b, path, e);
+	ret = book_close(&b, e);
 
 	for (size_t k = 0; k < m->n_files; k++) {
 		free(c.fform[k]);
@@ -1543,7 +1560,7 @@ static int write_return(struct rctx *c, const char *path, const char *doc_title,
 		if (errors)
 			ret_errors(c, errors);
 	}
-	ret = book_close(&b, path, e);
+	ret = book_close(&b, e);
 	free(forms);
 	free(c->names);
 	free(c->form_id);

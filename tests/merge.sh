@@ -125,6 +125,14 @@ rc=$?
 rc=$?
 [ "$rc" = 2 ] && cmp -s "$tmp/keep.xlsx" "$tmp/in/11239-thanhmien.xlsx" &&
 	ok "safe-002-feedback-is-input" || ko "safe-002-feedback-is-input" "exit $rc $(head -c 200 "$tmp/err")"
+cp "$tmp/in/11242-thanhtung.xlsx" "$tmp/keep2.xlsx"
+"$T" merge --period 2023-Q3 -o "$tmp/in/11242-thanhtung.xlsx" "$tmp/in" > /dev/null 2> "$tmp/err"
+rc=$?
+"$T" merge --period 2023-Q3 -o "$tmp/x.xlsx" --json "$tmp/in/11242-thanhtung.xlsx" "$tmp/in" > /dev/null 2>> "$tmp/err"
+rc2=$?
+[ "$rc" = 2 ] && [ "$rc2" = 2 ] && cmp -s "$tmp/keep2.xlsx" "$tmp/in/11242-thanhtung.xlsx" && [ ! -e "$tmp/x.xlsx" ] &&
+	ok "safe-005-output-is-a-return-in-the-folder" ||
+	ko "safe-005-output-is-a-return-in-the-folder" "exit $rc/$rc2 $(head -c 300 "$tmp/err")"
 # the output written into the folder it merges is not read back on the next run; a file
 # given twice (itself and through its folder) is read once
 "$T" merge --period 2023-Q3 -o "$tmp/in/tong-hop.xlsx" --json "$tmp/in/r.json" "$tmp/in" > /dev/null 2>&1
@@ -160,6 +168,16 @@ then ok "merge-012-subfolder"; else ko "merge-012-subfolder" "see $tmp/s.json"; 
 rc=$?
 [ "$rc" = 5 ] && [ ! -e "$tmp/no" ] && grep -q "không có tệp hay thư mục này" "$tmp/err" &&
 	ok "safe-004-json-unwritable" || ko "safe-004-json-unwritable" "exit $rc $(head -c 200 "$tmp/err")"
+# a device is never replaced: the JSON is written through it, a workbook refused
+"$T" merge --period 2023-Q3 -o "$tmp/d.xlsx" --json /dev/stdout "$tmp/in/11242-thanhtung.xlsx" > "$tmp/stdout.json" 2>/dev/null
+"$T" merge --period 2023-Q3 -o /dev/null "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2> "$tmp/err"
+rc=$?
+if [ "$rc" = 5 ] && [ -c /dev/null ] && grep -q "không phải tệp thông thường" "$tmp/err" &&
+	/usr/bin/python3 -c 'import json,sys; t=open(sys.argv[1]).read(); json.loads(t[t.index("{"):t.rindex("}")+1])' "$tmp/stdout.json"; then
+	ok "safe-006-devices"
+else
+	ko "safe-006-devices" "exit $rc $(head -c 200 "$tmp/err")"
+fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
