@@ -5,7 +5,10 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "text.h"
 #include "banned.h"
 
 void th_json_init(th_json *j, FILE *out)
@@ -51,6 +54,11 @@ void th_json_end_arr(th_json *j) { json_close(j, ']'); }
 
 static void put_string(FILE *out, const char *s)
 {
+	char *fixed = NULL;
+
+	/* a file name need not be UTF-8; JSON must be: each bad byte becomes U+FFFD */
+	if (!th_text_valid_utf8(s, strlen(s)))
+		s = fixed = th_text_nfc(s, strlen(s), NULL);
 	putc('"', out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -68,6 +76,7 @@ static void put_string(FILE *out, const char *s)
 		}
 	}
 	putc('"', out);
+	free(fixed);
 }
 
 void th_json_key(th_json *j, const char *key)

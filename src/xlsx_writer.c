@@ -25,6 +25,7 @@
 
 #include "mem.h"
 #include "sbuf.h"
+#include "text.h"
 #include "xlsx_reader.h"
 #include "banned.h"
 
@@ -377,10 +378,38 @@ static const char *sev_label(th_severity s)
 	return s == TH_SEV_ERROR ? "Lỗi" : s == TH_SEV_WARNING ? "Cảnh báo" : "Thông tin";
 }
 
+/*
+ * s fit for the XML of a workbook, or NULL when it already is: a file name need not be
+ * UTF-8 (each bad byte becomes U+FFFD) and control characters other than tab and line
+ * feed become spaces. A new string.
+ */
+static char *xml_safe(const char *s)
+{
+	size_t n = strlen(s);
+	char *r = th_text_valid_utf8(s, n) ? NULL : th_text_nfc(s, n, NULL);
+	bool ctl = false;
+
+	for (const unsigned char *p = (const unsigned char *)(r ? r : s); *p && !ctl; p++)
+		ctl = (*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f;
+	if (!ctl)
+		return r;
+	if (!r)
+		r = th_xstrdup(s);
+	for (unsigned char *p = (unsigned char *)r; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+			*p = ' ';
+	return r;
+}
+
 static void put_text(struct book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
 		     lxw_format *fmt)
 {
-	size_t n = utf8_fit(s ? s : "", TEXT_MAX);
+	char *safe = s ? xml_safe(s) : NULL;
+	size_t n;
+
+	if (safe)
+		s = safe;
+	n = utf8_fit(s ? s : "", TEXT_MAX);
 
 	if (!s || !*s) {
 		if (fmt)
@@ -392,6 +421,7 @@ static void put_text(struct book *b, lxw_worksheet *ws, uint32_t row, uint16_t c
 	} else {
 		ck(b, worksheet_write_string(ws, row, col, s, fmt));
 	}
+	free(safe);
 }
 
 static void put_num(struct book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt)
@@ -432,7 +462,11 @@ static void put_comment(struct book *b, lxw_worksheet *ws, uint32_t row, uint16_
 	o.author = author;
 	o.width = 360;
 	o.height = (uint16_t)(lines > 24 ? 400 : 16 + 16 * lines);
-	ck(b, worksheet_write_comment_opt(ws, row, col, text, &o));
+	{
+		char *safe = xml_safe(text);
+		ck(b, worksheet_write_comment_opt(ws, row, col, safe ? safe : text, &o));
+		free(safe);
+	}
 }
 
 /* Add one finding's line to a cell comment, within COMMENT_MAX; *left counts those left out. */

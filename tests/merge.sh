@@ -178,6 +178,21 @@ if [ "$rc" = 5 ] && [ -c /dev/null ] && grep -q "không phải tệp thông thư
 else
 	ko "safe-006-devices" "exit $rc $(head -c 200 "$tmp/err")"
 fi
+# a file name that is not UTF-8 (a Windows zip unpacked here): valid JSON and XML still
+mkdir "$tmp/latin"
+cp "$tmp/in/11242-thanhtung.xlsx" "$tmp/latin/$(printf 'b\xe1o-c\xe1o.xlsx')"
+"$T" merge --period 2023-Q3 -o "$tmp/latin.xlsx" --json "$tmp/latin.json" "$tmp/latin" > /dev/null 2>&1
+rc=$?
+"$T" check --json "$tmp/latin"/*.xlsx > "$tmp/latin-check.json" 2>/dev/null
+if [ "$rc" = 0 ] && /usr/bin/python3 - "$tmp/latin.json" "$tmp/latin-check.json" "$tmp/latin.xlsx" <<'PY'
+import json, sys, openpyxl
+for p in sys.argv[1:3]:
+    d = json.load(open(p, encoding="utf-8"))
+    assert "\ufffd" in d["files"][0]["path"], d["files"][0]
+wb = openpyxl.load_workbook(sys.argv[3])
+assert any("\ufffd" in str(c.value) for r in wb["Tổng hợp"].iter_rows() for c in r if c.value)
+PY
+then ok "merge-013-file-name-not-utf8"; else ko "merge-013-file-name-not-utf8" "exit $rc"; fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
