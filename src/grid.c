@@ -24,8 +24,8 @@ static int keep(void *ud, const th_cell *c)
 	th_gcell *g;
 	uint32_t style = c->style;
 
-	if (c->type == TH_CELL_EMPTY)
-		return 0;
+	if (c->type == TH_CELL_EMPTY && !c->has_formula)
+		return 0; /* a formula with no cached result is kept: its value is unknown, not blank */
 	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) && c->len == 0)
 		return 0;
 	if (++l->total > TH_GRID_MAX_CELLS) {
@@ -50,7 +50,7 @@ static int keep(void *ud, const th_cell *c)
 		g->text = th_text_clean(c->text, c->len, th_xlsx_style_font(l->x, style), &g->enc, &n);
 		g->key = th_text_key_ascii(g->text, n);
 	} else {
-		g->raw = th_xstrdup("");
+		g->raw = th_xstrdup(c->type == TH_CELL_EMPTY && c->formula ? c->formula : "");
 		g->text = th_xstrdup("");
 		g->key = th_xstrdup("");
 	}

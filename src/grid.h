@@ -21,13 +21,14 @@
 typedef struct th_gcell {
 	uint32_t row;       /* 0-based */
 	uint16_t col;
-	th_cell_type type;  /* never TH_CELL_EMPTY */
+	th_cell_type type;  /* TH_CELL_EMPTY only for a formula with no cached result */
 	bool formula;
 	double num;         /* TH_CELL_NUMBER, TH_CELL_BOOL */
 	th_numkind kind;    /* the cell's number-format kind */
 	int decimals;       /* decimals its number format shows, -1 for General */
 	char *text;         /* clean NFC text; "" for numbers and booleans */
-	char *raw;          /* the text as stored (before decoding); "" for numbers */
+	char *raw;          /* the text as stored (before decoding); "" for numbers; the
+			     * formula of a TH_CELL_EMPTY cell ("" for a shared-formula child) */
 	char *key;          /* th_text_key_ascii(text): lower case, no diacritics, for keyword search */
 	th_legacy enc;      /* the legacy encoding the text was found in */
 	uint32_t seq;       /* file order (internal: the later of two cells at one position wins) */

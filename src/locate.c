@@ -397,6 +397,18 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 	v->row = cell->row;
 	v->col = cell->col;
 	note_legacy(c, sheet, cell, fd->id, rd->code);
+	if (cell->type == TH_CELL_EMPTY) {
+		/* a formula a program wrote without computing it (openpyxl, some web tools) */
+		th_sbuf sb = TH_SBUF_INIT;
+		th_sbuf_addf(&sb, "=%s", cell->raw);
+		set_written(v, cell->raw[0] ? sb.buf : "(công thức)");
+		v->state = TH_VAL_UNREADABLE;
+		th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.formula-not-computed", &w, v->written, NULL,
+				"%s dòng %s: ô có công thức %s nhưng tệp không lưu kết quả đã tính; hãy mở tệp "
+				"bằng Excel hoặc LibreOffice, lưu lại rồi gửi", fd->title, rd->code, v->written);
+		th_sbuf_release(&sb);
+		return;
+	}
 	if ((cell->type == TH_CELL_NUMBER && th_numkind_is_serial(cell->kind)) || cell->type == TH_CELL_DATE) {
 		/*
 		 * A date where a figure belongs: Excel turns "1.2" typed into a date cell into

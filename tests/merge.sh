@@ -193,6 +193,22 @@ wb = openpyxl.load_workbook(sys.argv[3])
 assert any("\ufffd" in str(c.value) for r in wb["Tổng hợp"].iter_rows() for c in r if c.value)
 PY
 then ok "merge-013-file-name-not-utf8"; else ko "merge-013-file-name-not-utf8" "exit $rc"; fi
+# a formula saved without its result (openpyxl, some web tools) is said, never read as blank
+/usr/bin/python3 - "$tmp/in/11242-thanhtung.xlsx" "$tmp/formula.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["Biểu mẫu 1"]["D8"] = "=20+4"
+wb.save(sys.argv[2])
+PY
+"$T" check --json "$tmp/formula.xlsx" > "$tmp/formula.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/formula.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+f = [x for x in d["findings"] if x["rule"] == "read.formula-not-computed"]
+assert len(f) == 1 and f[0]["written"] == "=20+4" and f[0]["cell"] == "D8", f
+assert f[0]["severity"] == "warning", f
+PY
+then ok "read-001-formula-without-result"; else ko "read-001-formula-without-result" "see $tmp/formula.json"; fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
