@@ -841,13 +841,22 @@ static void read_header(struct ctx *c)
 					"mã đơn vị '%s' không có trong danh sách đơn vị của %s", code_written,
 					c->roster->name);
 		}
-		if (by_code && name_written && by_name != by_code) {
+		if (by_code && name_written && by_name && by_name != by_code) {
+			/* two units of the roster: which one sent it cannot be told, so neither */
+			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);
+			th_findings_add(&f->findings, TH_SEV_WARNING, "read.unit-mismatch", &w, name_written,
+					by_code->name,
+					"tên đơn vị '%s' (%s, mã %s) không khớp mã đơn vị %s (%s): chưa xác định "
+					"được đơn vị báo cáo; hãy sửa tên hoặc mã cho đúng",
+					name_written, by_name->name, by_name->code, by_code->code, by_code->name);
+			f->unit = NULL;
+		} else if (by_code && name_written && by_name != by_code) {
 			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);
 			th_findings_add(&f->findings, TH_SEV_WARNING, "read.unit-mismatch", &w, name_written,
 					by_code->name, "tên đơn vị '%s' không khớp mã %s (%s)", name_written,
 					by_code->code, by_code->name);
 		}
-		if (name_written && !f->unit) {
+		if (name_written && !f->unit && !(by_code && by_name)) {
 			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);
 			th_findings_add(&f->findings, TH_SEV_WARNING, "read.unit-unknown", &w, name_written, NULL,
 					"đơn vị '%s' không có trong danh sách đơn vị của %s", name_written,

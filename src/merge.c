@@ -170,8 +170,12 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	mf->unit = f->unit;
 	mf->report_date = f->report_date;
 	if (!f->unit) {
+		const char *mismatch = NULL;
+		for (size_t i = 0; i < f->findings.n; i++)
+			if (strcmp(f->findings.v[i].rule, "read.unit-mismatch") == 0)
+				mismatch = f->findings.v[i].message;
 		mf->status = TH_F_UNKNOWN_UNIT;
-		mf->message = f->unit_at.written ?
+		mf->message = mismatch ? th_xstrdup(mismatch) : f->unit_at.written ?
 			msgf("đơn vị '%s' không có trong danh sách %s", f->unit_at.written, m->roster->name) :
 			f->code_at.written ?
 			msgf("mã đơn vị '%s' không có trong danh sách %s", f->code_at.written, m->roster->name) :

@@ -185,13 +185,22 @@ static void unit_name_against_code(void **state)
 {
 	static const char *const head[] = { "UBND xã Lam Sơn", "Mã đơn vị: 11254", NULL };
 	static const char *const head2[] = { "UBND xã Hoà Bình", NULL };
+	static const char *const head3[] = { "UBND xã Hoà Bình", "Mã đơn vị: 11254", NULL };
 	static const struct r rows[] = { { "1.", "Số văn bản chỉ đạo CCHC đã ban hành", "Văn bản", "#5" } };
 	th_filing *f;
 	th_err e = { 0 };
 
 	(void)state;
-	/* the code wins, the name that disagrees is reported */
+	/* a name and a code of two different units: neither is guessed */
 	assert_int_equal(th_filing_read(&f, book("mismatch.xlsx", head, rows, 1), schema, roster, &e), 0);
+	assert_null(f->unit);
+	assert_non_null(find(f, "read.unit-mismatch", NULL));
+	assert_non_null(strstr(find(f, "read.unit-mismatch", NULL)->message, "chưa xác định được đơn vị"));
+	assert_null(find(f, "read.unit-unknown", NULL));
+	th_filing_free(f);
+	/* a name the roster does not know beside a code it knows: the code is the unit */
+	assert_int_equal(th_filing_read(&f, book("codewins.xlsx", head3, rows, 1), schema, roster, &e), 0);
+	assert_non_null(f->unit);
 	assert_string_equal(f->unit->code, "11254");
 	assert_non_null(find(f, "read.unit-mismatch", NULL));
 	th_filing_free(f);
