@@ -181,12 +181,17 @@ static void note_legacy(struct ctx *c, int sheet, const th_gcell *cell, const ch
 struct title {
 	int number, sheet;
 	uint32_t row;
+	bool hidden; /* on a hidden sheet */
 };
 
+/* Visible sheets first (a hidden sheet is most often an old copy kept aside), then sheet
+ * order, then row: the first title of a form in this order is the one read. */
 static int title_cmp(const void *a, const void *b)
 {
 	const struct title *p = a, *q = b;
 
+	if (p->hidden != q->hidden)
+		return p->hidden ? 1 : -1;
 	if (p->sheet != q->sheet)
 		return p->sheet < q->sheet ? -1 : 1;
 	return p->row < q->row ? -1 : p->row > q->row;
@@ -228,6 +233,7 @@ static void find_regions(struct ctx *c, struct region *reg)
 			t[nt].number = n;
 			t[nt].sheet = (int)s;
 			t[nt].row = cell->row;
+			t[nt].hidden = g->sheets[s].state != TH_SHEET_VISIBLE;
 			nt++;
 		}
 	}
@@ -268,9 +274,11 @@ static void find_regions(struct ctx *c, struct region *reg)
 		r->title_row = t[i].row;
 		r->last = end;
 	}
-	/* a sheet named after a form, with no title inside: the whole sheet */
-	for (size_t s = 0; s < g->n_sheets; s++) {
-		int n = title_number(g->sheets[s].key);
+	/* a sheet named after a form, with no title inside: the whole sheet (visible first) */
+	for (size_t k = 0; k < 2 * g->n_sheets; k++) {
+		size_t s = k % g->n_sheets;
+		int n = (g->sheets[s].state != TH_SHEET_VISIBLE) == (k >= g->n_sheets) ?
+				title_number(g->sheets[s].key) : 0;
 		for (size_t f = 0; n && f < c->schema->n_forms; f++)
 			if (c->schema->forms[f].number == n && reg[f].sheet < 0 && g->sheets[s].n_rows) {
 				reg[f].sheet = (int)s;
