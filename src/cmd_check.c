@@ -89,23 +89,32 @@ static const char *form_heading(const th_schema *s, const char *form)
 	return fd ? fd->title : "Khác";
 }
 
+struct ranked {
+	int rank;
+	size_t i;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 static void print_findings(const th_schema *s, const th_findings *fs, const struct colours *c, FILE *out)
 {
-	size_t *order = th_xcalloc(fs->n + 1, sizeof(*order));
+	struct ranked *order = th_xcalloc(fs->n + 1, sizeof(*order));
 	int last = -100;
 
-	/* stable grouping by form in schema order */
+	/* grouped by form in schema order, in the order found within a form */
 	for (size_t i = 0; i < fs->n; i++)
-		order[i] = i;
-	for (size_t i = 1; i < fs->n; i++)
-		for (size_t j = i; j > 0 && form_rank(s, fs->v[order[j - 1]].form) > form_rank(s, fs->v[order[j]].form); j--) {
-			size_t t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+		order[i] = (struct ranked){ form_rank(s, fs->v[i].form), i };
+	if (fs->n > 1)
+		qsort(order, fs->n, sizeof(*order), ranked_cmp);
 	for (size_t k = 0; k < fs->n; k++) {
-		const th_finding *f = &fs->v[order[k]];
-		int rank = form_rank(s, f->form);
+		const th_finding *f = &fs->v[order[k].i];
+		int rank = order[k].rank;
 		const char *col = f->severity == TH_SEV_ERROR ? c->err : f->severity == TH_SEV_WARNING ? c->warn : c->info;
 
 		if (rank != last) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "mem.h"
@@ -256,6 +257,11 @@ int th_ini_load(th_ini **out, const char *path, th_err *e)
 	char *text;
 
 	*out = NULL;
+	{
+		struct stat st;
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return th_fail(e, TH_E_CONFIG, "%s: không phải tệp cấu hình (là thư mục hoặc thiết bị)", path);
+	}
 	f = fopen(path, "rb");
 	if (!f)
 		return th_fail(e, TH_E_CONFIG, "%s: không mở được tệp cấu hình (%s)", path, th_errno_vi(errno, eb));

@@ -553,6 +553,11 @@ int th_rules_load(th_ruleset **out, const char *path, const th_schema *schema, t
 		}
 		rs->n_rules++;
 	}
+	if (!rs->n_rules) {
+		/* an empty file checks nothing and would pass every return: surely a mistake */
+		th_fail(e, TH_E_CONFIG, "%s: không có quy tắc nào (mỗi quy tắc là một mục [mã] có 'check')", path);
+		goto out;
+	}
 	rc = 0;
 out:
 	th_ini_free(ini);

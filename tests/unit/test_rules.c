@@ -136,6 +136,14 @@ static void parse_errors(void **state)
 	load_fails("[A]\ncheck = register(count)\nmessage = x\n", "register(count, [BIỂU:MÃ])", NULL);
 	load_fails("[A]\ncheck = [BM1:1] = 1\nwhen = [BM1:2.1] >\nmessage = x\n", ":3: quy tắc [A], 'when'", NULL);
 	load_fails("[A]\ncheck = domain(BM7) > 0\nmessage = x\n", ":2: quy tắc [A], 'check'", NULL);
+	load_fails("; chỉ có ghi chú\n", "không có quy tắc nào", NULL);
+	{
+		th_ruleset *rs;
+		th_err e = { 0 };
+		assert_int_equal(th_rules_load(&rs, "/tmp", schema, &e), -1);
+		assert_int_equal(e.code, TH_E_CONFIG);
+		assert_non_null(strstr(e.msg, "không phải tệp cấu hình"));
+	}
 	load_fails("[A]\ncheck = domain(*) x\nmessage = x\n", ":2: quy tắc [A], 'check'", NULL);
 }
 
