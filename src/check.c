@@ -453,12 +453,10 @@ static void check_header(const struct ctx *c)
 			return;
 		th_period_label_vi(f->period, p1, sizeof(p1));
 		th_period_label_vi(c->want, p2, sizeof(p2));
-		th_period_format(f->period, wr, sizeof(wr));
-		th_period_format(c->want, ex, sizeof(ex));
 		w = header_where(&f->period_at, f);
 		m.written = m.left = p1;
 		m.expected = m.right = p2;
-		emit(c, c->r->severity, &w, wr, ex, &m);
+		emit(c, c->r->severity, &w, p1, p2, &m);
 		return;
 	}
 	if (!c->cal || f->period.kind == TH_P_NONE)

@@ -509,17 +509,16 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 		th_numhint hint = rd->kind == TH_ROW_PERCENT ? TH_HINT_DECIMAL : TH_HINT_WHOLE;
 		th_num num;
 		if (th_vn_parse_number(cell->text, strlen(cell->text), hint, &num) == 0) {
-			char val[64], val_vi[64];
+			char val_vi[64];
 			v->state = TH_VAL_NUMBER;
 			v->num = num.value;
 			v->decimals = num.decimals;
 			v->how = th_xstrdup(numread_vi(num.how, rd->kind));
-			th_vn_format(num.value, num.decimals > 0 ? num.decimals : 0, false, val, sizeof(val));
 			th_vn_format(num.value, num.decimals > 0 ? num.decimals : 0, true, val_vi, sizeof(val_vi));
 			th_findings_add(&c->f->findings, TH_SEV_INFO,
 					num.how == TH_READ_AMBIGUOUS_THOUSANDS || num.how == TH_READ_AMBIGUOUS_DECIMAL ?
 					"read.ambiguous-number" : "read.text-number",
-					&w, cell->text, val,
+					&w, cell->text, val_vi,
 					"%s dòng %s: số được gõ dạng văn bản '%s', đọc là %s (%s); nên nhập dạng số",
 					fd->title, rd->code, cell->text, val_vi, numread_vi(num.how, rd->kind));
 			return;
