@@ -166,6 +166,31 @@ static int write_json(const th_merge *m, const char *path)
 		th_json_end_obj(&j);
 	}
 	th_json_end_obj(&j);
+	/* the totals that leave out a received unit whose figure could not be read */
+	th_json_key(&j, "incomplete");
+	th_json_obj(&j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		bool any = false;
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			if (!m->totals[f][r].n_unread)
+				continue;
+			if (!any) {
+				th_json_key(&j, fd->id);
+				th_json_obj(&j);
+				any = true;
+			}
+			th_json_key(&j, fd->rows[r].code);
+			th_json_arr(&j);
+			for (size_t u = 0; u < m->n_units; u++)
+				if (th_merge_unread(m, u, f, r))
+					th_json_str(&j, m->units[u].unit->code);
+			th_json_end_arr(&j);
+		}
+		if (any)
+			th_json_end_obj(&j);
+	}
+	th_json_end_obj(&j);
 	th_json_end_obj(&j);
 	putc('\n', out);
 	err = ferror(out) ? (errno ? errno : EIO) : 0;

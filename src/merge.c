@@ -356,6 +356,8 @@ static void compute_totals(th_merge *m)
 			case TH_AGG_NONE:
 				break;
 			}
+			for (size_t u = 0; rd->agg != TH_AGG_NONE && u < m->n_units; u++)
+				t->n_unread += th_merge_unread(m, u, f, r);
 			if (t->has_value && !isfinite(t->value)) {
 				/* finite figures whose sum overflows: no total rather than "inf" */
 				t->has_value = false;
@@ -608,6 +610,20 @@ void th_merge_free(th_merge *m)
 	free(m->totals);
 	free(m->units);
 	free(m);
+}
+
+bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_rowdef *rd = &m->schema->forms[f].rows[r];
+	const th_value *a, *b;
+
+	if (rd->agg == TH_AGG_RATIO && rd->num >= 0 && rd->den >= 0) {
+		a = th_merge_value(m, u, f, (size_t)rd->num);
+		b = th_merge_value(m, u, f, (size_t)rd->den);
+		return (a && a->state == TH_VAL_UNREADABLE) || (b && b->state == TH_VAL_UNREADABLE);
+	}
+	a = th_merge_value(m, u, f, r);
+	return a && a->state == TH_VAL_UNREADABLE;
 }
 
 const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)

@@ -58,6 +58,7 @@ typedef struct th_total {
 	size_t n_values;      /* units that gave a value */
 	size_t *tally;        /* TH_AGG_TALLY: units per option, in legend order */
 	size_t n_differ;      /* TH_AGG_CATALOGUE: units whose value differs from the common one */
+	size_t n_unread;      /* received units left out because their figure could not be read */
 } th_total;
 
 typedef struct th_merge {
@@ -89,6 +90,13 @@ void th_merge_free(th_merge *m);
 
 /* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */
 const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
+
+/*
+ * Did unit u send a return whose figure for form f row r could not be read (for a ratio
+ * row: its numerator or denominator)? Such a unit is left out of the row's total, which is
+ * then incomplete and says so.
+ */
+bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r);
 
 /* "used", "superseded", ... (JSON); "đã dùng", "bị thay thế", ... (people). Static. */
 const char *th_fstatus_name(th_fstatus s);

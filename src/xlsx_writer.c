@@ -881,7 +881,7 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	const uint16_t col = (uint16_t)(M_UNIT_COL + m->n_units);
 	char rng[LXW_MAX_CELL_RANGE_LENGTH], num[LXW_MAX_CELL_RANGE_LENGTH], den[LXW_MAX_CELL_RANGE_LENGTH];
 	char formula[320];
-	th_sbuf sb = TH_SBUF_INIT, cached = TH_SBUF_INIT;
+	th_sbuf sb = TH_SBUF_INIT, cached = TH_SBUF_INIT, note = TH_SBUF_INIT;
 	bool has = t && t->has_value;
 
 	if (!m->n_units || rd->agg == TH_AGG_NONE || (rd->agg == TH_AGG_RATIO && (rd->num < 0 || rd->den < 0))) {
@@ -954,15 +954,34 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 			}
 			if (left)
 				th_sbuf_addf(&sb, "\n… và %zu đơn vị khác", left);
-			put_comment(b, ws, row, col, sb.buf);
+			th_sbuf_adds(&note, sb.buf);
 		}
 		break;
 	}
 	case TH_AGG_NONE:
 		break;
 	}
+	if (t && t->n_unread) {
+		/* a total that leaves out figures it could not read says whose */
+		size_t shown = 0;
+		th_sbuf_addf(&note, "%sChưa tính %zu đơn vị có số liệu không đọc được:", note.len ? "\n\n" : "",
+			     t->n_unread);
+		for (size_t u = 0; u < m->n_units; u++) {
+			if (!th_merge_unread(m, u, f, r))
+				continue;
+			if (note.len > COMMENT_MAX) {
+				th_sbuf_addf(&note, "\n… và %zu đơn vị khác", t->n_unread - shown);
+				break;
+			}
+			th_sbuf_addf(&note, "\n%s", m->units[u].unit->name);
+			shown++;
+		}
+	}
+	if (note.len)
+		put_comment(b, ws, row, col, note.buf);
 	th_sbuf_release(&sb);
 	th_sbuf_release(&cached);
+	th_sbuf_release(&note);
 }
 
 static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)

@@ -209,6 +209,26 @@ assert len(f) == 1 and f[0]["written"] == "=20+4" and f[0]["cell"] == "D8", f
 assert f[0]["severity"] == "warning", f
 PY
 then ok "read-001-formula-without-result"; else ko "read-001-formula-without-result" "see $tmp/formula.json"; fi
+# a figure that cannot be read leaves its unit out of the total, and the total says so
+mkdir "$tmp/unread"
+cp "$tmp/in/11239-thanhmien.xlsx" "$tmp/unread/"
+/usr/bin/python3 - "$tmp/in/11242-thanhtung.xlsx" "$tmp/unread/11242.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["Biểu mẫu 1"]["D6"] = "hai mươi"
+wb.save(sys.argv[2])
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/unread.xlsx" --json "$tmp/unread.json" "$tmp/unread" > /dev/null 2>&1
+if /usr/bin/python3 - "$tmp/unread.json" "$tmp/unread.xlsx" <<'PY'
+import json, sys, openpyxl
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["incomplete"] == {"BM1": {"1": ["11242"]}}, d["incomplete"]
+ws = openpyxl.load_workbook(sys.argv[2])["BM1"]
+last = ws.max_column
+cell = next(ws.cell(r, last) for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).strip().rstrip(".") == "1")
+assert cell.comment and "Chưa tính 1 đơn vị" in cell.comment.text and "Xã Thanh Tùng" in cell.comment.text, cell.comment
+PY
+then ok "merge-014-incomplete-total"; else ko "merge-014-incomplete-total" "see $tmp/unread.json"; fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
