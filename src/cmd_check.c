@@ -274,6 +274,7 @@ int cmd_check(int argc, char **argv)
 			continue;
 		}
 		th_rules_check(rs, f, cfg.calendar, want, &f->findings);
+		th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 		if (f->unit)
 			res[i].unit = th_xstrdup(f->unit->code);
 		if (f->period.kind != TH_P_NONE) {

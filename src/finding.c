@@ -68,21 +68,83 @@ th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, 
 	return f;
 }
 
+static void finding_free(th_finding *f)
+{
+	free(f->rule);
+	free(f->form);
+	free(f->code);
+	free(f->sheet);
+	free(f->written);
+	free(f->expected);
+	free(f->message);
+}
+
 void th_findings_release(th_findings *fs)
 {
-	for (size_t i = 0; i < fs->n; i++) {
-		th_finding *f = &fs->v[i];
-		free(f->rule);
-		free(f->form);
-		free(f->code);
-		free(f->sheet);
-		free(f->written);
-		free(f->expected);
-		free(f->message);
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		finding_free(&fs->v[i]);
 	free(fs->v);
 	fs->v = NULL;
 	fs->n = fs->cap = 0;
+}
+
+
+struct rule_count {
+	const char *rule;
+	size_t n;    /* findings of the rule kept so far */
+	size_t left; /* findings of the rule left out */
+};
+
+static int rule_count_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rule_count *)a)->rule, ((const struct rule_count *)b)->rule);
+}
+
+size_t th_findings_cap(th_findings *fs, size_t per_rule)
+{
+	struct rule_count *rc;
+	size_t nr = 0, kept = 0, dropped = 0;
+
+	if (fs->n <= per_rule)
+		return 0;
+	/* the rules, sorted by name for lookup; names copied, findings go as they are dropped */
+	rc = th_xcalloc(fs->n + 1, sizeof(*rc));
+	for (size_t i = 0; i < fs->n; i++)
+		rc[i] = (struct rule_count){ fs->v[i].rule, 0, 0 };
+	qsort(rc, fs->n, sizeof(*rc), rule_count_cmp);
+	for (size_t i = 0; i < fs->n; i++)
+		if (!nr || strcmp(rc[nr - 1].rule, rc[i].rule) != 0)
+			rc[nr++] = (struct rule_count){ rc[i].rule, 0, 0 };
+	for (size_t k = 0; k < nr; k++)
+		rc[k].rule = th_xstrdup(rc[k].rule);
+	for (size_t i = 0; i < fs->n; i++) {
+		struct rule_count key = { fs->v[i].rule, 0, 0 };
+		struct rule_count *r = bsearch(&key, rc, nr, sizeof(*rc), rule_count_cmp);
+		if (fs->v[i].more) {
+			/* an earlier cap's note: folded into the one written below */
+			r->left += fs->v[i].more;
+			finding_free(&fs->v[i]);
+		} else if (r->n++ < per_rule) {
+			fs->v[kept++] = fs->v[i];
+		} else {
+			r->left++;
+			dropped++;
+			finding_free(&fs->v[i]);
+		}
+	}
+	fs->n = kept;
+	for (size_t k = 0; k < nr; k++) {
+		th_where w = { "", "", NULL, 0, 0 };
+		if (!rc[k].left)
+			continue;
+		th_findings_add(fs, TH_SEV_WARNING, rc[k].rule, &w, NULL, NULL,
+				"còn %zu vấn đề '%s' khác trong tệp, không liệt kê hết (chỉ nêu %zu vấn đề đầu)",
+				rc[k].left, rc[k].rule, per_rule)->more = rc[k].left;
+	}
+	for (size_t k = 0; k < nr; k++)
+		free((char *)rc[k].rule);
+	free(rc);
+	return dropped;
 }
 
 size_t th_findings_count(const th_findings *fs, th_severity sev)

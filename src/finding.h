@@ -27,6 +27,7 @@ typedef struct th_finding {
 	char *written;  /* "" when not applicable */
 	char *expected; /* "" when not applicable */
 	char *message;  /* Vietnamese, one line */
+	size_t more;    /* > 0: this one says that many findings of its rule were left out */
 } th_finding;
 
 typedef struct th_findings {
@@ -54,6 +55,14 @@ th_finding *th_findings_add(th_findings *fs, th_severity sev, const char *rule, 
 	__attribute__((format(printf, 7, 8)));
 
 void th_findings_release(th_findings *fs);
+
+/*
+ * Keep at most per_rule findings of each rule, in order; for a rule that had more, one
+ * warning after them says how many more were left out. A hostile file repeating a row
+ * code 600,000 times must not make 600,000 findings. Returns how many were dropped.
+ */
+size_t th_findings_cap(th_findings *fs, size_t per_rule);
+#define TH_FINDINGS_PER_RULE 100
 
 /* How many findings have severity sev. */
 size_t th_findings_count(const th_findings *fs, th_severity sev);

@@ -1112,6 +1112,7 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 		read_form(&c, i, &reg[i]);
 	free(reg);
 	read_register(&c);
+	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 	th_grid_free(g);
 	*out = f;
 	return 0;

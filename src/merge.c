@@ -212,6 +212,7 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	}
 	if (rules)
 		th_rules_check(rules, f, m->cal, m->period, &f->findings);
+	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 	mf->status = TH_F_USED;
 	mf->message = th_xstrdup("");
 	mf->findings = f->findings;

@@ -269,6 +269,34 @@ static void zero_denominator_and_missing(void **state)
 	th_filing_free(f);
 }
 
+/* Findings of one rule past a cap are counted, not kept; other rules and order stay. */
+static void findings_cap(void **state)
+{
+	th_findings fs = TH_FINDINGS_INIT;
+	th_where w = { "BM1", "1", NULL, 0, 0 };
+
+	(void)state;
+	for (int i = 0; i < 250; i++) {
+		th_findings_add(&fs, TH_SEV_WARNING, "A", &w, NULL, NULL, "a%d", i);
+		if (i % 100 == 0)
+			th_findings_add(&fs, TH_SEV_INFO, "B", &w, NULL, NULL, "b%d", i);
+	}
+	assert_int_equal(th_findings_cap(&fs, 100), 150);
+	assert_int_equal(fs.n, 100 + 3 + 1);
+	assert_string_equal(fs.v[0].message, "a0");
+	assert_string_equal(fs.v[1].message, "b0");
+	assert_string_equal(fs.v[100].message, "a99");
+	assert_string_equal(fs.v[102].message, "b200"); /* B kept whole, in its place */
+	assert_string_equal(fs.v[103].rule, "A");
+	assert_non_null(strstr(fs.v[103].message, "còn 150 vấn đề 'A'"));
+	/* capping again (reading, then the rules) keeps one note with the same count */
+	assert_int_equal(th_findings_cap(&fs, 100), 0);
+	assert_int_equal(fs.n, 104);
+	assert_int_equal(fs.v[103].more, 150);
+	assert_non_null(strstr(fs.v[103].message, "còn 150 vấn đề 'A'"));
+	th_findings_release(&fs);
+}
+
 static void domains(void **state)
 {
 	th_filing *f = seed_filing();
@@ -569,6 +597,7 @@ int main(void)
 		cmocka_unit_test(precision_as_written),
 		cmocka_unit_test(inequalities_and_sums),
 		cmocka_unit_test(zero_denominator_and_missing),
+		cmocka_unit_test(findings_cap),
 		cmocka_unit_test(domains),
 		cmocka_unit_test(header_and_register),
 		cmocka_unit_test(shipped_header_register),
