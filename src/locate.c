@@ -965,7 +965,8 @@ static void read_header(struct ctx *c)
 			w.sheet = NULL;
 		th_findings_add(&f->findings, TH_SEV_WARNING, "read.report-date-missing", &w,
 				f->report_at.written, NULL,
-				f->report_at.written ? "ngày báo cáo chưa ghi đủ: '%s'" :
+				f->report_at.written ? "không đọc được ngày báo cáo trong '%s': thiếu ngày, tháng "
+						       "hoặc năm, hoặc không có ngày như vậy" :
 						       "không tìm thấy ngày báo cáo%s",
 				f->report_at.written ? f->report_at.written : "");
 	}

@@ -506,6 +506,30 @@ static int encrypted_fail(th_err *e)
 		       "(Tệp > Thông tin > Bảo vệ Sổ làm việc) rồi lưu và gửi lại");
 }
 
+/* What expat found wrong, in Vietnamese (expat's own text is English). Static. */
+static const char *xml_error_vi(enum XML_Error code)
+{
+	switch (code) {
+	case XML_ERROR_NO_MEMORY: return "hết bộ nhớ";
+	case XML_ERROR_SYNTAX: return "sai cú pháp";
+	case XML_ERROR_NO_ELEMENTS: return "không có phần tử nào";
+	case XML_ERROR_INVALID_TOKEN: return "ký tự hoặc thẻ không hợp lệ";
+	case XML_ERROR_UNCLOSED_TOKEN: return "thẻ chưa đóng";
+	case XML_ERROR_PARTIAL_CHAR: return "ký tự bị cắt dở";
+	case XML_ERROR_TAG_MISMATCH: return "thẻ đóng không khớp thẻ mở";
+	case XML_ERROR_DUPLICATE_ATTRIBUTE: return "thuộc tính lặp lại";
+	case XML_ERROR_JUNK_AFTER_DOC_ELEMENT: return "còn dữ liệu sau phần tử gốc";
+	case XML_ERROR_UNDEFINED_ENTITY: return "thực thể không được định nghĩa";
+	case XML_ERROR_RECURSIVE_ENTITY_REF: return "thực thể tham chiếu vòng";
+	case XML_ERROR_UNCLOSED_CDATA_SECTION: return "đoạn CDATA chưa đóng";
+	case XML_ERROR_INCORRECT_ENCODING: return "bảng mã khai báo không đúng";
+	case XML_ERROR_UNKNOWN_ENCODING: return "bảng mã không hỗ trợ";
+	case XML_ERROR_MISPLACED_XML_PI: return "khai báo XML sai chỗ";
+	case XML_ERROR_UNBOUND_PREFIX: return "tiền tố không gắn với không gian tên nào";
+	default: return "lỗi cú pháp XML";
+	}
+}
+
 /* What went wrong inside the zip, in Vietnamese (libzip's own text is English). Static. */
 static const char *zip_reason(int code)
 {
@@ -612,8 +636,7 @@ static int stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, 
 				goto out;
 			th_fail(e, TH_E_XML, "XML của phần '%s' bị lỗi ở dòng %lu cột %lu (%s): tệp bị hỏng",
 				part, (unsigned long)XML_GetCurrentLineNumber(p),
-				(unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-				XML_ErrorString(XML_GetErrorCode(p)));
+				(unsigned long)XML_GetCurrentColumnNumber(p) + 1, xml_error_vi(XML_GetErrorCode(p)));
 			goto out;
 		}
 		if (c->stop) {
