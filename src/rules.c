@@ -208,10 +208,16 @@ static th_node *parse_factor(struct parser *ps)
 	}
 	if (isdigit((unsigned char)*ps->p) || (*ps->p == '.' && isdigit((unsigned char)ps->p[1]))) {
 		char *end;
+		const char *num_at = ps->p;
 		th_node *n = node_new(TH_N_NUM);
 		errno = 0;
 		n->num = strtod(ps->p, &end);
 		ps->p = end;
+		if (!isfinite(n->num) || n->num > 1e15) {
+			perr(ps, num_at, "số quá lớn");
+			node_free(n);
+			return NULL;
+		}
 		return n;
 	}
 	if (isalpha((unsigned char)*ps->p)) {
@@ -609,6 +615,27 @@ static bool row_bound(const th_node *l, th_cmpop op, const th_node *r, int *form
 	}
 }
 
+/* A placeholder of a message: a known name, or a row [FORM:CODE] of the schema. */
+static bool placeholder_known(const th_schema *schema, const char *name, size_t n)
+{
+	static const char *const names[] = { "written", "expected", "left", "right", "diff", "form", "code", "label" };
+	char buf[64], *colon;
+	const th_formdef *fd;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(buf, names[i]) == 0)
+			return true;
+	if (!(colon = strchr(buf, ':')))
+		return false;
+	*colon = '\0';
+	fd = th_schema_form(schema, buf);
+	return fd && th_form_row(fd, colon + 1) >= 0;
+}
+
 int th_rules_lint(const char *path, const th_schema *schema, th_findings *out, th_err *e)
 {
 	th_ruleset *rs;
@@ -620,6 +647,17 @@ int th_rules_lint(const char *path, const th_schema *schema, th_findings *out, t
 		th_where w = { "", "", NULL, 0, 0 };
 		int f1, r1;
 		double lo1, hi1;
+
+		for (const char *p = r->message; (p = strchr(p, '{')); p++) {
+			const char *close = strchr(p, '}');
+			if (!close)
+				break;
+			if (!placeholder_known(schema, p + 1, (size_t)(close - p - 1)))
+				th_findings_add(out, TH_SEV_WARNING, r->id, &w, r->message, NULL,
+						"%s:%lu: lời nhắn của [%s] có chỗ trống {%.*s} không có: dùng {written}, "
+						"{expected}, {left}, {right}, {diff}, {form}, {code}, {label} hoặc {BIỂU:MÃ}",
+						path, (unsigned long)r->line, r->id, (int)(close - p - 1), p + 1);
+		}
 
 		if (r->kind == TH_CK_COMPARE && !has_ref(r->left) && !has_ref(r->right))
 			th_findings_add(out, TH_SEV_WARNING, r->id, &w, r->check_text, NULL,

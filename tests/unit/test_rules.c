@@ -489,6 +489,16 @@ static void lint(void **state)
 	assert_int_equal(th_rules_lint(put("[A]\ncheck = [BM1:1] >= 0\nmessage = x\n"), schema, &out, &e), 0);
 	assert_int_equal(out.n, 0);
 	assert_int_equal(th_rules_lint(put("[A]\ncheck = [BM1:1] >=\nmessage = x\n"), schema, &out, &e), -1);
+	/* a number no figure can reach, placeholders the message cannot fill */
+	assert_int_equal(th_rules_lint(put("[A]\ncheck = [BM1:1] = 1e400\nmessage = x\n"), schema, &out, &e), -1);
+	assert_non_null(strstr(e.msg, "số quá lớn"));
+	assert_int_equal(th_rules_lint(put("[A]\ncheck = [BM1:1] >= 0\n"
+					   "message = \"{nope} {BM9:1} {BM1:1} {written} {BM7:6.7.2}\"\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 2);
+	assert_non_null(strstr(out.v[0].message, "{nope} không có"));
+	assert_non_null(strstr(out.v[1].message, "{BM9:1} không có"));
+	th_findings_release(&out);
 }
 
 /* ---- the shipped ruleset over tests/rules/cases.tsv ---- */
