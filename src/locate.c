@@ -711,8 +711,6 @@ static void add_line(struct line **v, size_t *n, size_t *cap, int sheet, uint32_
 	(*n)++;
 }
 
-/* Cells (a field usually sits in one), a cell with the one below it, and whole rows joined;
- * in sheet and row order. */
 /*
  * Is row a row of a form's table (a row code in column A or B, as "2.5", "2.5." or
  * "2.5.Tỷ lệ …")? Its label is no header field: "… so với năm 2015" is not the period.
@@ -732,10 +730,12 @@ static bool data_row(const th_gsheet *sh, uint32_t row)
 	return false;
 }
 
+/* Cells (a field usually sits in one) and whole rows joined, in sheet and row order; then
+ * each cell with the one below it. */
 static size_t header_lines(const th_grid *g, struct line **out)
 {
-	struct line *v = NULL;
-	size_t n = 0, cap = 0;
+	struct line *v = NULL, *two_v = NULL;
+	size_t n = 0, cap = 0, two_n = 0, two_cap = 0;
 
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
@@ -756,7 +756,8 @@ static size_t header_lines(const th_grid *g, struct line **out)
 				if (below && below->type == TH_CELL_STRING) {
 					th_sbuf two = TH_SBUF_INIT;
 					th_sbuf_addf(&two, "%s\n%s", c->text, below->text);
-					add_line(&v, &n, &cap, (int)s, c->row, c->col, th_sbuf_detach(&two, NULL));
+					add_line(&two_v, &two_n, &two_cap, (int)s, c->row, c->col,
+						 th_sbuf_detach(&two, NULL));
 				}
 			}
 			if (i + 1 < sh->n_cells && sh->cells[i + 1].row == c->row)
@@ -774,6 +775,11 @@ static size_t header_lines(const th_grid *g, struct line **out)
 				th_sbuf_release(&row);
 		}
 	}
+	/* two cells joined come last: a field a single cell or row holds is found there, at
+	 * its own cell, and not one row up through the line that joins it to the cell above */
+	for (size_t i = 0; i < two_n; i++)
+		add_line(&v, &n, &cap, two_v[i].sheet, two_v[i].row, two_v[i].col, two_v[i].text);
+	free(two_v);
 	*out = v;
 	return n;
 }

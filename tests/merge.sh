@@ -229,6 +229,16 @@ cell = next(ws.cell(r, last) for r in range(1, ws.max_row + 1) if str(ws.cell(r,
 assert cell.comment and "Chưa tính 1 đơn vị" in cell.comment.text and "Xã Thanh Tùng" in cell.comment.text, cell.comment
 PY
 then ok "merge-014-incomplete-total"; else ko "merge-014-incomplete-total" "see $tmp/unread.json"; fi
+# a header finding points at the cell that holds the field (Lê Hồng's report date is A9,
+# under the window in A8)
+"$T" check --json fixtures/demo/11266-lehong.xlsx > "$tmp/lh.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/lh.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+h2 = [f for f in d["findings"] if f["rule"] == "H2"]
+assert len(h2) == 1 and h2[0]["cell"] == "A9" and h2[0]["written"] == "15/09/2023", h2
+PY
+then ok "check-001-header-cell"; else ko "check-001-header-cell" "see $tmp/lh.json"; fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
