@@ -190,6 +190,8 @@ static void print_json(const th_filing *f, FILE *out)
 			th_json_kstr(&j, "written", v->written);
 			th_json_kstr(&j, "sheet", v->sheet >= 0 ? th_filing_sheet(f, v->sheet) : NULL);
 			th_json_kstr(&j, "cell", v->sheet >= 0 ? th_cellref(v->row, v->col, ref) : NULL);
+			if (v->note)
+				th_json_kstr(&j, "note", v->note);
 			th_json_end_obj(&j);
 		}
 		th_json_end_obj(&j);

@@ -35,6 +35,7 @@ typedef struct th_value {
 	int decimals;   /* decimals as written (text) or shown (number format); -1 = full precision */
 	char *written;  /* the cell as written: its text, or the number as stored ("0.8816"); "" when blank */
 	char *how;      /* how a text was read ("dấu phẩy thập phân"...), NULL for a plain number */
+	char *note;     /* the row's "Ghi chú" as written, NULL when none */
 	int sheet;      /* index into th_filing.sheets, -1 when missing */
 	uint32_t row;   /* 0-based */
 	uint16_t col;

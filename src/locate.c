@@ -638,6 +638,11 @@ static void read_form(struct ctx *c, size_t fi, const struct region *r)
 		if (k.unit >= 0)
 			compare_text(c, fd, &fd->rows[ri], r->sheet, uc, uc ? uc->text : "", fd->rows[ri].unit, true);
 		read_value(c, fd, &fd->rows[ri], r->sheet, vc, &vals[ri]);
+		if (k.note >= 0 && k.note != k.value) {
+			const th_gcell *nc = th_grid_at(sh, row, (uint16_t)k.note);
+			if (nc && nc->type == TH_CELL_STRING && nc->text[strspn(nc->text, " \t\r\n")])
+				vals[ri].note = th_xstrdup(nc->text); /* kept for the feedback, as written */
+		}
 	}
 	for (size_t i = 0; i < fd->n_rows; i++) {
 		if (seen[i])
@@ -1048,7 +1053,9 @@ found:
 			th_docentry *d;
 			th_sbuf sb = TH_SBUF_INIT;
 
-			if (!num && !date)
+			/* a row with a summary but no number or date is a document all the same: kept, so
+			 * that the checks say what it lacks */
+			if (!num && !date && !(sum && sum->type == TH_CELL_STRING && sum->text[0]))
 				continue;
 			th_grow((void **)&c->f->docs, &cap, c->f->n_docs + 1, sizeof(*c->f->docs));
 			d = &c->f->docs[c->f->n_docs++];
@@ -1178,6 +1185,7 @@ void th_filing_free(th_filing *f)
 		for (size_t r = 0; r < f->schema->forms[i].n_rows; r++) {
 			free(f->values[i][r].written);
 			free(f->values[i][r].how);
+			free(f->values[i][r].note);
 		}
 		free(f->values[i]);
 	}

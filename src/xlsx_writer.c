@@ -1440,7 +1440,7 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 		if (worst >= 0)
 			put_comment(b, ws, row, R_VALUE_COL, comment.buf);
 		th_sbuf_release(&comment);
-		put_text(b, ws, row, R_NOTE_COL, "", F->note);
+		put_text(b, ws, row, R_NOTE_COL, v && v->note ? v->note : "", F->note);
 		ret_validation(c, ws, rd, row);
 	}
 	th_sbuf_release(&sb);

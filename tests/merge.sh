@@ -239,6 +239,24 @@ h2 = [f for f in d["findings"] if f["rule"] == "H2"]
 assert len(h2) == 1 and h2[0]["cell"] == "A9" and h2[0]["written"] == "15/09/2023", h2
 PY
 then ok "check-001-header-cell"; else ko "check-001-header-cell" "see $tmp/lh.json"; fi
+# the commune's "Ghi chú" is read and kept in the feedback
+/usr/bin/python3 - "$tmp/in/11242-thanhtung.xlsx" "$tmp/note.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["Biểu mẫu 1"]["E6"] = "gồm 2 công văn của Đảng uỷ"
+wb.save(sys.argv[2])
+PY
+"$T" read --json "$tmp/note.xlsx" > "$tmp/note.json" 2>/dev/null
+"$T" check "$tmp/note.xlsx" --feedback "$tmp/note-fb.xlsx" > /dev/null 2>&1
+if /usr/bin/python3 - "$tmp/note.json" "$tmp/note-fb.xlsx" <<'PY'
+import json, sys, openpyxl
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["values"]["BM1"]["1"]["note"] == "gồm 2 công văn của Đảng uỷ", d["values"]["BM1"]["1"]
+ws = openpyxl.load_workbook(sys.argv[2])["Biểu mẫu 1"]
+row = next(r for r in ws.iter_rows() if str(r[0].value).strip().rstrip(".") == "1")
+assert row[4].value == "gồm 2 công văn của Đảng uỷ", [c.value for c in row]
+PY
+then ok "feedback-003-notes-kept"; else ko "feedback-003-notes-kept" "see $tmp/note.json"; fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&

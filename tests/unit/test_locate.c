@@ -250,6 +250,47 @@ static void hidden_copy(void **state)
 	th_filing_free(f);
 }
 
+/* A register row with a summary but no number or date is kept; a row with only its STT is not. */
+static void register_rows(void **state)
+{
+	char path[300];
+	lxw_workbook *wb;
+	lxw_worksheet *bm, *vb;
+	th_filing *f;
+	th_err e = { 0 };
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/register.xlsx", dir);
+	wb = workbook_new(path);
+	bm = workbook_add_worksheet(wb, "Biểu mẫu 1");
+	vb = workbook_add_worksheet(wb, "Danh mục văn bản");
+	worksheet_write_string(bm, 0, 0, "UBND xã Lam Sơn", NULL);
+	worksheet_write_string(bm, 2, 0, "Biểu mẫu 1", NULL);
+	worksheet_write_string(bm, 4, 0, "STT", NULL);
+	worksheet_write_string(bm, 4, 1, "Chỉ tiêu thống kê", NULL);
+	worksheet_write_string(bm, 4, 3, "Số lượng/Tỷ lệ", NULL);
+	worksheet_write_string(bm, 5, 0, "1.", NULL);
+	worksheet_write_number(bm, 5, 3, 2, NULL);
+	worksheet_write_string(vb, 0, 0, "STT", NULL);
+	worksheet_write_string(vb, 0, 1, "Số, ký hiệu", NULL);
+	worksheet_write_string(vb, 0, 2, "Ngày ban hành", NULL);
+	worksheet_write_string(vb, 0, 3, "Trích yếu", NULL);
+	worksheet_write_number(vb, 1, 0, 1, NULL);
+	worksheet_write_string(vb, 1, 1, "59/QĐ-UBND", NULL);
+	worksheet_write_string(vb, 1, 2, "03/08/2023", NULL);
+	worksheet_write_string(vb, 1, 3, "Kế hoạch CCHC", NULL);
+	worksheet_write_number(vb, 2, 0, 2, NULL);
+	worksheet_write_string(vb, 2, 3, "Công văn gửi Sở Nội vụ", NULL);
+	worksheet_write_number(vb, 3, 0, 3, NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	assert_int_equal(th_filing_read(&f, path, schema, roster, &e), 0);
+	assert_true(f->has_register);
+	assert_int_equal(f->n_docs, 2);
+	assert_string_equal(f->docs[1].summary, "Công văn gửi Sở Nội vụ");
+	assert_int_equal(f->docs[1].date.y, 0);
+	th_filing_free(f);
+}
+
 static void not_a_return(void **state)
 {
 	th_filing *f;
@@ -288,6 +329,7 @@ int main(void)
 		cmocka_unit_test(rows_reported),
 		cmocka_unit_test(unit_name_against_code),
 		cmocka_unit_test(hidden_copy),
+		cmocka_unit_test(register_rows),
 		cmocka_unit_test(not_a_return),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
