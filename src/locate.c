@@ -735,12 +735,12 @@ static bool data_row(const th_gsheet *sh, uint32_t row)
 	return false;
 }
 
-/* Cells (a field usually sits in one) and whole rows joined, in sheet and row order; then
- * each cell with the one below it. */
+/* Cells (a field usually sits in one), each followed by itself joined to the cell above
+ * it, and whole rows joined; in sheet and row order. */
 static size_t header_lines(const th_grid *g, struct line **out)
 {
-	struct line *v = NULL, *two_v = NULL;
-	size_t n = 0, cap = 0, two_n = 0, two_cap = 0;
+	struct line *v = NULL;
+	size_t n = 0, cap = 0;
 
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
@@ -755,14 +755,17 @@ static size_t header_lines(const th_grid *g, struct line **out)
 				continue;
 
 			if (c->type == TH_CELL_STRING) {
-				const th_gcell *below = th_grid_at(sh, c->row + 1, c->col);
+				const th_gcell *above = c->row ? th_grid_at(sh, c->row - 1, c->col) : NULL;
 				add_line(&v, &n, &cap, (int)s, c->row, c->col, th_xstrdup(c->text));
-				/* "ỦY BAN NHÂN DÂN" over "XÃ NGÔ QUYỀN" in two cells: one line as in one cell */
-				if (below && below->type == TH_CELL_STRING) {
+				/*
+				 * "ỦY BAN NHÂN DÂN" over "XÃ NGÔ QUYỀN" in two cells: one line as in one
+				 * cell, placed after the lower cell's own line and at that cell, so that a
+				 * field the lower cell holds alone is found there first
+				 */
+				if (above && above->type == TH_CELL_STRING && !data_row(sh, above->row)) {
 					th_sbuf two = TH_SBUF_INIT;
-					th_sbuf_addf(&two, "%s\n%s", c->text, below->text);
-					add_line(&two_v, &two_n, &two_cap, (int)s, c->row, c->col,
-						 th_sbuf_detach(&two, NULL));
+					th_sbuf_addf(&two, "%s\n%s", above->text, c->text);
+					add_line(&v, &n, &cap, (int)s, c->row, c->col, th_sbuf_detach(&two, NULL));
 				}
 			}
 			if (i + 1 < sh->n_cells && sh->cells[i + 1].row == c->row)
@@ -780,11 +783,6 @@ static size_t header_lines(const th_grid *g, struct line **out)
 				th_sbuf_release(&row);
 		}
 	}
-	/* two cells joined come last: a field a single cell or row holds is found there, at
-	 * its own cell, and not one row up through the line that joins it to the cell above */
-	for (size_t i = 0; i < two_n; i++)
-		add_line(&v, &n, &cap, two_v[i].sheet, two_v[i].row, two_v[i].col, two_v[i].text);
-	free(two_v);
 	*out = v;
 	return n;
 }

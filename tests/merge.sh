@@ -257,6 +257,21 @@ row = next(r for r in ws.iter_rows() if str(r[0].value).strip().rstrip(".") == "
 assert row[4].value == "gồm 2 công văn của Đảng uỷ", [c.value for c in row]
 PY
 then ok "feedback-003-notes-kept"; else ko "feedback-003-notes-kept" "see $tmp/note.json"; fi
+# the unit's name over two cells is found before another commune named in a note further on
+/usr/bin/python3 - fixtures/demo/11251-doantung.xlsx "$tmp/twocells.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["Thông tin"]["A4"] = None
+ws = wb["Biểu mẫu 7"]
+ws.cell(ws.max_row + 2, 1, "Ghi chú: số liệu dịch vụ công do UBND xã Tân Trào cung cấp")
+wb.save(sys.argv[2])
+PY
+"$T" read --json "$tmp/twocells.xlsx" > "$tmp/twocells.json" 2>/dev/null
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["unit"]["code"] != "11251")' "$tmp/twocells.json"; then
+	ok "read-002-unit-name-over-two-cells"
+else
+	ko "read-002-unit-name-over-two-cells" "$(head -c 200 "$tmp/twocells.json")"
+fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&
