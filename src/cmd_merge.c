@@ -300,12 +300,6 @@ int cmd_merge(int argc, char **argv)
 		th_complain("-o và --json phải là hai tệp khác nhau");
 		return TH_EXIT_USAGE;
 	}
-	for (int i = optind; i < argc; i++)
-		if (th_same_file(argv[i], out) || th_same_file(argv[i], json)) {
-			th_complain("%s: tệp kết quả trùng với một tệp đầu vào, sẽ ghi đè lên nó: chọn tên khác",
-				    argv[i]);
-			return TH_EXIT_USAGE;
-		}
 	rc = th_config_load(&cfg, schema);
 	if (rc)
 		return rc;

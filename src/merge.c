@@ -197,8 +197,11 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		char a[TH_DATE_MAX], b[TH_DATE_MAX];
 		th_where w = { "HEADER", "", NULL, 0, 0 };
 		th_period_label_vi(m->period, want, sizeof(want));
-		if (m->from.y && f->window_from.y &&
-		    (th_date_cmp(f->window_from, m->from) || th_date_cmp(f->window_to, m->to))) {
+		/* a window off by a day or two is a typo, not another period: its middle decides */
+		int32_t mid = f->window_from.y && f->window_to.y ?
+				      (th_date_days(f->window_from) + th_date_days(f->window_to)) / 2 : 0;
+		if (m->from.y && f->window_from.y && f->window_to.y &&
+		    (mid < th_date_days(m->from) || mid > th_date_days(m->to))) {
 			th_date_vn(f->window_from, a);
 			th_date_vn(f->window_to, b);
 			mf->status = TH_F_WRONG_PERIOD;

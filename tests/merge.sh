@@ -133,6 +133,18 @@ rc2=$?
 [ "$rc" = 2 ] && [ "$rc2" = 2 ] && cmp -s "$tmp/keep2.xlsx" "$tmp/in/11242-thanhtung.xlsx" && [ ! -e "$tmp/x.xlsx" ] &&
 	ok "safe-005-output-is-a-return-in-the-folder" ||
 	ko "safe-005-output-is-a-return-in-the-folder" "exit $rc/$rc2 $(head -c 300 "$tmp/err")"
+# a glob run twice: the first run's workbook is among the files, skipped, not refused
+"$T" merge --period 2023-Q3 -o "$tmp/in/glob.xlsx" "$tmp/in"/*.xlsx > /dev/null 2>&1
+"$T" merge --period 2023-Q3 -o "$tmp/in/glob.xlsx" --json "$tmp/glob.json" "$tmp/in"/*.xlsx > /dev/null 2>&1
+rc=$?
+if [ "$rc" = 1 ] && /usr/bin/python3 - "$tmp/glob.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+g = [f for f in d["files"] if f["path"].endswith("glob.xlsx")]
+assert len(g) == 1 and g[0]["status"] == "skipped", g
+PY
+then ok "safe-007-glob-rerun"; else ko "safe-007-glob-rerun" "exit $rc"; fi
+rm -f "$tmp/in/glob.xlsx"
 # the output written into the folder it merges is not read back on the next run; a file
 # given twice (itself and through its folder) is read once
 "$T" merge --period 2023-Q3 -o "$tmp/in/tong-hop.xlsx" --json "$tmp/in/r.json" "$tmp/in" > /dev/null 2>&1
@@ -329,6 +341,28 @@ assert q2["files"][0]["status"] == "wrong_period", q2["files"]
 assert "10/06/2023" in q2["files"][0]["message"], q2["files"]
 PY
 then ok "merge-010-no-period-written"; else ko "merge-010-no-period-written" "see $tmp/np*.json"; fi
+# ... and a window off by a day (09/9 written 10/9) is still the period's
+/usr/bin/python3 - "$tmp/noperiod/11242.xlsx" "$tmp/noperiod/11242.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+n = 0
+for ws in wb:
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and "09/9/2023" in c.value:
+                c.value = c.value.replace("09/9/2023", "10/9/2023")
+                n += 1
+assert n == 1, n
+wb.save(sys.argv[2])
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/np3.xlsx" --json "$tmp/np3.json" "$tmp/noperiod" > /dev/null 2>&1
+if /usr/bin/python3 - "$tmp/np3.json" <<'PY'
+import json, sys
+q3 = json.load(open(sys.argv[1], encoding="utf-8"))
+assert q3["files"][0]["status"] == "used", q3["files"]
+assert any(f["rule"] == "merge.period-assumed" for f in q3["findings"]), q3["findings"]
+PY
+then ok "merge-010b-window-typo"; else ko "merge-010b-window-typo" "see $tmp/np3.json"; fi
 # a workbook with none of the forms is no return: never counted as received
 mkdir "$tmp/other"
 /usr/bin/python3 - "$tmp/other/danh-sach.xlsx" <<'PY'
