@@ -132,10 +132,14 @@ int th_getopt(int argc, char **argv, const char *shortopts, const struct option 
 		return '?';
 	}
 	if (ch == '?') {
-		if (optopt && !(optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0))
+		/* a long option is named by its argument; a short one, even inside a cluster
+		 * ("-xj", where optind has not moved on), by optopt */
+		const char *arg = optind > 0 ? argv[optind - 1] : "";
+		bool is_long = strncmp(arg, "--", 2) == 0 && (!optopt || strchr(arg, '='));
+		if (optopt && !is_long)
 			th_complain("tuỳ chọn '-%c' không có", optopt);
 		else
-			th_complain("tuỳ chọn '%s' không có hoặc không nhận giá trị", argv[optind - 1]);
+			th_complain("tuỳ chọn '%s' không có hoặc không nhận giá trị", arg);
 	}
 	return ch;
 }

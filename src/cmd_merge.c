@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -70,34 +71,52 @@ static void json_date(th_json *j, const char *key, th_date d)
 }
 
 /*
- * The JSON goes to "<path>.tmp" and is renamed over path once whole, as the workbook is;
- * to a path that exists and is no regular file (a link, a device, a pipe) it is written
- * directly, never replacing it; "-" or the file standard output is goes through stdout,
- * before the summary.
+ * Where the JSON goes. "-", or the very file standard output is: through stdout (the
+ * summary then goes to stderr, so that stdout holds the JSON alone). A link is followed:
+ * its target is what is replaced. A target that exists and is no regular file (a device,
+ * a pipe): written directly, never replaced. Otherwise "<target>.tmp", created without
+ * following a link, then renamed over the target once whole, as the workbook is.
  */
+static bool json_to_stdout(const char *path)
+{
+	struct stat st, so;
+
+	return strcmp(path, "-") == 0 || (fstat(STDOUT_FILENO, &so) == 0 && stat(path, &st) == 0 &&
+					   so.st_dev == st.st_dev && so.st_ino == st.st_ino);
+}
+
 static int write_json(const th_merge *m, const char *path)
 {
-	char *tmp = th_xmalloc(strlen(path) + sizeof(".tmp"));
-	FILE *out;
+	char *target = NULL, *tmp = NULL;
+	FILE *out = NULL;
 	th_json j;
 	char p[TH_PERIOD_MAX], eb[TH_ERRNO_VI_MAX];
-	struct stat st, so;
-	bool direct = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
-	bool to_stdout = strcmp(path, "-") == 0 ||
-			 (fstat(STDOUT_FILENO, &so) == 0 && stat(path, &st) == 0 && so.st_dev == st.st_dev &&
-			  so.st_ino == st.st_ino);
-	int err;
+	struct stat st;
+	bool to_stdout = json_to_stdout(path), direct = to_stdout;
+	int err, fdesc;
 
-	memcpy(tmp, path, strlen(path));
-	memcpy(tmp + strlen(path), ".tmp", sizeof(".tmp"));
-	if (direct)
-		memcpy(tmp, path, strlen(path) + 1);
-	direct |= to_stdout;
-	out = to_stdout ? stdout : fopen(tmp, "w");
-	if (!out) {
-		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
-		free(tmp);
-		return TH_EXIT_SYSTEM;
+	if (!to_stdout) {
+		target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : th_xstrdup(path);
+		if (!target) {
+			th_complain("%s: liên kết không trỏ tới tệp nào, không ghi được tệp JSON", path);
+			return TH_EXIT_SYSTEM;
+		}
+		direct = stat(target, &st) == 0 && !S_ISREG(st.st_mode);
+		tmp = th_xmalloc(strlen(target) + sizeof(".tmp"));
+		memcpy(tmp, target, strlen(target));
+		memcpy(tmp + strlen(target), ".tmp", sizeof(".tmp"));
+		fdesc = direct ? open(target, O_WRONLY | O_TRUNC) :
+				 open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
+		if (fdesc < 0 || !(out = fdopen(fdesc, "w"))) {
+			th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
+			if (fdesc >= 0)
+				close(fdesc);
+			free(tmp);
+			free(target);
+			return TH_EXIT_SYSTEM;
+		}
+	} else {
+		out = stdout;
 	}
 	th_json_init(&j, out);
 	th_json_obj(&j);
@@ -196,60 +215,62 @@ static int write_json(const th_merge *m, const char *path)
 	err = ferror(out) ? (errno ? errno : EIO) : 0;
 	if ((to_stdout ? fflush(out) : fclose(out)) != 0 && !err)
 		err = errno;
-	if (!err && !direct && rename(tmp, path) != 0)
+	if (!err && !direct && rename(tmp, target) != 0)
 		err = errno;
 	if (err) {
 		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(err, eb));
 		if (!direct)
 			unlink(tmp);
 		free(tmp);
+		free(target);
 		return TH_EXIT_SYSTEM;
 	}
 	free(tmp);
+	free(target);
 	return TH_EXIT_OK;
 }
 
-static void print_summary(const th_merge *m, const char *out)
+static void print_summary(const th_merge *m, const char *out, FILE *o)
 {
 	char label[TH_PERIOD_LABEL_MAX], a[TH_DATE_MAX], b[TH_DATE_MAX], d[TH_DATE_MAX];
 	size_t missing = m->n_units - m->received;
 
 	th_period_label_vi(m->period, label, sizeof(label));
-	printf("Tổng hợp %s — %s\n", label, m->roster->name);
+	fprintf(o, "Tổng hợp %s — %s\n", label, m->roster->name);
 	if (m->deadline.y) {
 		th_date_vn(m->from, a);
 		th_date_vn(m->to, b);
 		th_date_vn(m->deadline, d);
-		printf("Thời gian lấy số liệu %s – %s, hạn nộp %s\n", a, b, d);
+		fprintf(o, "Thời gian lấy số liệu %s – %s, hạn nộp %s\n", a, b, d);
 	}
-	printf("Đã nhận: %zu/%zu đơn vị; đúng hạn: %zu/%zu\n", m->received, m->n_units, m->on_time, m->received);
+	fprintf(o, "Đã nhận: %zu/%zu đơn vị; đúng hạn: %zu/%zu\n", m->received, m->n_units, m->on_time, m->received);
 	if (missing) {
-		printf("Chưa nhận (%zu):", missing);
+		fprintf(o, "Chưa nhận (%zu):", missing);
 		for (size_t u = 0, k = 0; u < m->n_units; u++)
 			if (m->units[u].file < 0)
-				printf("%s %s", k++ ? "," : "", m->units[u].unit->name);
-		putchar('\n');
+				fprintf(o, "%s %s", k++ ? "," : "", m->units[u].unit->name);
+		putc('\n', o);
 	}
 	for (size_t u = 0; u < m->n_units; u++)
 		if (m->units[u].on_time == 0) {
 			th_date_vn(m->files[m->units[u].file].report_date, d);
-			printf("Trễ hạn: %s (ngày %s)\n", m->units[u].unit->name, d);
+			fprintf(o, "Trễ hạn: %s (ngày %s)\n", m->units[u].unit->name, d);
 		}
 	for (size_t i = 0; i < m->n_files; i++) {
 		if (m->files[i].status == TH_F_USED)
 			continue;
-		fputs("Không dùng: ", stdout);
-		th_put_clean(m->files[i].path, stdout);
-		printf(" — %s: ", th_fstatus_vi(m->files[i].status));
-		th_put_clean(m->files[i].message, stdout);
-		putchar('\n');
+		fputs("Không dùng: ", o);
+		th_put_clean(m->files[i].path, o);
+		fprintf(o, " — %s: ", th_fstatus_vi(m->files[i].status));
+		th_put_clean(m->files[i].message, o);
+		putc('\n', o);
 	}
-	printf("Lỗi: %zu, cảnh báo: %zu (xem trang 'Lỗi')\n", m->errors, m->warnings);
+	fprintf(o, "Lỗi: %zu, cảnh báo: %zu (xem trang 'Lỗi')\n", m->errors, m->warnings);
 	for (size_t u = 0; u < m->n_units; u++)
 		if (m->units[u].errors)
-			printf("  %s: %zu lỗi\n", m->units[u].unit->name, m->units[u].errors);
+			fprintf(o, "  %s: %zu lỗi\n", m->units[u].unit->name, m->units[u].errors);
 	if (out)
-		printf("Đã ghi: %s\n", out);
+		fprintf(o, "Đã ghi: %s\n", out);
 }
 
 int cmd_merge(int argc, char **argv)
@@ -335,7 +356,7 @@ int cmd_merge(int argc, char **argv)
 	for (size_t i = 0; i < m->n_files; i++)
 		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
 			th_complain("%s: %s", m->files[i].path, m->files[i].message);
-	print_summary(m, out);
+	print_summary(m, out, json && json_to_stdout(json) ? stderr : stdout);
 	rc = TH_EXIT_OK;
 	if (m->errors)
 		rc = TH_EXIT_FINDINGS;

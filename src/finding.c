@@ -93,6 +93,7 @@ struct rule_count {
 	const char *rule;
 	size_t n;    /* findings of the rule kept so far */
 	size_t left; /* findings of the rule left out */
+	th_severity worst; /* the gravest of them */
 };
 
 static int rule_count_cmp(const void *a, const void *b)
@@ -110,25 +111,29 @@ size_t th_findings_cap(th_findings *fs, size_t per_rule)
 	/* the rules, sorted by name for lookup; names copied, findings go as they are dropped */
 	rc = th_xcalloc(fs->n + 1, sizeof(*rc));
 	for (size_t i = 0; i < fs->n; i++)
-		rc[i] = (struct rule_count){ fs->v[i].rule, 0, 0 };
+		rc[i] = (struct rule_count){ fs->v[i].rule, 0, 0, TH_SEV_INFO };
 	qsort(rc, fs->n, sizeof(*rc), rule_count_cmp);
 	for (size_t i = 0; i < fs->n; i++)
 		if (!nr || strcmp(rc[nr - 1].rule, rc[i].rule) != 0)
-			rc[nr++] = (struct rule_count){ rc[i].rule, 0, 0 };
+			rc[nr++] = (struct rule_count){ rc[i].rule, 0, 0, TH_SEV_INFO };
 	for (size_t k = 0; k < nr; k++)
 		rc[k].rule = th_xstrdup(rc[k].rule);
 	for (size_t i = 0; i < fs->n; i++) {
-		struct rule_count key = { fs->v[i].rule, 0, 0 };
+		struct rule_count key = { fs->v[i].rule, 0, 0, TH_SEV_INFO };
 		struct rule_count *r = bsearch(&key, rc, nr, sizeof(*rc), rule_count_cmp);
 		if (fs->v[i].more) {
 			/* an earlier cap's note: folded into the one written below */
 			r->left += fs->v[i].more;
+			if (fs->v[i].severity > r->worst)
+				r->worst = fs->v[i].severity;
 			finding_free(&fs->v[i]);
 		} else if (r->n++ < per_rule) {
 			fs->v[kept++] = fs->v[i];
 		} else {
 			r->left++;
 			dropped++;
+			if (fs->v[i].severity > r->worst)
+				r->worst = fs->v[i].severity;
 			finding_free(&fs->v[i]);
 		}
 	}
@@ -137,7 +142,7 @@ size_t th_findings_cap(th_findings *fs, size_t per_rule)
 		th_where w = { "", "", NULL, 0, 0 };
 		if (!rc[k].left)
 			continue;
-		th_findings_add(fs, TH_SEV_WARNING, rc[k].rule, &w, NULL, NULL,
+		th_findings_add(fs, rc[k].worst, rc[k].rule, &w, NULL, NULL,
 				"còn %zu vấn đề '%s' khác trong tệp, không liệt kê hết (chỉ nêu %zu vấn đề đầu)",
 				rc[k].left, rc[k].rule, per_rule)->more = rc[k].left;
 	}
@@ -152,7 +157,8 @@ size_t th_findings_count(const th_findings *fs, th_severity sev)
 	size_t n = 0;
 
 	for (size_t i = 0; i < fs->n; i++)
-		n += fs->v[i].severity == sev;
+		if (fs->v[i].severity == sev)
+			n += fs->v[i].more ? fs->v[i].more : 1; /* a cap's note stands for what it left out */
 	return n;
 }
 

@@ -58,13 +58,14 @@ void th_findings_release(th_findings *fs);
 
 /*
  * Keep at most per_rule findings of each rule, in order; for a rule that had more, one
- * warning after them says how many more were left out. A hostile file repeating a row
+ * note after them (at the gravest severity of those left out, its `more` their number)
+ * says how many more were left out; th_findings_count counts them through it. A hostile file repeating a row
  * code 600,000 times must not make 600,000 findings. Returns how many were dropped.
  */
 size_t th_findings_cap(th_findings *fs, size_t per_rule);
 #define TH_FINDINGS_PER_RULE 100
 
-/* How many findings have severity sev. */
+/* How many findings have severity sev (a cap's note counts as the findings it stands for). */
 size_t th_findings_count(const th_findings *fs, th_severity sev);
 
 /* "lỗi", "cảnh báo", "thông tin"; and "error", "warning", "info" for JSON. Static. */

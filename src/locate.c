@@ -242,49 +242,53 @@ static void find_regions(struct ctx *c, struct region *reg)
 	free(names);
 	if (nt > 1)
 		qsort(t, nt, sizeof(*t), title_cmp);
-	for (size_t i = 0; i < nt; i++) {
-		struct region *r = NULL;
-		uint32_t end = c->g->sheets[t[i].sheet].n_rows ? c->g->sheets[t[i].sheet].n_rows - 1 : 0;
+	/* visible sheets first: their titles, then a visible sheet named after a form; only
+	 * then the hidden ones, the same way */
+	for (int hidden = 0; hidden < 2; hidden++) {
+		for (size_t i = 0; i < nt; i++) {
+			struct region *r = NULL;
+			uint32_t end = c->g->sheets[t[i].sheet].n_rows ? c->g->sheets[t[i].sheet].n_rows - 1 : 0;
 
-		for (size_t f = 0; f < c->schema->n_forms; f++)
-			if (c->schema->forms[f].number == t[i].number)
-				r = &reg[f];
-		if (!r)
-			continue;
-		/* the region runs to the next title of another form in the same sheet */
-		for (size_t j = i + 1; j < nt && t[j].sheet == t[i].sheet; j++)
-			if (t[j].number != t[i].number) {
-				end = t[j].row ? t[j].row - 1 : 0;
-				break;
+			if (t[i].hidden != hidden)
+				continue;
+			for (size_t f = 0; f < c->schema->n_forms; f++)
+				if (c->schema->forms[f].number == t[i].number)
+					r = &reg[f];
+			if (!r)
+				continue;
+			/* the region runs to the next title of another form in the same sheet */
+			for (size_t j = i + 1; j < nt && t[j].sheet == t[i].sheet; j++)
+				if (t[j].number != t[i].number) {
+					end = t[j].row ? t[j].row - 1 : 0;
+					break;
+				}
+			if (r->sheet >= 0) {
+				if (r->sheet != t[i].sheet || end > r->last) {
+					const th_formdef *fd = &c->schema->forms[r - reg];
+					th_where w = where(c, fd->id, NULL, t[i].sheet, t[i].row, 0);
+					if (!(r->sheet == t[i].sheet && t[i].row <= r->last))
+						th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.form-twice", &w, NULL, NULL,
+								"%s xuất hiện hơn một lần trong tệp; chỉ đọc lần đầu (trang '%s' hàng %lu)",
+								fd->title, g->sheets[r->sheet].name,
+								(unsigned long)r->title_row + 1);
+				}
+				continue;
 			}
-		if (r->sheet >= 0) {
-			if (r->sheet != t[i].sheet || end > r->last) {
-				const th_formdef *fd = &c->schema->forms[r - reg];
-				th_where w = where(c, fd->id, NULL, t[i].sheet, t[i].row, 0);
-				if (!(r->sheet == t[i].sheet && t[i].row <= r->last))
-					th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.form-twice", &w, NULL, NULL,
-							"%s xuất hiện hơn một lần trong tệp; chỉ đọc lần đầu (trang '%s' hàng %lu)",
-							fd->title, g->sheets[r->sheet].name,
-							(unsigned long)r->title_row + 1);
-			}
-			continue;
+			r->sheet = t[i].sheet;
+			r->first = t[i].row;
+			r->title_row = t[i].row;
+			r->last = end;
 		}
-		r->sheet = t[i].sheet;
-		r->first = t[i].row;
-		r->title_row = t[i].row;
-		r->last = end;
-	}
-	/* a sheet named after a form, with no title inside: the whole sheet (visible first) */
-	for (size_t k = 0; k < 2 * g->n_sheets; k++) {
-		size_t s = k % g->n_sheets;
-		int n = (g->sheets[s].state != TH_SHEET_VISIBLE) == (k >= g->n_sheets) ?
-				title_number(g->sheets[s].key) : 0;
-		for (size_t f = 0; n && f < c->schema->n_forms; f++)
-			if (c->schema->forms[f].number == n && reg[f].sheet < 0 && g->sheets[s].n_rows) {
-				reg[f].sheet = (int)s;
-				reg[f].first = reg[f].title_row = 0;
-				reg[f].last = g->sheets[s].n_rows - 1;
-			}
+		/* a sheet named after a form, with no title inside: the whole sheet */
+		for (size_t s = 0; s < g->n_sheets; s++) {
+			int n = (g->sheets[s].state != TH_SHEET_VISIBLE) == hidden ? title_number(g->sheets[s].key) : 0;
+			for (size_t f = 0; n && f < c->schema->n_forms; f++)
+				if (c->schema->forms[f].number == n && reg[f].sheet < 0 && g->sheets[s].n_rows) {
+					reg[f].sheet = (int)s;
+					reg[f].first = reg[f].title_row = 0;
+					reg[f].last = g->sheets[s].n_rows - 1;
+				}
+		}
 	}
 	free(t);
 }
@@ -421,7 +425,8 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 		/*
 		 * A date where a figure belongs: Excel turns "1.2" typed into a date cell into
 		 * 1 February. The number behind it is not what the commune meant, so it is not
-		 * read; the warning shows the date as the sheet does.
+		 * read; the warning shows the date it stands for (day/month/year, and the time
+		 * when there is one), whatever the cell's own format.
 		 */
 		char iso[TH_ISO_MAX], shown[TH_ISO_MAX + 8];
 		const char *t = cell->type == TH_CELL_DATE ? cell->text : iso;

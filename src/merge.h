@@ -81,7 +81,10 @@ typedef struct th_merge {
  * deep, their entries sorted by name). Bad files never stop the run: they get a status
  * (a path that does not exist or a folder that cannot be listed is unreadable). A file
  * reached twice is read once; a file that is one of outputs (NULL-terminated, may be
- * NULL: what this run will write) is skipped. Fails (-1, *e) only when no path was given.
+ * NULL: what this run will write) is skipped when it is a consolidated workbook of an
+ * earlier run or no spreadsheet. Fails (-1, *e, TH_E_USAGE) when no path was given, or
+ * when an output is a spreadsheet among the inputs that is no such workbook (a return
+ * would be overwritten).
  */
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,

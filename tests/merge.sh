@@ -284,6 +284,25 @@ if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exi
 else
 	ko "read-002-unit-name-over-two-cells" "$(head -c 200 "$tmp/twocells.json")"
 fi
+# the JSON: through a link its target is replaced and the link kept; a .tmp planted as a
+# link is never followed; '-' gives standard output the JSON alone (the summary on stderr)
+echo keep > "$tmp/victim.txt"
+echo old > "$tmp/real.json"
+ln -s "$tmp/real.json" "$tmp/link.json"
+ln -s "$tmp/victim.txt" "$tmp/trap.json.tmp"
+"$T" merge --period 2023-Q3 -o "$tmp/l.xlsx" --json "$tmp/link.json" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2>&1
+rc=$?
+"$T" merge --period 2023-Q3 -o "$tmp/l.xlsx" --json "$tmp/trap.json" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2>&1
+rc2=$?
+"$T" merge --period 2023-Q3 -o "$tmp/l.xlsx" --json - "$tmp/in/11242-thanhtung.xlsx" > "$tmp/dash.json" 2> "$tmp/dash.err"
+rc3=$?
+if [ "$rc" = 0 ] && [ -L "$tmp/link.json" ] && [ "$rc2" = 5 ] && [ "$(cat "$tmp/victim.txt")" = keep ] &&
+	[ "$rc3" = 0 ] && grep -q "^Đã nhận" "$tmp/dash.err" &&
+	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1])); json.load(open(sys.argv[2]))' "$tmp/real.json" "$tmp/dash.json"; then
+	ok "safe-008-json-links-and-stdout"
+else
+	ko "safe-008-json-links-and-stdout" "exit $rc/$rc2/$rc3"
+fi
 # a file that cannot be read gets one line on stderr, naming it
 "$T" merge --period 2023-Q3 -o "$tmp/c.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 [ "$(grep -c "11269-tucuong.xlsx" "$tmp/err")" = 1 ] &&

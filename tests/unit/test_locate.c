@@ -223,31 +223,37 @@ static void hidden_copy(void **state)
 	th_err e = { 0 };
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/hidden.xlsx", dir);
-	wb = workbook_new(path);
-	old = workbook_add_worksheet(wb, "Biểu mẫu 1 (quý II)");
-	cur = workbook_add_worksheet(wb, "Biểu mẫu 1");
-	for (int k = 0; k < 2; k++) {
-		lxw_worksheet *ws = k ? cur : old;
-		worksheet_write_string(ws, 0, 0, "UBND xã Lam Sơn", NULL);
-		worksheet_write_string(ws, 2, 0, "Biểu mẫu 1", NULL);
-		worksheet_write_string(ws, 4, 0, "STT", NULL);
-		worksheet_write_string(ws, 4, 1, "Chỉ tiêu thống kê", NULL);
-		worksheet_write_string(ws, 4, 2, "Đơn vị tính", NULL);
-		worksheet_write_string(ws, 4, 3, "Số lượng/Tỷ lệ", NULL);
-		worksheet_write_string(ws, 5, 0, "1.", NULL);
-		worksheet_write_string(ws, 5, 1, "Số văn bản chỉ đạo CCHC đã ban hành", NULL);
-		worksheet_write_string(ws, 5, 2, "Văn bản", NULL);
-		worksheet_write_number(ws, 5, 3, k ? 25 : 11, NULL);
+	/* variant 0: both sheets titled; variant 1: the visible one only named "BM1" */
+	for (int variant = 0; variant < 2; variant++) {
+		snprintf(path, sizeof(path), "%s/hidden%d.xlsx", dir, variant);
+		wb = workbook_new(path);
+		old = workbook_add_worksheet(wb, "Biểu mẫu 1 (quý II)");
+		cur = workbook_add_worksheet(wb, variant ? "BM1" : "Biểu mẫu 1");
+		for (int k = 0; k < 2; k++) {
+			lxw_worksheet *ws = k ? cur : old;
+			worksheet_write_string(ws, 0, 0, "UBND xã Lam Sơn", NULL);
+			if (!(variant && k))
+				worksheet_write_string(ws, 2, 0, "Biểu mẫu 1", NULL);
+			worksheet_write_string(ws, 4, 0, "STT", NULL);
+			worksheet_write_string(ws, 4, 1, "Chỉ tiêu thống kê", NULL);
+			worksheet_write_string(ws, 4, 2, "Đơn vị tính", NULL);
+			worksheet_write_string(ws, 4, 3, "Số lượng/Tỷ lệ", NULL);
+			worksheet_write_string(ws, 5, 0, "1.", NULL);
+			worksheet_write_string(ws, 5, 1, "Số văn bản chỉ đạo CCHC đã ban hành", NULL);
+			worksheet_write_string(ws, 5, 2, "Văn bản", NULL);
+			worksheet_write_number(ws, 5, 3, k ? 25 : 11, NULL);
+		}
+		worksheet_activate(cur);
+		worksheet_hide(old);
+		assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+		assert_int_equal(th_filing_read(&f, path, schema, roster, &e), 0);
+		assert_true(th_filing_value(f, "BM1", "1")->num == 25);
+		assert_string_equal(th_filing_sheet(f, th_filing_value(f, "BM1", "1")->sheet),
+				    variant ? "BM1" : "Biểu mẫu 1");
+		if (!variant)
+			assert_non_null(find(f, "read.form-twice", ""));
+		th_filing_free(f);
 	}
-	worksheet_activate(cur);
-	worksheet_hide(old);
-	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
-	assert_int_equal(th_filing_read(&f, path, schema, roster, &e), 0);
-	assert_true(th_filing_value(f, "BM1", "1")->num == 25);
-	assert_string_equal(th_filing_sheet(f, th_filing_value(f, "BM1", "1")->sheet), "Biểu mẫu 1");
-	assert_non_null(find(f, "read.form-twice", ""));
-	th_filing_free(f);
 }
 
 /* A register row with a summary but no number or date is kept; a row with only its STT is not. */

@@ -289,6 +289,8 @@ static void findings_cap(void **state)
 	assert_string_equal(fs.v[102].message, "b200"); /* B kept whole, in its place */
 	assert_string_equal(fs.v[103].rule, "A");
 	assert_non_null(strstr(fs.v[103].message, "còn 150 vấn đề 'A'"));
+	assert_int_equal(fs.v[103].severity, TH_SEV_WARNING); /* as grave as what it left out */
+	assert_int_equal(th_findings_count(&fs, TH_SEV_WARNING), 250); /* and counted in full */
 	/* capping again (reading, then the rules) keeps one note with the same count */
 	assert_int_equal(th_findings_cap(&fs, 100), 0);
 	assert_int_equal(fs.n, 104);
