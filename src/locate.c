@@ -835,6 +835,7 @@ static void read_header(struct ctx *c)
 	char *cap[3];
 	const th_unit *by_name = NULL, *by_code = NULL;
 	char *name_written = NULL, *code_written = NULL;
+	bool by_letters = false;
 	th_where w;
 
 	/* the unit: by its code when written, by its name otherwise */
@@ -850,7 +851,7 @@ static void read_header(struct ctx *c)
 		if (match(s->header[TH_HPAT_UNIT], lines[i].text, g_name, cap, 1) && cap[0]) {
 			name_written = cap[0];
 			set_field(&f->unit_at, &lines[i], cap[0]);
-			by_name = c->roster ? th_roster_match(c->roster, cap[0]) : NULL;
+			by_name = c->roster ? th_roster_match_how(c->roster, cap[0], &by_letters) : NULL;
 		} else {
 			free(cap[0]);
 		}
@@ -876,6 +877,12 @@ static void read_header(struct ctx *c)
 			th_findings_add(&f->findings, TH_SEV_WARNING, "read.unit-mismatch", &w, name_written,
 					by_code->name, "tên đơn vị '%s' không khớp mã %s (%s)", name_written,
 					by_code->code, by_code->name);
+		}
+		if (by_name && by_letters && f->unit == by_name) {
+			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);
+			th_findings_add(&f->findings, TH_SEV_INFO, "read.unit-approx", &w, name_written,
+					by_name->name, "tên đơn vị '%s' chỉ khớp '%s' khi bỏ dấu: hãy kiểm tra lại dấu",
+					name_written, by_name->name);
 		}
 		if (name_written && !f->unit && !(by_code && by_name)) {
 			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);

@@ -205,11 +205,13 @@ static const th_unit *find(const th_roster *r, const char *key, int ascii)
 	return hit;
 }
 
-const th_unit *th_roster_match(const th_roster *r, const char *name)
+const th_unit *th_roster_match_how(const th_roster *r, const char *name, bool *by_letters)
 {
 	char *k = th_unit_key(name, 0), *ak;
 	const th_unit *u;
 
+	if (by_letters)
+		*by_letters = false;
 	u = *k ? find(r, k, 0) : NULL;
 	free(k);
 	if (u)
@@ -217,5 +219,12 @@ const th_unit *th_roster_match(const th_roster *r, const char *name)
 	ak = th_unit_key(name, 1);
 	u = *ak ? find(r, ak, 1) : NULL;
 	free(ak);
+	if (u && by_letters)
+		*by_letters = true;
 	return u;
+}
+
+const th_unit *th_roster_match(const th_roster *r, const char *name)
+{
+	return th_roster_match_how(r, name, NULL);
 }

@@ -9,6 +9,7 @@
 #ifndef TH_ROSTER_H
 #define TH_ROSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -40,6 +41,9 @@ const th_unit *th_roster_by_code(const th_roster *r, const char *code);
  * "TT Thanh Miện"), or NULL when none or more than one could be meant.
  */
 const th_unit *th_roster_match(const th_roster *r, const char *name);
+/* The same; *by_letters is set when only the letters matched, the diacritics did not
+ * ("XÃ PHẠM KHÁ" for Phạm Kha). */
+const th_unit *th_roster_match_how(const th_roster *r, const char *name, bool *by_letters);
 
 /* The match key of a unit name: th_text_key without "UBND", "ủy ban nhân dân" and the
  * type word ("xã", "phường", "thị trấn", "TT", "đặc khu"); ascii: diacritics removed too. */

@@ -247,6 +247,13 @@ static void roster_matching(void **state)
 	assert_string_equal(th_roster_match(r, "xa\xcc\x83 Ho\xcc\x82\xcc\x80ng Quang")->code, "11254");
 	/* a spelling variant in the diacritics only still finds the one unit */
 	assert_string_equal(th_roster_match(r, "Xã Chi Lãng Bắc")->code, "11281");
+	{
+		bool letters = true;
+		assert_string_equal(th_roster_match_how(r, "xã Hồng Quang", &letters)->code, "11254");
+		assert_false(letters);
+		assert_string_equal(th_roster_match_how(r, "Xã Chi Lãng Bắc", &letters)->code, "11281");
+		assert_true(letters); /* only without the marks */
+	}
 	assert_null(th_roster_match(r, "xã Lam Sơn"));
 	assert_null(th_roster_match(r, "UBND huyện"));
 	assert_null(th_roster_match(r, ""));
