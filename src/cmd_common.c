@@ -135,7 +135,9 @@ int th_getopt(int argc, char **argv, const char *shortopts, const struct option 
 		/* a long option is named by its argument; a short one, even inside a cluster
 		 * ("-xj", where optind has not moved on), by optopt */
 		const char *arg = optind > 0 ? argv[optind - 1] : "";
-		bool is_long = strncmp(arg, "--", 2) == 0 && (!optopt || strchr(arg, '='));
+		const char *cur = optind < argc ? argv[optind] : "";
+		bool in_cluster = optopt > 0 && cur[0] == '-' && cur[1] && cur[1] != '-' && strchr(cur + 1, optopt);
+		bool is_long = !in_cluster && strncmp(arg, "--", 2) == 0 && (!optopt || strchr(arg, '='));
 		if (optopt && !is_long)
 			th_complain("tuỳ chọn '-%c' không có", optopt);
 		else

@@ -645,8 +645,12 @@ static void read_form(struct ctx *c, size_t fi, const struct region *r)
 		read_value(c, fd, &fd->rows[ri], r->sheet, vc, &vals[ri]);
 		if (k.note >= 0 && k.note != k.value) {
 			const th_gcell *nc = th_grid_at(sh, row, (uint16_t)k.note);
-			if (nc && nc->type == TH_CELL_STRING && nc->text[strspn(nc->text, " \t\r\n")])
-				vals[ri].note = th_xstrdup(nc->text); /* kept for the feedback, as written */
+			th_sbuf nb = TH_SBUF_INIT;
+			if (nc)
+				cell_display(c->g, nc, &nb); /* as the sheet shows it: text, number or date */
+			if (nb.buf[strspn(nb.buf, " \t\r\n")])
+				vals[ri].note = th_sbuf_detach(&nb, NULL); /* kept for the feedback */
+			th_sbuf_release(&nb);
 		}
 	}
 	for (size_t i = 0; i < fd->n_rows; i++) {
@@ -1063,9 +1067,10 @@ found:
 			th_docentry *d;
 			th_sbuf sb = TH_SBUF_INIT;
 
-			/* a row with a summary but no number or date is a document all the same: kept, so
-			 * that the checks say what it lacks */
-			if (!num && !date && !(sum && sum->type == TH_CELL_STRING && sum->text[0]))
+			/* a numbered row with a summary but no number or date is a document all the
+			 * same: kept, so that the checks say what it lacks (a signature or a total
+			 * under the table has no STT) */
+			if (!num && !date && !(stt && sum && sum->type == TH_CELL_STRING && sum->text[0]))
 				continue;
 			th_grow((void **)&c->f->docs, &cap, c->f->n_docs + 1, sizeof(*c->f->docs));
 			d = &c->f->docs[c->f->n_docs++];

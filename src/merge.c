@@ -197,11 +197,10 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		char a[TH_DATE_MAX], b[TH_DATE_MAX];
 		th_where w = { "HEADER", "", NULL, 0, 0 };
 		th_period_label_vi(m->period, want, sizeof(want));
-		/* a window off by a day or two is a typo, not another period: its middle decides */
-		int32_t mid = f->window_from.y && f->window_to.y ?
-				      (th_date_days(f->window_from) + th_date_days(f->window_to)) / 2 : 0;
-		if (m->from.y && f->window_from.y && f->window_to.y &&
-		    (mid < th_date_days(m->from) || mid > th_date_days(m->to))) {
+		/* a window off by a few days at either end is a typo, not another period */
+		int32_t d_from = f->window_from.y ? th_date_days(f->window_from) - th_date_days(m->from) : 0;
+		int32_t d_to = f->window_to.y ? th_date_days(f->window_to) - th_date_days(m->to) : 0;
+		if (m->from.y && f->window_from.y && (d_from < -5 || d_from > 5 || d_to < -5 || d_to > 5)) {
 			th_date_vn(f->window_from, a);
 			th_date_vn(f->window_to, b);
 			mf->status = TH_F_WRONG_PERIOD;
@@ -459,10 +458,11 @@ static bool merge_workbook(const char *path)
  * Files not to read, decided by identity (device and inode) rather than by name: the same
  * file reached twice (given twice, or as itself and through its folder, or through a
  * link) is read once; a file this run is about to write (outputs) is not read. When that
- * file is a spreadsheet other than a consolidated workbook of an earlier run — a return,
- * most likely — the run fails (TH_E_USAGE) rather than overwrite it.
+ * file was given by name, or is a spreadsheet in a folder, and is no consolidated workbook
+ * of an earlier run — a return, most likely — the run fails (TH_E_USAGE) rather than
+ * overwrite it.
  */
-static int mark_not_to_read(th_merge *m, const char *const *outputs, th_err *e)
+static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *const *outputs, th_err *e)
 {
 	int rc = 0;
 
@@ -491,7 +491,10 @@ static int mark_not_to_read(th_merge *m, const char *const *outputs, th_err *e)
 		for (size_t k = 0; k < n && !rc; k++)
 			if (v[k].dev == st.st_dev && v[k].ino == st.st_ino) {
 				th_mfile *mf = &m->files[v[k].i];
-				if (spreadsheet_name(mf->path) && !merge_workbook(mf->path)) {
+				/* given by name, or a spreadsheet in a folder: refused unless an earlier
+				 * consolidated workbook; a non-spreadsheet met in a folder (the last
+				 * run's JSON) is no input and is skipped */
+				if ((!from_folder[v[k].i] || spreadsheet_name(mf->path)) && !merge_workbook(mf->path)) {
 					rc = th_fail(e, TH_E_USAGE,
 						     "%s: tệp kết quả trùng với một tệp đầu vào không phải sổ tổng "
 						     "hợp do tonghop ghi, sẽ ghi đè lên nó: chọn tên khác",
@@ -535,7 +538,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	m->n_files = l.n;
 	for (size_t i = 0; i < l.n; i++)
 		m->files[i].path = l.path[i];
-	if (mark_not_to_read(m, outputs, e)) {
+	if (mark_not_to_read(m, l.from_folder, outputs, e)) {
 		free(l.path);
 		free(l.from_folder);
 		th_merge_free(m);

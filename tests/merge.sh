@@ -133,6 +133,12 @@ rc2=$?
 [ "$rc" = 2 ] && [ "$rc2" = 2 ] && cmp -s "$tmp/keep2.xlsx" "$tmp/in/11242-thanhtung.xlsx" && [ ! -e "$tmp/x.xlsx" ] &&
 	ok "safe-005-output-is-a-return-in-the-folder" ||
 	ko "safe-005-output-is-a-return-in-the-folder" "exit $rc/$rc2 $(head -c 300 "$tmp/err")"
+# a file given by name and used as output is refused whatever its name ends with
+cp "$tmp/in/11242-thanhtung.xlsx" "$tmp/bao-cao-thanhtung"
+"$T" merge --period 2023-Q3 -o "$tmp/o2.xlsx" --json "$tmp/bao-cao-thanhtung" "$tmp/bao-cao-thanhtung" > /dev/null 2>&1
+rc=$?
+[ "$rc" = 2 ] && cmp -s "$tmp/bao-cao-thanhtung" "$tmp/in/11242-thanhtung.xlsx" && [ ! -e "$tmp/o2.xlsx" ] &&
+	ok "safe-009-named-input-any-name" || ko "safe-009-named-input-any-name" "exit $rc"
 # a glob run twice: the first run's workbook is among the files, skipped, not refused
 "$T" merge --period 2023-Q3 -o "$tmp/in/glob.xlsx" "$tmp/in"/*.xlsx > /dev/null 2>&1
 "$T" merge --period 2023-Q3 -o "$tmp/in/glob.xlsx" --json "$tmp/glob.json" "$tmp/in"/*.xlsx > /dev/null 2>&1
@@ -382,6 +388,23 @@ assert q3["files"][0]["status"] == "used", q3["files"]
 assert any(f["rule"] == "merge.period-assumed" for f in q3["findings"]), q3["findings"]
 PY
 then ok "merge-010b-window-typo"; else ko "merge-010b-window-typo" "see $tmp/np3.json"; fi
+# ... but a window of six months is not a typo of the quarter's
+/usr/bin/python3 - "$tmp/noperiod/11242.xlsx" "$tmp/noperiod/11242.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for ws in wb:
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and "10/9/2023" in c.value:
+                c.value = c.value.replace("10/9/2023", "09/12/2023")
+wb.save(sys.argv[2])
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/np3.xlsx" --json "$tmp/np3.json" "$tmp/noperiod" > /dev/null 2>&1
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["files"][0]["status"] != "wrong_period")' "$tmp/np3.json"; then
+	ok "merge-010c-window-of-another-length"
+else
+	ko "merge-010c-window-of-another-length" "see $tmp/np3.json"
+fi
 # a workbook with none of the forms is no return: never counted as received
 mkdir "$tmp/other"
 /usr/bin/python3 - "$tmp/other/danh-sach.xlsx" <<'PY'

@@ -275,6 +275,7 @@ static void register_rows(void **state)
 	worksheet_write_string(bm, 4, 0, "STT", NULL);
 	worksheet_write_string(bm, 4, 1, "Chỉ tiêu thống kê", NULL);
 	worksheet_write_string(bm, 4, 3, "Số lượng/Tỷ lệ", NULL);
+	worksheet_write_string(bm, 4, 4, "Ghi chú", NULL);
 	worksheet_write_string(bm, 5, 0, "1.", NULL);
 	worksheet_write_number(bm, 5, 3, 2, NULL);
 	worksheet_write_string(vb, 0, 0, "STT", NULL);
@@ -288,12 +289,16 @@ static void register_rows(void **state)
 	worksheet_write_number(vb, 2, 0, 2, NULL);
 	worksheet_write_string(vb, 2, 3, "Công văn gửi Sở Nội vụ", NULL);
 	worksheet_write_number(vb, 3, 0, 3, NULL);
+	worksheet_write_string(vb, 5, 3, "NGƯỜI LẬP BIỂU", NULL); /* a signature: no STT */
+	worksheet_write_string(vb, 6, 3, "Nguyễn Văn A", NULL);
+	worksheet_write_number(bm, 5, 4, 12, NULL); /* a note that is a number */
 	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
 	assert_int_equal(th_filing_read(&f, path, schema, roster, &e), 0);
 	assert_true(f->has_register);
 	assert_int_equal(f->n_docs, 2);
 	assert_string_equal(f->docs[1].summary, "Công văn gửi Sở Nội vụ");
 	assert_int_equal(f->docs[1].date.y, 0);
+	assert_string_equal(th_filing_value(f, "BM1", "1")->note, "12");
 	th_filing_free(f);
 }
 
