@@ -464,10 +464,9 @@ static bool merge_workbook(const char *path)
  */
 static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *const *outputs, th_err *e)
 {
-	int rc = 0;
-
 	struct fid *v = th_xcalloc(m->n_files + 1, sizeof(*v));
 	size_t n = 0;
+	int rc = 0;
 
 	for (size_t i = 0; i < m->n_files; i++) {
 		struct stat st;
