@@ -74,7 +74,7 @@ const char *th_errno_vi(int err, char buf[TH_ERRNO_VI_MAX])
 		{ EROFS, "ổ đĩa chỉ cho đọc" },
 		{ EEXIST, "tệp đã có" },
 		{ ENAMETOOLONG, "tên tệp quá dài" },
-		{ ELOOP, "đường dẫn có liên kết vòng" },
+		{ ELOOP, "đường dẫn là một liên kết không được phép theo, hoặc liên kết vòng" },
 		{ EMFILE, "mở quá nhiều tệp cùng lúc" },
 		{ ENFILE, "mở quá nhiều tệp cùng lúc" },
 		{ ENOMEM, "hết bộ nhớ" },

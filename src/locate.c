@@ -378,23 +378,6 @@ static void set_written(th_value *v, const char *s)
 }
 
 /* Read the value cell of a row by the row's kind. */
-/* "2023-02-01T00:00:00" -> "01/02/2023", with " 10:30" when there is a time; a time alone
- * or anything else is copied. */
-static void iso_to_vi(const char *iso, char *out, size_t size)
-{
-	unsigned y, mo, d, h = 0, mi = 0;
-	int n = 0;
-
-	if (sscanf(iso, "%4u-%2u-%2u%n", &y, &mo, &d, &n) == 3 && n == 10) {
-		if (sscanf(iso + 10, "T%2u:%2u", &h, &mi) == 2 && (h || mi))
-			snprintf(out, size, "%02u/%02u/%04u %02u:%02u", d, mo, y, h, mi);
-		else
-			snprintf(out, size, "%02u/%02u/%04u", d, mo, y);
-		return;
-	}
-	snprintf(out, size, "%s", iso);
-}
-
 static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
 		       const th_gcell *cell, th_value *v)
 {
@@ -425,20 +408,18 @@ static void read_value(struct ctx *c, const th_formdef *fd, const th_rowdef *rd,
 		/*
 		 * A date where a figure belongs: Excel turns "1.2" typed into a date cell into
 		 * 1 February. The number behind it is not what the commune meant, so it is not
-		 * read; the warning shows the date it stands for (day/month/year, and the time
-		 * when there is one), whatever the cell's own format.
+		 * read; the warning shows the date it stands for (d/m/yyyy, as header dates are
+		 * shown), whatever the cell's own format.
 		 */
-		char iso[TH_ISO_MAX], shown[TH_ISO_MAX + 8];
-		const char *t = cell->type == TH_CELL_DATE ? cell->text : iso;
-		if (cell->type == TH_CELL_NUMBER && th_serial_to_iso(cell->num, c->g->date1904, iso) < 0)
-			snprintf(iso, sizeof(iso), "%.15g", cell->num);
-		iso_to_vi(t, shown, sizeof(shown));
-		set_written(v, shown);
+		th_sbuf shown = TH_SBUF_INIT;
+		cell_display(c->g, cell, &shown);
+		set_written(v, shown.buf);
 		v->state = TH_VAL_UNREADABLE;
-		th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.date-cell", &w, shown, NULL,
+		th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.date-cell", &w, shown.buf, NULL,
 				"%s dòng %s: ô được định dạng ngày giờ và hiện '%s', không đọc được là số; "
 				"hãy định dạng ô là Số (Number) rồi nhập lại số liệu",
-				fd->title, rd->code, shown);
+				fd->title, rd->code, shown.buf);
+		th_sbuf_release(&shown);
 		return;
 	}
 	switch (cell->type) {

@@ -147,11 +147,11 @@ static void rows_reported(void **state)
 	/* a figure Excel turned into a date (1.2 typed -> 1 February) is shown as the date, not read */
 	v = th_filing_value(f, "BM1", "4.2");
 	assert_int_equal(v->state, TH_VAL_UNREADABLE);
-	assert_string_equal(v->written, "01/02/2023");
+	assert_string_equal(v->written, "1/2/2023");
 	x = find(f, "read.date-cell", "4.2");
 	assert_non_null(x);
 	assert_int_equal(x->severity, TH_SEV_WARNING);
-	assert_non_null(strstr(x->message, "'01/02/2023'"));
+	assert_non_null(strstr(x->message, "'1/2/2023'"));
 	/* a boolean is no figure either, and says what it holds */
 	v = th_filing_value(f, "BM1", "4.3");
 	assert_int_equal(v->state, TH_VAL_UNREADABLE);
