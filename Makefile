@@ -31,10 +31,10 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
 SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC = src/err.c src/mem.c src/sbuf.c src/numfmt.c src/xlsx_reader.c src/text.c src/vnnum.c \
-	src/ini.c src/schema.c src/roster.c src/calendar.c src/finding.c src/grid.c src/locate.c \
-	src/json.c src/rules.c src/check.c src/merge.c src/xlsx_writer.c
-CLI_SRC = src/main.c src/cmd_common.c src/cmd_dump.c src/cmd_read.c src/cmd_check.c src/cmd_merge.c
+# The library, one folder per layer (each may use the ones before it), and the commands.
+LAYERS = base read model check merge write
+LIB_SRC = $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
+CLI_SRC = $(sort $(wildcard src/cli/*.c))
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 B = build
@@ -45,7 +45,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fmt fixtures
+.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -69,13 +69,15 @@ install-packages:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else echo "all Debian packages present"; fi
 
-$(B)/obj/%.o: src/%.c | $(B)/obj
+$(B)/obj/%.o: src/%.c
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(A)/obj/%.o: src/%.c | $(A)/obj
+$(A)/obj/%.o: src/%.c
 	@echo "  CC      $@"
-	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -MMD -MP -c $< -o $@
 
 $(B)/tonghop: $(LIB_OBJ) $(CLI_OBJ)
 	@echo "  LINK    $@"
@@ -128,9 +130,6 @@ fuzz: check-deps
 	$(Q)mkdir -p $(B)/fuzz
 	$(Q)clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(DEP_LIBS)
 	@echo "run: $(B)/fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus  (new crashers go to tests/fuzz/corpus/)"
-
-fmt:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
 
 clean:
 	rm -rf $(B)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
-#include "schema.h"
+#include "model/schema.h"
 
 static unsigned long lcg = 12345;
 

@@ -17,9 +17,9 @@
 
 #include <zip.h>
 
-#include "err.h"
-#include "numfmt.h"
-#include "xlsx_reader.h"
+#include "base/err.h"
+#include "read/numfmt.h"
+#include "read/xlsx_reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);

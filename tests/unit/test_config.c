@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "calendar.h"
-#include "ini.h"
-#include "roster.h"
-#include "schema.h"
+#include "model/calendar.h"
+#include "base/ini.h"
+#include "model/roster.h"
+#include "model/schema.h"
 
 static char dir[] = "/tmp/th_config_XXXXXX";
 

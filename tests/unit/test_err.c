@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "mem.h"
-#include "sbuf.h"
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/sbuf.h"
 
 /* ---- th_fail / th_err ---- */
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <pcre2.h>
 
-#include "schema.h"
+#include "model/schema.h"
 
 static const char *const groups[] = { "name", "code", "n", "n2", "year", "from", "to", "date" };
 static const enum th_hpat period_order[] = {

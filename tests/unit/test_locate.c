@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <xlsxwriter.h>
 
-#include "filing.h"
-#include "roster.h"
-#include "schema.h"
+#include "model/filing.h"
+#include "model/roster.h"
+#include "model/schema.h"
 
 static th_schema *schema;
 static th_roster *roster;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "numfmt.h"
+#include "read/numfmt.h"
 
 /* ---- th_numfmt_builtin / th_numfmt_kind ---- */
 

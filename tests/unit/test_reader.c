@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <zip.h>
 
-#include "numfmt.h"
-#include "xlsx_reader.h"
+#include "read/numfmt.h"
+#include "read/xlsx_reader.h"
 
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

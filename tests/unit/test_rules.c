@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include "calendar.h"
-#include "filing.h"
-#include "rules.h"
-#include "schema.h"
+#include "model/calendar.h"
+#include "model/filing.h"
+#include "check/rules.h"
+#include "model/schema.h"
 
 static th_schema *schema;
 static char dir[] = "/tmp/th_rules_XXXXXX";

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "text.h"
+#include "base/text.h"
 
 /* ---- helpers ---- */
 

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "numfmt.h"
-#include "vnnum.h"
+#include "read/numfmt.h"
+#include "read/vnnum.h"
 
 /* ---- helpers ---- */
 

@@ -21,14 +21,14 @@
 #include <math.h>
 #include <zip.h>
 
-#include "calendar.h"
-#include "filing.h"
-#include "merge.h"
-#include "roster.h"
-#include "rules.h"
-#include "schema.h"
-#include "xlsx_reader.h"
-#include "xlsx_writer.h"
+#include "model/calendar.h"
+#include "model/filing.h"
+#include "merge/merge.h"
+#include "model/roster.h"
+#include "check/rules.h"
+#include "model/schema.h"
+#include "read/xlsx_reader.h"
+#include "write/xlsx_writer.h"
 
 static th_schema *schema;
 static th_roster *roster;

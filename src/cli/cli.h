@@ -1,0 +1,91 @@
+/*
+ * The command-line interface: exit codes, the commands' entry points and the few helpers
+ * every command shares to report failures. Only main.c and cmd_*.c print or exit.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_CLI_H
+#define TH_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model/calendar.h"
+#include "base/err.h"
+#include "model/finding.h"
+#include "base/json.h"
+#include "model/roster.h"
+#include "model/schema.h"
+
+/* Exit codes, listed in `tonghop --help`. */
+enum th_exit {
+	TH_EXIT_OK = 0,       /* done; no error finding */
+	TH_EXIT_FINDINGS = 1, /* findings with severity error */
+	TH_EXIT_USAGE = 2,    /* bad command line */
+	TH_EXIT_CONFIG = 3,   /* schema, rules, roster or calendar invalid */
+	TH_EXIT_INPUT = 4,    /* an input could not be read */
+	TH_EXIT_SYSTEM = 5,   /* output or system failure */
+};
+
+int cmd_dump(int argc, char **argv);
+int cmd_read(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_template(int argc, char **argv);
+
+/* The configuration a command works with. */
+typedef struct th_config {
+	th_schema *schema;
+	th_roster *roster;     /* NULL when the schema names none */
+	th_calendar *calendar; /* NULL when the schema names none */
+} th_config;
+
+/* Load the schema at schema_path (NULL: the default) and the roster and calendar it names.
+ * Prints the failure and returns TH_EXIT_CONFIG, or TH_EXIT_OK. */
+int th_config_load(th_config *c, const char *schema_path);
+void th_config_release(th_config *c);
+/* Write finding p as a JSON object (unit and file may be NULL: left out). */
+void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file);
+
+/* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
+void th_put_padded(FILE *out, const char *s, int width);
+
+/* The rules used when --rules is not given: $TONGHOP_RULES, else rules/ beside the
+ * schema's folder with the schema's file name (a new string). */
+char *th_default_rules(const th_schema *s);
+
+/* True when paths a and b both exist and are the same file (device and inode), so that an
+ * output never overwrites an input whatever the names. */
+bool th_same_file(const char *a, const char *b);
+
+/* The default schema path (a new string). */
+char *th_default_schema(void);
+
+/* The exit code that fits a failure code (config 3, input 4, output/system 5). */
+int th_exit_for(th_code code);
+
+/* Print "tonghop: FILE: message" for failure e on stderr (file may be NULL). */
+void th_report(const char *file, const th_err *e);
+
+/* Write s with control characters shown as '?' (file names and cell text are untrusted). */
+void th_put_clean(const char *s, FILE *out);
+
+/*
+ * getopt_long with its complaints in Vietnamese: an unknown option or one missing its
+ * value is said ("tonghop: tuỳ chọn '--x' không có") and gives '?'. shortopts as for
+ * getopt_long (a leading '+' stops at the first non-option; without it options may come
+ * after the file names).
+ */
+int th_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* Say that period text s is not a period, and how one is written. */
+void th_bad_period(const char *s);
+
+/* Print "tonghop: message" on stderr, control characters shown as '?'. */
+void th_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flush and close stdout; returns TH_EXIT_SYSTEM (and says so) if that failed, else rc. */
+int th_finish_stdout(int rc);
+
+#endif

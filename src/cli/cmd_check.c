@@ -1,0 +1,393 @@
+/*
+ * `tonghop check FILE...`: a commune (or the district) checks returns against the rules:
+ * every finding in Vietnamese, grouped by form, with sheet, cell, the written and the
+ * expected value, and a one-line verdict per file; or one JSON object with --json.
+ * `tonghop rules [--lint]`: the rules in force, or a check of a rule file.
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "model/filing.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "check/rules.h"
+#include "write/xlsx_writer.h"
+#include "base/banned.h"
+
+static const char *const check_usage =
+	"cách dùng: tonghop check [--json] [--period KỲ] [--rules TỆP.ini] [--schema TỆP.ini] FILE...\n"
+	"\n"
+	"Kiểm tra báo cáo: đọc từng tệp, đối chiếu số liệu theo các quy tắc, in mọi vấn đề bằng\n"
+	"tiếng Việt theo từng biểu (trang, ô, giá trị đã ghi, giá trị đúng, việc cần làm) và\n"
+	"một dòng kết luận cho mỗi tệp.\n"
+	"\n"
+	"  --json            in một đối tượng JSON (files, findings) thay cho bản tiếng Việt\n"
+	"  --feedback TỆP    ghi bản phản hồi .xlsx cho xã: báo cáo viết lại theo biểu mẫu, ô lỗi\n"
+	"                    được tô màu và ghi chú, thêm trang 'Lỗi' (chỉ với một tệp)\n"
+	"  --period KỲ       kỳ đang kiểm tra, như 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
+	"  --rules TỆP.ini   bộ quy tắc (mặc định: rules/ cạnh thư mục biểu mẫu, cùng tên)\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  -h, --help        in hướng dẫn này\n"
+	"\n"
+	"Mã thoát: 0 không có lỗi (có thể còn cảnh báo), 1 có lỗi, 2 sai cú pháp lệnh,\n"
+	"3 quy tắc hoặc biểu mẫu không hợp lệ, 4 có tệp không đọc được.\n";
+
+static const char *const rules_usage =
+	"cách dùng: tonghop rules [--lint] [--rules TỆP.ini] [--schema TỆP.ini]\n"
+	"\n"
+	"Liệt kê các quy tắc kiểm tra đang dùng; với --lint, kiểm tra tệp quy tắc: cú pháp\n"
+	"(TỆP:DÒNG và dấu ^ dưới chỗ sai), biểu hay dòng không có, điều kiện không bao giờ\n"
+	"đúng, giới hạn trái nhau.\n"
+	"\n"
+	"Mã thoát: 0 tốt, 1 --lint thấy vấn đề, 2 sai cú pháp lệnh, 3 tệp quy tắc lỗi.\n";
+
+static int load_rules(th_ruleset **rs, const char *path, const th_schema *s)
+{
+	th_err e = { 0 };
+	char *p = path ? th_xstrdup(path) : th_default_rules(s);
+	int rc = th_rules_load(rs, p, s, &e);
+
+	free(p);
+	if (rc) {
+		th_report(NULL, &e);
+		return TH_EXIT_CONFIG;
+	}
+	return TH_EXIT_OK;
+}
+
+/* ---- the terminal report ---- */
+
+struct colours {
+	const char *err, *warn, *info, *bold, *dim, *off;
+};
+
+static int form_rank(const th_schema *s, const char *form)
+{
+	if (strcmp(form, "HEADER") == 0)
+		return -1;
+	for (size_t i = 0; i < s->n_forms; i++)
+		if (strcmp(s->forms[i].id, form) == 0)
+			return (int)i;
+	return strcmp(form, "VB") == 0 ? (int)s->n_forms : (int)s->n_forms + 1;
+}
+
+static const char *form_heading(const th_schema *s, const char *form)
+{
+	const th_formdef *fd;
+
+	if (strcmp(form, "HEADER") == 0)
+		return "Phần thông tin chung (đơn vị, kỳ, thời gian, ngày báo cáo)";
+	if (strcmp(form, "VB") == 0)
+		return "Danh mục văn bản";
+	fd = th_schema_form(s, form);
+	return fd ? fd->title : "Khác";
+}
+
+struct ranked {
+	int rank;
+	size_t i;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void print_findings(const th_schema *s, const th_findings *fs, const struct colours *c, FILE *out)
+{
+	struct ranked *order = th_xcalloc(fs->n + 1, sizeof(*order));
+	int last = -100;
+
+	/* grouped by form in schema order, in the order found within a form */
+	for (size_t i = 0; i < fs->n; i++)
+		order[i] = (struct ranked){ form_rank(s, fs->v[i].form), i };
+	if (fs->n > 1)
+		qsort(order, fs->n, sizeof(*order), ranked_cmp);
+	for (size_t k = 0; k < fs->n; k++) {
+		const th_finding *f = &fs->v[order[k].i];
+		int rank = order[k].rank;
+		const char *col = f->severity == TH_SEV_ERROR ? c->err : f->severity == TH_SEV_WARNING ? c->warn : c->info;
+
+		if (rank != last) {
+			fprintf(out, "  %s%s%s\n", c->bold, f->form[0] ? form_heading(s, f->form) : "Chung", c->off);
+			last = rank;
+		}
+		fprintf(out, "    %s", col);
+		th_put_padded(out, th_severity_vi(f->severity), 9);
+		fputs(c->off, out);
+		if (f->code[0])
+			fprintf(out, " dòng %s", f->code);
+		if (f->sheet[0])
+			fprintf(out, " %s'%s'!%s%s", c->dim, f->sheet, f->cell, c->off);
+		fprintf(out, " %s[%s]%s %s\n", c->dim, f->rule, c->off, f->message);
+		if (f->written[0] || f->expected[0])
+			fprintf(out, "              ghi: %s%s%s\n", f->written[0] ? f->written : "(trống)",
+				f->expected[0] ? " — đúng: " : "", f->expected);
+	}
+	free(order);
+}
+
+/* ---- JSON ---- */
+
+struct result {
+	char *path;
+	const char *status; /* ok, errors, unreadable */
+	char *unit, *period;
+	th_findings findings;
+};
+
+static void print_json(const struct result *res, size_t n, FILE *out)
+{
+	th_json j;
+
+	th_json_init(&j, out);
+	th_json_obj(&j);
+	th_json_key(&j, "files");
+	th_json_arr(&j);
+	for (size_t i = 0; i < n; i++) {
+		th_json_obj(&j);
+		th_json_kstr(&j, "path", res[i].path);
+		th_json_kstr(&j, "unit", res[i].unit);
+		th_json_kstr(&j, "period", res[i].period);
+		th_json_kstr(&j, "status", res[i].status);
+		th_json_end_obj(&j);
+	}
+	th_json_end_arr(&j);
+	th_json_key(&j, "findings");
+	th_json_arr(&j);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < res[i].findings.n; k++)
+			th_json_finding(&j, &res[i].findings.v[k], res[i].unit ? res[i].unit : "", res[i].path);
+	th_json_end_arr(&j);
+	th_json_end_obj(&j);
+	putc('\n', out);
+}
+
+/* Move the findings of src to the end of dst. */
+static void take_findings(th_findings *dst, th_findings *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		th_grow((void **)&dst->v, &dst->cap, dst->n + 1, sizeof(*dst->v));
+		dst->v[dst->n++] = src->v[i];
+	}
+	free(src->v);
+	src->v = NULL;
+	src->n = src->cap = 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "schema", required_argument, NULL, 's' },
+		{ "feedback", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *schema = NULL, *rules = NULL, *feedback = NULL;
+	bool json = false;
+	th_period want = { TH_P_NONE, 0, 0 };
+	th_config cfg;
+	th_ruleset *rs = NULL;
+	struct result *res;
+	struct colours col = { "", "", "", "", "", "" };
+	int ch, rc, worst = TH_EXIT_OK;
+	size_t nfiles;
+
+	optind = 0;
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'p':
+			if (th_period_parse(optarg, &want)) {
+				th_bad_period(optarg);
+				return TH_EXIT_USAGE;
+			}
+			break;
+		case 'r': rules = optarg; break;
+		case 's': schema = optarg; break;
+		case 'f': feedback = optarg; break;
+		case 'h': fputs(check_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop check --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		th_complain("check cần ít nhất một tệp");
+		fputs(check_usage, stderr);
+		return TH_EXIT_USAGE;
+	}
+	if (feedback && argc - optind != 1) {
+		th_complain("--feedback chỉ dùng với đúng một tệp");
+		return TH_EXIT_USAGE;
+	}
+	if (feedback && (strcmp(feedback, argv[optind]) == 0 || th_same_file(feedback, argv[optind]))) {
+		th_complain("%s: bản phản hồi không được ghi đè lên chính báo cáo: chọn tên khác", feedback);
+		return TH_EXIT_USAGE;
+	}
+	rc = th_config_load(&cfg, schema);
+	if (rc)
+		return rc;
+	rc = load_rules(&rs, rules, cfg.schema);
+	if (rc) {
+		th_config_release(&cfg);
+		return rc;
+	}
+	if (!json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")) {
+		col.err = "\033[31m";
+		col.warn = "\033[33m";
+		col.info = "\033[36m";
+		col.bold = "\033[1m";
+		col.dim = "\033[2m";
+		col.off = "\033[0m";
+	}
+	nfiles = (size_t)(argc - optind);
+	res = th_xcalloc(nfiles + 1, sizeof(*res));
+	for (size_t i = 0; i < nfiles; i++) {
+		const char *path = argv[optind + (int)i];
+		th_filing *f = NULL;
+		th_err e = { 0 };
+		size_t nerr, nwarn, ninfo;
+
+		res[i].path = th_xstrdup(path);
+		if (th_filing_read(&f, path, cfg.schema, cfg.roster, &e)) {
+			th_report(path, &e);
+			res[i].status = "unreadable";
+			worst = TH_EXIT_INPUT;
+			if (!json) {
+				printf("%s✗ ", col.err);
+				th_put_clean(path, stdout);
+				printf(": không đọc được — %s%s\n\n", e.msg, col.off);
+			}
+			continue;
+		}
+		th_rules_check(rs, f, cfg.calendar, want, &f->findings);
+		th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
+		if (f->unit)
+			res[i].unit = th_xstrdup(f->unit->code);
+		if (f->period.kind != TH_P_NONE) {
+			char p[TH_PERIOD_MAX];
+			th_period_format(f->period, p, sizeof(p));
+			res[i].period = th_xstrdup(p);
+		}
+		nerr = th_findings_count(&f->findings, TH_SEV_ERROR);
+		nwarn = th_findings_count(&f->findings, TH_SEV_WARNING);
+		ninfo = th_findings_count(&f->findings, TH_SEV_INFO);
+		res[i].status = nerr ? "errors" : "ok";
+		if (nerr && worst == TH_EXIT_OK)
+			worst = TH_EXIT_FINDINGS;
+		if (!json) {
+			fputs(col.bold, stdout);
+			th_put_clean(path, stdout);
+			printf("%s — %s\n", col.off, f->unit ? f->unit->name : "đơn vị chưa xác định");
+			print_findings(cfg.schema, &f->findings, &col, stdout);
+			if (nerr)
+				printf("%s✗ %s: %zu lỗi, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",
+				       col.err, path, nerr, nwarn, ninfo, col.off);
+			else
+				printf("%s✓ %s: không có lỗi (%zu cảnh báo, %zu thông tin)%s\n\n", nwarn ? col.warn : "",
+				       path, nwarn, ninfo, nwarn ? col.off : "");
+		}
+		if (feedback) {
+			th_err we = { 0 };
+			if (th_write_feedback(f, &f->findings, cfg.calendar, feedback, &we)) {
+				th_report(feedback, &we);
+				worst = TH_EXIT_SYSTEM;
+			} else if (!json) {
+				printf("Đã ghi bản phản hồi: %s\n\n", feedback);
+			}
+		}
+		take_findings(&res[i].findings, &f->findings);
+		th_filing_free(f);
+	}
+	if (json)
+		print_json(res, nfiles, stdout);
+	for (size_t i = 0; i < nfiles; i++) {
+		free(res[i].path);
+		free(res[i].unit);
+		free(res[i].period);
+		th_findings_release(&res[i].findings);
+	}
+	free(res);
+	th_rules_free(rs);
+	th_config_release(&cfg);
+	return th_finish_stdout(worst);
+}
+
+int cmd_rules(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lint", no_argument, NULL, 'l' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "schema", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *schema = NULL, *rules = NULL;
+	bool lint = false;
+	th_config cfg;
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
+		switch (ch) {
+		case 'l': lint = true; break;
+		case 'r': rules = optarg; break;
+		case 's': schema = optarg; break;
+		case 'h': fputs(rules_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop rules --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		th_complain("rules không nhận tệp; dùng --rules TỆP.ini");
+		return TH_EXIT_USAGE;
+	}
+	rc = th_config_load(&cfg, schema);
+	if (rc)
+		return rc;
+	if (lint) {
+		th_findings fs = TH_FINDINGS_INIT;
+		th_err e = { 0 };
+		char *p = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
+		if (th_rules_lint(p, cfg.schema, &fs, &e)) {
+			th_report(NULL, &e);
+			rc = TH_EXIT_CONFIG;
+		} else {
+			for (size_t i = 0; i < fs.n; i++)
+				printf("%s\n", fs.v[i].message);
+			printf("%s: %zu quy tắc có vấn đề\n", p, fs.n);
+			rc = fs.n ? TH_EXIT_FINDINGS : TH_EXIT_OK;
+		}
+		free(p);
+		th_findings_release(&fs);
+	} else {
+		th_ruleset *rs;
+		rc = load_rules(&rs, rules, cfg.schema);
+		if (!rc) {
+			printf("%s: %zu quy tắc\n", rs->path, rs->n_rules);
+			for (size_t i = 0; i < rs->n_rules; i++) {
+				const th_rule *r = &rs->rules[i];
+				printf("  %-6s ", r->id);
+				th_put_padded(stdout, th_severity_vi(r->severity), 9);
+				printf(" %s\n         %s\n", r->title[0] ? r->title : "", r->check_text);
+			}
+			th_rules_free(rs);
+		}
+	}
+	th_config_release(&cfg);
+	return th_finish_stdout(rc);
+}

@@ -1,0 +1,300 @@
+/*
+ * `tonghop dump FILE`: every non-empty cell of a workbook in the corpus dump format
+ * (shared/corpus/README.md), so the reader can be compared with a reference reader.
+ * `--stats` reads every cell but prints only counts, for benchmarks: it keeps nothing per
+ * cell and so runs in memory that does not grow with the sheet.
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli.h"
+#include "base/mem.h"
+#include "read/numfmt.h"
+#include "base/sbuf.h"
+#include "read/xlsx_reader.h"
+#include "base/banned.h"
+
+static const char *const dump_usage =
+	"cách dùng: tonghop dump [--stats] FILE\n"
+	"\n"
+	"In mọi ô có giá trị của bảng tính FILE (.xlsx) theo định dạng dump của bộ thử\n"
+	"(mỗi dòng: TRANG<TAB>Ô<TAB>KIỂU<TAB>GIÁ TRỊ), trang theo thứ tự trong sổ làm việc.\n"
+	"\n"
+	"  --stats     chỉ in số trang, số ô, số chuỗi và tổng các ô số (để đo tốc độ)\n"
+	"  -h, --help  in hướng dẫn này\n"
+	"\n"
+	"Mã thoát: 0 đọc được, 2 sai cú pháp lệnh, 4 không đọc được tệp, 5 lỗi ghi.\n";
+
+/* One cell kept until its sheet is printed (cells are sorted and merges applied at the end). */
+struct dcell {
+	uint32_t row;
+	uint16_t col;
+	uint8_t type;
+	bool formula;
+	double num;
+	size_t off, len; /* text in the sheet's text buffer */
+	size_t seq;      /* file order, so the last of two cells with one reference wins */
+};
+
+struct dump {
+	th_xlsx *x;
+	struct dcell *v;
+	size_t n, cap;
+	th_sbuf text;
+	/* --stats */
+	bool stats;
+	uint64_t cells, strings;
+	double sum;
+};
+
+static int keep_cell(void *ud, const th_cell *c)
+{
+	struct dump *d = ud;
+	struct dcell *k;
+
+	if (c->type == TH_CELL_EMPTY)
+		return 0;
+	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR) && c->len == 0)
+		return 0; /* an empty string is not printed */
+	if (d->stats) {
+		d->cells++;
+		if (c->type == TH_CELL_STRING)
+			d->strings++;
+		else if (c->type == TH_CELL_NUMBER)
+			d->sum += c->num;
+		return 0;
+	}
+	th_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	k = &d->v[d->n];
+	k->row = c->row;
+	k->col = c->col;
+	k->type = (uint8_t)c->type;
+	k->formula = c->has_formula;
+	k->num = c->num;
+	k->seq = d->n++;
+	k->off = d->text.len;
+	k->len = c->len;
+	if (c->type == TH_CELL_NUMBER && th_numkind_is_serial(th_xlsx_style_kind(d->x, c->style)))
+		k->type = 0xFF; /* a number shown as a date */
+	th_sbuf_add(&d->text, c->text, c->len);
+	th_sbuf_addc(&d->text, '\0');
+	return 0;
+}
+
+static int cell_cmp(const void *a, const void *b)
+{
+	const struct dcell *p = a, *q = b;
+
+	if (p->row != q->row)
+		return p->row < q->row ? -1 : 1;
+	if (p->col != q->col)
+		return p->col < q->col ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const th_range *p = a, *q = b;
+	return p->r1 < q->r1 ? -1 : p->r1 > q->r1;
+}
+
+static void put_escaped(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		switch (ch) {
+		case '\\': fputs("\\\\", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		default:
+			if (ch < 0x20 || ch == 0x7f)
+				fprintf(out, "\\x%02x", ch);
+			else
+				putc(ch, out);
+		}
+	}
+}
+
+/* "2021-01-01" -> "2021-01-01T00:00:00"; times and date-times keep their fields. */
+static void put_iso(FILE *out, const char *s)
+{
+	int y, mo, d, h = 0, mi = 0, n = 0;
+	double sec = 0;
+	const char *t = s;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+		t = s + 10;
+		if (*t == 'T' || *t == ' ')
+			t++;
+		else if (*t)
+			goto raw;
+		fprintf(out, "%04d-%02d-%02dT", y, mo, d);
+		if (!*t) {
+			fputs("00:00:00", out);
+			return;
+		}
+	}
+	if (sscanf(t, "%2d:%2d:%lf", &h, &mi, &sec) >= 2) {
+		long ms = (long)(sec * 1000 + 0.5);
+		fprintf(out, "%02d:%02d:%02ld", h, mi, ms / 1000);
+		if (ms % 1000)
+			fprintf(out, ".%03ld", ms % 1000);
+		return;
+	}
+raw:
+	put_escaped(out, s, strlen(s));
+}
+
+static void print_cell(struct dump *d, const char *sheet, const struct dcell *k, FILE *out)
+{
+	char ref[TH_CELLREF_MAX], iso[TH_ISO_MAX];
+	const char *f = k->formula ? "f" : "";
+	const char *text = d->text.buf + k->off;
+
+	put_escaped(out, sheet, strlen(sheet));
+	fprintf(out, "\t%s\t", th_cellref(k->row, k->col, ref));
+	switch (k->type) {
+	case 0xFF:
+		if (th_serial_to_iso(k->num, th_xlsx_date1904(d->x), iso) >= 0) {
+			fprintf(out, "%sd\t%s\t%.17g\n", f, iso, k->num);
+			return;
+		}
+		/* not a representable date: printed as the number it is */
+		/* fall through */
+	case TH_CELL_NUMBER:
+		fprintf(out, "%sn\t%.17g\n", f, k->num);
+		return;
+	case TH_CELL_BOOL:
+		fprintf(out, "%sb\t%s\n", f, k->num != 0 ? "TRUE" : "FALSE");
+		return;
+	case TH_CELL_ERROR:
+		fprintf(out, "%se\t", f);
+		break;
+	case TH_CELL_DATE:
+		fprintf(out, "%sd\t", f);
+		put_iso(out, text);
+		putc('\n', out);
+		return;
+	default:
+		fprintf(out, "%ss\t", f);
+		break;
+	}
+	put_escaped(out, text, k->len);
+	putc('\n', out);
+}
+
+/* Print the kept cells of one sheet in row, column order, without cells hidden under a merge. */
+static void print_sheet(struct dump *d, const char *sheet, FILE *out)
+{
+	size_t nm, next = 0, nact = 0;
+	const th_range *m = th_xlsx_merges(d->x, &nm);
+	th_range *sorted = NULL, **act = NULL;
+
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), cell_cmp);
+	if (nm) {
+		sorted = th_xmalloc(th_size_mul(nm, sizeof(*sorted)));
+		memcpy(sorted, m, nm * sizeof(*sorted));
+		qsort(sorted, nm, sizeof(*sorted), range_cmp);
+		act = th_xmalloc(th_size_mul(nm, sizeof(*act)));
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dcell *k = &d->v[i];
+		bool covered = false;
+
+		if (i + 1 < d->n && d->v[i + 1].row == k->row && d->v[i + 1].col == k->col)
+			continue; /* a later cell with the same reference replaces this one */
+		/* sweep: keep the merges whose rows contain k->row */
+		while (next < nm && sorted[next].r1 <= k->row)
+			act[nact++] = &sorted[next++];
+		for (size_t j = 0; j < nact;) {
+			const th_range *r = act[j];
+			if (r->r2 < k->row) {
+				act[j] = act[--nact];
+				continue;
+			}
+			if (k->col >= r->c1 && k->col <= r->c2 && !(k->row == r->r1 && k->col == r->c1))
+				covered = true;
+			j++;
+		}
+		if (!covered)
+			print_cell(d, sheet, k, out);
+	}
+	free(sorted);
+	free(act);
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dump d = { .text = TH_SBUF_INIT };
+	const char *path;
+	th_err e = { 0 };
+	int ch, rc = TH_EXIT_OK;
+	static char obuf[1 << 16];
+
+	optind = 0;
+	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
+		switch (ch) {
+		case 's': d.stats = true; break;
+		case 'h': fputs(dump_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop dump --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		th_complain("dump cần đúng một tệp");
+		fputs(dump_usage, stderr);
+		return TH_EXIT_USAGE;
+	}
+	path = argv[optind];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (th_xlsx_open(&d.x, path, NULL, &e)) {
+		th_report(path, &e);
+		return th_exit_for(e.code);
+	}
+	for (size_t i = 0; i < th_xlsx_sheet_count(d.x); i++) {
+		static const char *const states[] = { "visible", "hidden", "veryhidden" };
+		const char *name = th_xlsx_sheet_name(d.x, i);
+
+		d.n = 0;
+		th_sbuf_reset(&d.text);
+		if (th_xlsx_read_sheet(d.x, i, keep_cell, &d, &e)) {
+			th_report(path, &e);
+			rc = th_exit_for(e.code);
+			break;
+		}
+		if (d.stats)
+			continue;
+		fputs("@sheet\t", stdout);
+		put_escaped(stdout, name, strlen(name));
+		printf("\t%s\n", states[th_xlsx_sheet_state(d.x, i)]);
+		print_sheet(&d, name, stdout);
+	}
+	if (rc == TH_EXIT_OK && d.stats)
+		printf("sheets %zu\ncells %llu\nstrings %llu\nshared %zu\nsum %.17g\n",
+		       th_xlsx_sheet_count(d.x), (unsigned long long)d.cells,
+		       (unsigned long long)d.strings, th_xlsx_shared_count(d.x), d.sum);
+	th_xlsx_free(d.x);
+	free(d.v);
+	th_sbuf_release(&d.text);
+	if (rc != TH_EXIT_OK) {
+		/* what was printed is incomplete: drop it rather than pass it off as the dump */
+		fflush(stdout);
+		return rc;
+	}
+	return th_finish_stdout(rc);
+}

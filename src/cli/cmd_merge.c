@@ -1,0 +1,431 @@
+/*
+ * `tonghop merge --period P -o OUT.xlsx [--json OUT.json] PATH...`: the district office
+ * consolidates a period. Every return is read and checked; a bad file never stops the
+ * merge; the workbook (who sent what, a sheet per form with live totals, the error sheet)
+ * and the JSON are written; a summary is printed in Vietnamese.
+ * `tonghop template -o mau.xlsx [--unit CODE] [--period P]`: the blank return.
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "merge/merge.h"
+#include "check/rules.h"
+#include "write/xlsx_writer.h"
+#include "base/banned.h"
+
+static const char *const merge_usage =
+	"cách dùng: tonghop merge --period KỲ -o TỆP.xlsx [--json TỆP.json] [--rules TỆP.ini]\n"
+	"                         [--schema TỆP.ini] ĐƯỜNG-DẪN...\n"
+	"\n"
+	"Tổng hợp báo cáo của một kỳ: đọc và kiểm tra mọi tệp (hoặc mọi tệp trong các thư mục),\n"
+	"ghi một sổ tổng hợp: trang 'Tổng hợp' (đơn vị nào đã gửi, ngày nào, đúng hạn không),\n"
+	"một trang cho mỗi biểu (mỗi đơn vị một cột, cột Tổng là công thức), trang 'Lỗi'\n"
+	"(mỗi lỗi một dòng, có liên kết tới ô). Một tệp hỏng không làm dừng việc tổng hợp.\n"
+	"\n"
+	"  --period KỲ       kỳ tổng hợp (bắt buộc): 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
+	"  -o, --output TỆP  sổ tổng hợp .xlsx (bắt buộc)\n"
+	"  --json TỆP        ghi thêm toàn bộ kết quả dạng JSON\n"
+	"  --rules TỆP.ini   bộ quy tắc kiểm tra (mặc định: theo biểu mẫu)\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  -h, --help        in hướng dẫn này\n"
+	"\n"
+	"Mã thoát: 0 xong, không có lỗi; 1 có báo cáo có lỗi; 2 sai cú pháp lệnh; 3 cấu hình\n"
+	"lỗi; 4 có tệp không đọc được (các tệp khác vẫn được tổng hợp); 5 không ghi được kết quả.\n";
+
+static const char *const template_usage =
+	"cách dùng: tonghop template -o TỆP.xlsx [--unit MÃ] [--period KỲ] [--schema TỆP.ini]\n"
+	"\n"
+	"Ghi mẫu báo cáo trống để xã điền: phần thông tin chung, 7 biểu và danh mục văn bản;\n"
+	"ô số liệu có kiểm tra dữ liệu (số nguyên không âm, tỷ lệ 0–100, danh sách chọn cho\n"
+	"dòng mã hoá), nhãn bị khoá.\n"
+	"\n"
+	"  -o, --output TỆP  tệp .xlsx cần ghi (bắt buộc)\n"
+	"  --unit MÃ         điền sẵn đơn vị (mã 5 chữ số trong danh sách đơn vị)\n"
+	"  --period KỲ       điền sẵn kỳ báo cáo và thời gian lấy số liệu\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"\n"
+	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n";
+
+static void json_date(th_json *j, const char *key, th_date d)
+{
+	char s[TH_DATE_MAX];
+
+	if (d.y) {
+		th_date_iso(d, s);
+		th_json_kstr(j, key, s);
+	} else {
+		th_json_kstr(j, key, NULL);
+	}
+}
+
+/*
+ * Where the JSON goes. "-", or the very file standard output is: through stdout (the
+ * summary then goes to stderr, so that stdout holds the JSON alone). A link is followed:
+ * its target is what is replaced. A target that exists and is no regular file (a device,
+ * a pipe): written directly, never replaced. Otherwise "<target>.tmp", created without
+ * following a link, then renamed over the target once whole, as the workbook is.
+ */
+static bool json_to_stdout(const char *path)
+{
+	struct stat st, so;
+
+	return strcmp(path, "-") == 0 || (fstat(STDOUT_FILENO, &so) == 0 && stat(path, &st) == 0 &&
+					   so.st_dev == st.st_dev && so.st_ino == st.st_ino);
+}
+
+static int write_json(const th_merge *m, const char *path)
+{
+	char *target = NULL, *tmp = NULL;
+	FILE *out = NULL;
+	th_json j;
+	char p[TH_PERIOD_MAX], eb[TH_ERRNO_VI_MAX];
+	struct stat st;
+	bool to_stdout = json_to_stdout(path), direct = to_stdout;
+	int err, fdesc;
+
+	if (!to_stdout) {
+		target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : th_xstrdup(path);
+		if (!target) {
+			th_complain("%s: liên kết không trỏ tới tệp nào, không ghi được tệp JSON", path);
+			return TH_EXIT_SYSTEM;
+		}
+		direct = stat(target, &st) == 0 && !S_ISREG(st.st_mode);
+		tmp = th_xmalloc(strlen(target) + sizeof(".tmp"));
+		memcpy(tmp, target, strlen(target));
+		memcpy(tmp + strlen(target), ".tmp", sizeof(".tmp"));
+		fdesc = direct ? open(target, O_WRONLY | O_TRUNC) :
+				 open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
+		if (fdesc < 0 || !(out = fdopen(fdesc, "w"))) {
+			th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
+			if (fdesc >= 0)
+				close(fdesc);
+			free(tmp);
+			free(target);
+			return TH_EXIT_SYSTEM;
+		}
+	} else {
+		out = stdout;
+	}
+	th_json_init(&j, out);
+	th_json_obj(&j);
+	th_period_format(m->period, p, sizeof(p));
+	th_json_kstr(&j, "period", p);
+	th_json_key(&j, "window");
+	th_json_obj(&j);
+	json_date(&j, "from", m->from);
+	json_date(&j, "to", m->to);
+	th_json_end_obj(&j);
+	json_date(&j, "deadline", m->deadline);
+	th_json_key(&j, "units");
+	th_json_arr(&j);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_munit *mu = &m->units[u];
+		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		th_json_obj(&j);
+		th_json_kstr(&j, "code", mu->unit->code);
+		th_json_kstr(&j, "name", mu->unit->name);
+		th_json_kstr(&j, "status", mf ? "received" : "missing");
+		th_json_kstr(&j, "file", mf ? mf->path : NULL);
+		json_date(&j, "report_date", mf ? mf->report_date : (th_date){ 0, 0, 0 });
+		th_json_key(&j, "on_time");
+		if (mu->on_time < 0)
+			th_json_null(&j);
+		else
+			th_json_bool(&j, mu->on_time == 1);
+		th_json_kint(&j, "errors", (long long)mu->errors);
+		th_json_kint(&j, "warnings", (long long)mu->warnings);
+		th_json_end_obj(&j);
+	}
+	th_json_end_arr(&j);
+	th_json_key(&j, "files");
+	th_json_arr(&j);
+	for (size_t i = 0; i < m->n_files; i++) {
+		const th_mfile *mf = &m->files[i];
+		th_json_obj(&j);
+		th_json_kstr(&j, "path", mf->path);
+		th_json_kstr(&j, "status", th_fstatus_name(mf->status));
+		th_json_kstr(&j, "unit", mf->unit ? mf->unit->code : NULL);
+		th_json_kstr(&j, "message", mf->message);
+		th_json_end_obj(&j);
+	}
+	th_json_end_arr(&j);
+	th_json_key(&j, "findings");
+	th_json_arr(&j);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_mfile *mf = m->units[u].file >= 0 ? &m->files[m->units[u].file] : NULL;
+		for (size_t k = 0; mf && k < mf->findings.n; k++)
+			th_json_finding(&j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
+	}
+	th_json_end_arr(&j);
+	th_json_key(&j, "totals");
+	th_json_obj(&j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		th_json_key(&j, fd->id);
+		th_json_obj(&j);
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			th_json_key(&j, fd->rows[r].code);
+			if (m->totals[f][r].has_value)
+				th_json_num(&j, m->totals[f][r].value);
+			else
+				th_json_null(&j);
+		}
+		th_json_end_obj(&j);
+	}
+	th_json_end_obj(&j);
+	/* the totals that leave out a received unit whose figure could not be read */
+	th_json_key(&j, "incomplete");
+	th_json_obj(&j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		bool any = false;
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			if (!m->totals[f][r].n_unread)
+				continue;
+			if (!any) {
+				th_json_key(&j, fd->id);
+				th_json_obj(&j);
+				any = true;
+			}
+			th_json_key(&j, fd->rows[r].code);
+			th_json_arr(&j);
+			for (size_t u = 0; u < m->n_units; u++)
+				if (th_merge_unread(m, u, f, r))
+					th_json_str(&j, m->units[u].unit->code);
+			th_json_end_arr(&j);
+		}
+		if (any)
+			th_json_end_obj(&j);
+	}
+	th_json_end_obj(&j);
+	th_json_end_obj(&j);
+	putc('\n', out);
+	err = ferror(out) ? (errno ? errno : EIO) : 0;
+	if ((to_stdout ? fflush(out) : fclose(out)) != 0 && !err)
+		err = errno;
+	if (!err && !direct && rename(tmp, target) != 0)
+		err = errno;
+	if (err) {
+		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(err, eb));
+		if (!direct)
+			unlink(tmp);
+		free(tmp);
+		free(target);
+		return TH_EXIT_SYSTEM;
+	}
+	free(tmp);
+	free(target);
+	return TH_EXIT_OK;
+}
+
+static void print_summary(const th_merge *m, const char *out, FILE *o)
+{
+	char label[TH_PERIOD_LABEL_MAX], a[TH_DATE_MAX], b[TH_DATE_MAX], d[TH_DATE_MAX];
+	size_t missing = m->n_units - m->received;
+
+	th_period_label_vi(m->period, label, sizeof(label));
+	fprintf(o, "Tổng hợp %s — %s\n", label, m->roster->name);
+	if (m->deadline.y) {
+		th_date_vn(m->from, a);
+		th_date_vn(m->to, b);
+		th_date_vn(m->deadline, d);
+		fprintf(o, "Thời gian lấy số liệu %s – %s, hạn nộp %s\n", a, b, d);
+	}
+	fprintf(o, "Đã nhận: %zu/%zu đơn vị; đúng hạn: %zu/%zu\n", m->received, m->n_units, m->on_time, m->received);
+	if (missing) {
+		fprintf(o, "Chưa nhận (%zu):", missing);
+		for (size_t u = 0, k = 0; u < m->n_units; u++)
+			if (m->units[u].file < 0)
+				fprintf(o, "%s %s", k++ ? "," : "", m->units[u].unit->name);
+		putc('\n', o);
+	}
+	for (size_t u = 0; u < m->n_units; u++)
+		if (m->units[u].on_time == 0) {
+			th_date_vn(m->files[m->units[u].file].report_date, d);
+			fprintf(o, "Trễ hạn: %s (ngày %s)\n", m->units[u].unit->name, d);
+		}
+	for (size_t i = 0; i < m->n_files; i++) {
+		if (m->files[i].status == TH_F_USED)
+			continue;
+		fputs("Không dùng: ", o);
+		th_put_clean(m->files[i].path, o);
+		fprintf(o, " — %s: ", th_fstatus_vi(m->files[i].status));
+		th_put_clean(m->files[i].message, o);
+		putc('\n', o);
+	}
+	fprintf(o, "Lỗi: %zu, cảnh báo: %zu (xem trang 'Lỗi')\n", m->errors, m->warnings);
+	for (size_t u = 0; u < m->n_units; u++)
+		if (m->units[u].errors)
+			fprintf(o, "  %s: %zu lỗi\n", m->units[u].unit->name, m->units[u].errors);
+	if (out)
+		fprintf(o, "Đã ghi: %s\n", out);
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "schema", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *schema = NULL, *rules = NULL, *out = NULL, *json = NULL, *pstr = NULL;
+	const char *outputs[3] = { NULL, NULL, NULL };
+	th_period period;
+	th_config cfg;
+	th_ruleset *rs = NULL;
+	th_merge *m = NULL;
+	th_err e = { 0 };
+	char *rp;
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
+		switch (ch) {
+		case 'p': pstr = optarg; break;
+		case 'o': out = optarg; break;
+		case 'j': json = optarg; break;
+		case 'r': rules = optarg; break;
+		case 's': schema = optarg; break;
+		case 'h': fputs(merge_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop merge --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (!pstr || !out || optind >= argc) {
+		th_complain("merge cần --period KỲ, -o TỆP.xlsx và ít nhất một tệp hoặc thư mục");
+		fputs("xem 'tonghop merge --help'\n", stderr);
+		return TH_EXIT_USAGE;
+	}
+	if (th_period_parse(pstr, &period)) {
+		th_bad_period(pstr);
+		return TH_EXIT_USAGE;
+	}
+	if (json && (strcmp(json, out) == 0 || th_same_file(json, out))) {
+		th_complain("-o và --json phải là hai tệp khác nhau");
+		return TH_EXIT_USAGE;
+	}
+	rc = th_config_load(&cfg, schema);
+	if (rc)
+		return rc;
+	if (!cfg.roster) {
+		th_complain("%s: biểu mẫu không chỉ ra danh sách đơn vị (roster = ...), không tổng hợp được",
+			    cfg.schema->path);
+		th_config_release(&cfg);
+		return TH_EXIT_CONFIG;
+	}
+	rp = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
+	if (th_rules_load(&rs, rp, cfg.schema, &e)) {
+		th_report(NULL, &e);
+		free(rp);
+		th_config_release(&cfg);
+		return TH_EXIT_CONFIG;
+	}
+	free(rp);
+	outputs[0] = out;
+	outputs[1] = json;
+	if (th_merge_run(&m, cfg.schema, cfg.roster, cfg.calendar, rs, period, argv + optind,
+			 (size_t)(argc - optind), outputs, &e)) {
+		th_report(NULL, &e);
+		rc = th_exit_for(e.code);
+		goto out;
+	}
+	if (th_write_merge(m, out, &e)) {
+		th_report(out, &e);
+		rc = TH_EXIT_SYSTEM;
+		goto out;
+	}
+	if (json && (rc = write_json(m, json)) != TH_EXIT_OK)
+		goto out;
+	for (size_t i = 0; i < m->n_files; i++)
+		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
+			th_complain("%s: %s", m->files[i].path, m->files[i].message);
+	print_summary(m, out, json && json_to_stdout(json) ? stderr : stdout);
+	rc = TH_EXIT_OK;
+	if (m->errors)
+		rc = TH_EXIT_FINDINGS;
+	for (size_t i = 0; i < m->n_files; i++)
+		if (m->files[i].status == TH_F_UNREADABLE)
+			rc = TH_EXIT_INPUT;
+out:
+	th_merge_free(m);
+	th_rules_free(rs);
+	th_config_release(&cfg);
+	return th_finish_stdout(rc);
+}
+
+int cmd_template(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "schema", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *schema = NULL, *out = NULL, *ucode = NULL;
+	th_period period = { TH_P_NONE, 0, 0 };
+	const th_unit *unit = NULL;
+	th_config cfg;
+	th_err e = { 0 };
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
+		switch (ch) {
+		case 'o': out = optarg; break;
+		case 'u': ucode = optarg; break;
+		case 'p':
+			if (th_period_parse(optarg, &period)) {
+				th_bad_period(optarg);
+				return TH_EXIT_USAGE;
+			}
+			break;
+		case 's': schema = optarg; break;
+		case 'h': fputs(template_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop template --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (!out || optind < argc) {
+		th_complain("template cần -o TỆP.xlsx (và không nhận tệp nào khác)");
+		return TH_EXIT_USAGE;
+	}
+	rc = th_config_load(&cfg, schema);
+	if (rc)
+		return rc;
+	if (ucode) {
+		unit = cfg.roster ? th_roster_by_code(cfg.roster, ucode) : NULL;
+		if (!unit) {
+			th_complain("không có đơn vị mã '%s' trong danh sách đơn vị", ucode);
+			th_config_release(&cfg);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (th_write_template(cfg.schema, unit, period, cfg.calendar, out, &e)) {
+		th_report(out, &e);
+		rc = TH_EXIT_SYSTEM;
+	} else {
+		printf("Đã ghi mẫu báo cáo: %s\n", out);
+	}
+	th_config_release(&cfg);
+	return th_finish_stdout(rc);
+}

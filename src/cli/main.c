@@ -1,0 +1,157 @@
+/*
+ * tonghop's entry point: global options, the command table, and the shared reporting
+ * helpers of cli.h.
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "base/mem.h"
+#include "base/banned.h"
+
+#define TH_VERSION "0.1.0"
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} cmds[] = {
+	{ "merge", cmd_merge, "tổng hợp báo cáo của một kỳ thành một sổ .xlsx (và JSON)" },
+	{ "template", cmd_template, "ghi mẫu báo cáo trống để xã điền" },
+	{ "check", cmd_check, "kiểm tra báo cáo theo các quy tắc và in mọi lỗi bằng tiếng Việt" },
+	{ "rules", cmd_rules, "liệt kê các quy tắc kiểm tra; --lint kiểm tra tệp quy tắc" },
+	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },
+	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("cách dùng: tonghop [--version] [--help] LỆNH [TUỲ CHỌN] [TỆP...]\n"
+	      "\n"
+	      "tonghop tổng hợp và kiểm tra báo cáo thống kê cải cách hành chính của các xã.\n"
+	      "\n"
+	      "Các lệnh:\n", out);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n"
+	      "'tonghop LỆNH --help' giải thích từng lệnh.\n"
+	      "\n"
+	      "Mã thoát:\n"
+	      "  0  xong, không có lỗi\n"
+	      "  1  có phát hiện mức lỗi trong số liệu\n"
+	      "  2  sai cú pháp lệnh\n"
+	      "  3  cấu hình (biểu mẫu, quy tắc, danh sách đơn vị, lịch báo cáo) không hợp lệ\n"
+	      "  4  có tệp đầu vào không đọc được\n"
+	      "  5  lỗi ghi kết quả hoặc lỗi hệ thống\n", out);
+}
+
+int th_exit_for(th_code code)
+{
+	if (code == TH_E_USAGE)
+		return TH_EXIT_USAGE;
+	if (code >= 10 && code < 20)
+		return TH_EXIT_CONFIG;
+	if (code >= 20 && code < 50)
+		return TH_EXIT_INPUT;
+	return TH_EXIT_SYSTEM;
+}
+
+void th_put_clean(const char *s, FILE *out)
+{
+	for (; *s; s++)
+		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+void th_report(const char *file, const th_err *e)
+{
+	fputs("tonghop: ", stderr);
+	if (file) {
+		th_put_clean(file, stderr);
+		fputs(": ", stderr);
+	}
+	th_put_clean(e->msg, stderr);
+	putc('\n', stderr);
+	/* the detail may hold several lines (the offending line, a caret under it) */
+	for (const char *d = e->detail; *d;) {
+		const char *nl = strchr(d, '\n');
+		size_t n = nl ? (size_t)(nl - d) : strlen(d);
+		char line[sizeof(e->detail)];
+		memcpy(line, d, n);
+		line[n] = '\0';
+		fputs("    ", stderr);
+		th_put_clean(line, stderr);
+		putc('\n', stderr);
+		d += n + (nl ? 1 : 0);
+	}
+}
+
+void th_complain(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		s = th_xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	fputs("tonghop: ", stderr);
+	th_put_clean(s ? s : "", stderr); /* file names and cell text are untrusted */
+	putc('\n', stderr);
+	free(s);
+}
+
+int th_finish_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int err = errno;
+		char eb[TH_ERRNO_VI_MAX];
+		th_complain("không ghi được kết quả ra đầu ra chuẩn: %s", th_errno_vi(err, eb));
+		return TH_EXIT_SYSTEM;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = th_getopt(argc, argv, "+hV", opts)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return th_finish_stdout(TH_EXIT_OK);
+		case 'V':
+			puts("tonghop " TH_VERSION);
+			return th_finish_stdout(TH_EXIT_OK);
+		default:
+			fputs("xem 'tonghop --help'\n", stderr);
+			return TH_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return TH_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			return cmds[i].fn(argc - optind, argv + optind);
+	th_complain("không có lệnh '%s'; xem 'tonghop --help'", argv[optind]);
+	return TH_EXIT_USAGE;
+}

@@ -1,0 +1,108 @@
+/*
+ * Consolidating a period: every return given (files or folders) is read and checked; each
+ * file is used, superseded by a newer return of the same unit, for another period, from a
+ * unit outside the roster, unreadable, or skipped (lock files, non-spreadsheets); each
+ * roster unit is received or missing, on time or late; and every row of every form gets
+ * its district total by its aggregation class (sum; ratio of the summed rows, never an
+ * average of percents; a tally of coded answers; the common value of a catalogue row).
+ * The writer (xlsx_writer.h) and the JSON output work from the th_merge.
+ * Ownership: a th_merge owns its files, filings and totals; it borrows the configuration.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_MERGE_H
+#define TH_MERGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/calendar.h"
+#include "base/err.h"
+#include "model/filing.h"
+#include "model/finding.h"
+#include "model/roster.h"
+#include "check/rules.h"
+#include "model/schema.h"
+
+typedef enum th_fstatus {
+	TH_F_USED,
+	TH_F_SUPERSEDED,   /* the same unit sent a newer return */
+	TH_F_WRONG_PERIOD, /* a return for another period */
+	TH_F_UNKNOWN_UNIT, /* the unit is not in the roster, or could not be identified */
+	TH_F_UNREADABLE,   /* not a readable workbook: message says why */
+	TH_F_SKIPPED,      /* an Excel lock file ~$..., not a spreadsheet, a file given twice,
+			    * or this run's own output */
+} th_fstatus;
+
+typedef struct th_mfile {
+	char *path;
+	th_fstatus status;
+	const th_unit *unit;  /* NULL when not identified */
+	char *message;        /* why it was not used (Vietnamese); "" when used */
+	th_date report_date;  /* y == 0 when unknown */
+	int64_t mtime;        /* the file's modification time (seconds), a tie-breaker */
+	th_filing *filing;    /* kept for used files; NULL otherwise */
+	th_findings findings; /* reading and rule findings (used files only) */
+} th_mfile;
+
+typedef struct th_munit {
+	const th_unit *unit;
+	int file;             /* index of its used return in files, -1 = missing */
+	int on_time;          /* 1 on time, 0 late, -1 unknown (no report date) */
+	size_t errors, warnings;
+} th_munit;
+
+typedef struct th_total {
+	bool has_value;       /* false: no unit gave a value (or a ratio over 0) */
+	double value;         /* sum, ratio, the common (catalogue) value, or the tally's commonest code */
+	size_t n_values;      /* units that gave a value */
+	size_t *tally;        /* TH_AGG_TALLY: units per option, in legend order */
+	size_t n_differ;      /* TH_AGG_CATALOGUE: units whose value differs from the common one */
+	size_t n_unread;      /* received units left out because their figure could not be read */
+} th_total;
+
+typedef struct th_merge {
+	const th_schema *schema;
+	const th_roster *roster;
+	const th_calendar *cal;   /* may be NULL */
+	th_period period;
+	th_date from, to, deadline; /* y == 0 without a calendar */
+	th_mfile *files;          /* in the order given (folders expanded, sorted by name) */
+	size_t n_files;
+	th_munit *units;          /* in roster order */
+	size_t n_units;
+	th_total **totals;        /* totals[form][row] */
+	size_t received, on_time; /* units received, and of them on time */
+	size_t errors, warnings;  /* over the used returns */
+} th_merge;
+
+/*
+ * Read, check and consolidate the returns at paths (files, or folders taken one level
+ * deep, their entries sorted by name). Bad files never stop the run: they get a status
+ * (a path that does not exist or a folder that cannot be listed is unreadable). A file
+ * reached twice is read once; a file that is one of outputs (NULL-terminated, may be
+ * NULL: what this run will write) is skipped when it is a consolidated workbook of an
+ * earlier run or no spreadsheet. Fails (-1, *e, TH_E_USAGE) when no path was given, or
+ * when an output is a spreadsheet among the inputs that is no such workbook (a return
+ * would be overwritten).
+ */
+int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
+		 const th_calendar *cal, const th_ruleset *rules, th_period period,
+		 char *const *paths, size_t n_paths, const char *const *outputs, th_err *e);
+void th_merge_free(th_merge *m);
+
+/* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */
+const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
+
+/*
+ * Did unit u send a return whose figure for form f row r could not be read (for a ratio
+ * row: its numerator or denominator)? Such a unit is left out of the row's total, which is
+ * then incomplete and says so.
+ */
+bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r);
+
+/* "used", "superseded", ... (JSON); "đã dùng", "bị thay thế", ... (people). Static. */
+const char *th_fstatus_name(th_fstatus s);
+const char *th_fstatus_vi(th_fstatus s);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * A return as understood: which unit filed it, for which period and data window, on which
+ * date, and for every row of every form of the schema the value read and the cell it came
+ * from, plus the document register. This is where the locate and normalise stages hand
+ * over to check and merge. th_filing_read() does both stages: it finds the forms, the
+ * header fields and the rows by code in a workbook, reads each value the Vietnamese ways,
+ * and records every problem met on the way as a finding (never as a failure).
+ * Ownership: the th_filing owns everything it points to; it borrows the schema and roster.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_FILING_H
+#define TH_FILING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "model/finding.h"
+#include "model/roster.h"
+#include "model/schema.h"
+#include "read/vnnum.h"
+
+typedef enum th_vstate {
+	TH_VAL_MISSING,    /* the row was not found in the workbook */
+	TH_VAL_BLANK,      /* found, nothing written */
+	TH_VAL_NUMBER,     /* num holds the value */
+	TH_VAL_DASH,       /* "-", "x": written to say "nothing / not applicable", kept apart from 0 */
+	TH_VAL_UNREADABLE, /* something is written that is not a value of the row's kind */
+} th_vstate;
+
+typedef struct th_value {
+	th_vstate state;
+	double num;
+	int decimals;   /* decimals as written (text) or shown (number format); -1 = full precision */
+	char *written;  /* the cell as written: its text, or the number as stored ("0.8816"); "" when blank */
+	char *how;      /* how a text was read ("dấu phẩy thập phân"...), NULL for a plain number */
+	char *note;     /* the row's "Ghi chú" as written, NULL when none */
+	int sheet;      /* index into th_filing.sheets, -1 when missing */
+	uint32_t row;   /* 0-based */
+	uint16_t col;
+} th_value;
+
+typedef struct th_docentry {
+	char *stt, *number, *date_written, *summary;
+	th_date date;   /* y == 0 when not a readable date */
+	int sheet;
+	uint32_t row;
+	uint16_t number_col, date_col; /* where "Số, ký hiệu" and "Ngày ban hành" are */
+} th_docentry;
+
+/* Where a header field was found (sheet -1: not found). */
+typedef struct th_hfield {
+	int sheet;
+	uint32_t row;
+	uint16_t col;
+	char *written;
+} th_hfield;
+
+typedef struct th_filing {
+	char *path;
+	char **sheets;          /* sheet names of the workbook */
+	size_t n_sheets;
+	const th_schema *schema;
+
+	const th_unit *unit;    /* the roster unit, NULL when not identified */
+	th_hfield unit_at, code_at, period_at, window_at, report_at;
+	th_period period;       /* kind TH_P_NONE when not found */
+	th_date window_from, window_to, report_date; /* y == 0 when not found */
+
+	th_value **values;      /* values[f][r]: form f, row r of the schema */
+	size_t n_forms_found;   /* forms of the schema found in the workbook (at least one) */
+
+	bool has_register;
+	th_docentry *docs;
+	size_t n_docs;
+
+	th_findings findings;   /* problems met while reading (info and warnings) */
+} th_filing;
+
+/*
+ * Read the return at path. A workbook that cannot be read at all fails (-1, *e set, as
+ * th_xlsx_open). Anything else — a form not found, a row missing, a value not readable,
+ * a unit not in the roster — is a finding in (*out)->findings and the call succeeds. A
+ * workbook with none of the forms is no return: it fails with TH_E_NOT_RETURN.
+ * roster may be NULL (no unit matching).
+ */
+int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
+		   const th_roster *roster, th_err *e);
+void th_filing_free(th_filing *f);
+
+/*
+ * An empty return for schema (every row TH_VAL_MISSING, no unit, no period), for building
+ * returns in memory (tests, a template's round trip).
+ */
+th_filing *th_filing_new(const char *path, const th_schema *schema);
+/* Set a row's value (state TH_VAL_NUMBER) or its state alone; -1 when the schema has no such row. */
+int th_filing_set(th_filing *f, const char *form, const char *code, th_vstate state, double num, int decimals);
+
+/* The value of row code in form id ("BM7", "6.7.2"), or NULL when the schema has no such row. */
+const th_value *th_filing_value(const th_filing *f, const char *form, const char *code);
+
+/* "Biểu mẫu 1" sheet name of a value (or ""). Static or owned by f. */
+const char *th_filing_sheet(const th_filing *f, int sheet);
+
+#endif

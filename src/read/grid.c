@@ -1,0 +1,177 @@
+/*
+ * Loading a workbook into memory; see grid.h.
+ * SPDX-License-Identifier: MIT
+ */
+#include "read/grid.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/banned.h"
+
+struct load {
+	th_xlsx *x;
+	th_gsheet *s;
+	size_t cap;
+	size_t total;
+	th_err *e;
+};
+
+static int keep(void *ud, const th_cell *c)
+{
+	struct load *l = ud;
+	th_gcell *g;
+	uint32_t style = c->style;
+
+	if (c->type == TH_CELL_EMPTY && !c->has_formula)
+		return 0; /* a formula with no cached result is kept: its value is unknown, not blank */
+	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) && c->len == 0)
+		return 0;
+	if (++l->total > TH_GRID_MAX_CELLS) {
+		th_fail(l->e, TH_E_TOO_BIG, "bảng tính có hơn %u ô, quá lớn để là một báo cáo",
+			TH_GRID_MAX_CELLS);
+		return -1;
+	}
+	th_grow((void **)&l->s->cells, &l->cap, l->s->n_cells + 1, sizeof(*l->s->cells));
+	g = &l->s->cells[l->s->n_cells++];
+	memset(g, 0, sizeof(*g));
+	g->seq = (uint32_t)l->total;
+	g->row = c->row;
+	g->col = c->col;
+	g->type = c->type;
+	g->formula = c->has_formula;
+	g->num = c->num;
+	g->kind = th_xlsx_style_kind(l->x, style);
+	g->decimals = th_numfmt_decimals(th_xlsx_style_format(l->x, style));
+	if (c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) {
+		size_t n;
+		g->raw = th_xstrndup(c->text, c->len);
+		g->text = th_text_clean(c->text, c->len, th_xlsx_style_font(l->x, style), &g->enc, &n);
+		g->key = th_text_key_ascii(g->text, n);
+	} else {
+		g->raw = th_xstrdup(c->type == TH_CELL_EMPTY && c->formula ? c->formula : "");
+		g->text = th_xstrdup("");
+		g->key = th_xstrdup("");
+	}
+	return 0;
+}
+
+static int cell_cmp(const void *a, const void *b)
+{
+	const th_gcell *p = a, *q = b;
+
+	if (p->row != q->row)
+		return p->row < q->row ? -1 : 1;
+	if (p->col != q->col)
+		return p->col < q->col ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+static void free_cell(th_gcell *g)
+{
+	free(g->text);
+	free(g->raw);
+	free(g->key);
+}
+
+/* Sort the cells; when a position was written twice, the later one wins (as Excel reads it). */
+static void settle(th_gsheet *s)
+{
+	size_t w = 0;
+
+	if (s->n_cells > 1)
+		qsort(s->cells, s->n_cells, sizeof(*s->cells), cell_cmp);
+	for (size_t i = 0; i < s->n_cells; i++) {
+		if (i + 1 < s->n_cells && s->cells[i].row == s->cells[i + 1].row &&
+		    s->cells[i].col == s->cells[i + 1].col) {
+			free_cell(&s->cells[i]);
+			continue;
+		}
+		s->cells[w++] = s->cells[i];
+	}
+	s->n_cells = w;
+	s->n_rows = w ? s->cells[w - 1].row + 1 : 0;
+}
+
+int th_grid_load(th_grid **out, const char *path, th_err *e)
+{
+	th_xlsx *x = NULL;
+	th_grid *g;
+	struct load l = { .e = e };
+
+	*out = NULL;
+	if (th_xlsx_open(&x, path, NULL, e))
+		return -1;
+	g = th_xcalloc(1, sizeof(*g));
+	g->date1904 = th_xlsx_date1904(x);
+	g->sheets = th_xcalloc(th_xlsx_sheet_count(x) + 1, sizeof(*g->sheets));
+	l.x = x;
+	for (size_t i = 0; i < th_xlsx_sheet_count(x); i++) {
+		th_gsheet *s = &g->sheets[g->n_sheets++];
+		const char *name = th_xlsx_sheet_name(x, i);
+		const th_range *m;
+		size_t nm;
+
+		s->name = th_text_nfc(name, strlen(name), NULL);
+		s->key = th_text_key_ascii(s->name, strlen(s->name));
+		s->state = th_xlsx_sheet_state(x, i);
+		l.s = s;
+		l.cap = 0;
+		if (th_xlsx_read_sheet(x, i, keep, &l, e)) {
+			th_grid_free(g);
+			th_xlsx_free(x);
+			return -1;
+		}
+		m = th_xlsx_merges(x, &nm);
+		if (nm) {
+			s->merges = th_xmalloc(th_size_mul(nm, sizeof(*m)));
+			memcpy(s->merges, m, nm * sizeof(*m));
+			s->n_merges = nm;
+		}
+		settle(s);
+	}
+	th_xlsx_free(x);
+	*out = g;
+	return 0;
+}
+
+void th_grid_free(th_grid *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n_sheets; i++) {
+		th_gsheet *s = &g->sheets[i];
+		for (size_t k = 0; k < s->n_cells; k++)
+			free_cell(&s->cells[k]);
+		free(s->cells);
+		free(s->merges);
+		free(s->name);
+		free(s->key);
+	}
+	free(g->sheets);
+	free(g);
+}
+
+size_t th_grid_row_start(const th_gsheet *s, uint32_t row)
+{
+	size_t lo = 0, hi = s->n_cells;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->cells[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col)
+{
+	for (size_t i = th_grid_row_start(s, row); i < s->n_cells && s->cells[i].row == row; i++)
+		if (s->cells[i].col == col)
+			return &s->cells[i];
+	return NULL;
+}
+

@@ -1,0 +1,82 @@
+/*
+ * The workbooks tonghop writes, through libxlsxwriter: the consolidated workbook of a merge
+ * (a summary, one sheet per form with a column per unit and live total formulas, the
+ * findings marked on the cells, and an error sheet linking to them); the blank return the
+ * communes fill in; and a commune's return sent back with its findings marked. The returns
+ * are laid out so that tonghop's own reader (filing.h) reads them back.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_XLSX_WRITER_H
+#define TH_XLSX_WRITER_H
+
+#include "model/calendar.h"
+#include "base/err.h"
+#include "model/filing.h"
+#include "model/finding.h"
+#include "merge/merge.h"
+#include "model/roster.h"
+#include "model/schema.h"
+#include "read/vnnum.h"
+
+/*
+ * Ownership: every argument is borrowed and nothing is kept after a call returns.
+ *
+ * Output: each function writes "<path>.tmp" in the same directory and renames it over path
+ * only when the whole workbook was written; on failure the .tmp is removed and a file
+ * already at path is left untouched. A failure is TH_E_WRITE, its message naming the cause
+ * (strerror or lxw_strerror); nothing is printed by this module (libxlsxwriter itself may
+ * still print on a failure it meets while zipping, e.g. a full disk).
+ *
+ * Determinism: the same inputs give byte-identical files. The document's created time is
+ * $SOURCE_DATE_EPOCH when it is set to a plain number of seconds (1..253402300799), else
+ * TH_WRITER_EPOCH; no other time or random source is used.
+ */
+
+/* The created time when SOURCE_DATE_EPOCH is unset or not a number: 2023-01-01 00:00:00 UTC. */
+#define TH_WRITER_EPOCH 1672531200
+
+/*
+ * The consolidated workbook of a merge. Sheets, in order:
+ *   "Tổng hợp"  title, roster, period, window and deadline, completeness and timeliness,
+ *               one row per roster unit (missing units filled amber), then every file
+ *               given with its status;
+ *   one sheet per form, named by its id ("BM1"…): STT | Chỉ tiêu | Đơn vị tính | a column
+ *               per roster unit (name, code below) | Tổng, where Tổng is a live formula
+ *               (SUM; the ratio of the summed rows; a COUNTIF tally of the coded answers;
+ *               for a catalogue row MODE, or MIN when no value repeats, commented with the
+ *               units that differ) cached with m->totals; a unit's cell with findings is
+ *               filled red (error) or amber (warning) and commented with the messages;
+ *   "Lỗi"       every error and warning of the used returns, by roster order then form
+ *               order, each linked to the unit's cell in the form sheet (a finding on no
+ *               form row, e.g. the identification block, gives its place in the commune's
+ *               file as plain text).
+ * Returns 0, or -1 with *e (TH_E_WRITE).
+ */
+int th_write_merge(const th_merge *m, const char *path, th_err *e);
+
+/*
+ * The blank return communes fill in: a "Thông tin" sheet with the identification block
+ * (unit, code, period, data window and deadline, report line, instructions), one protected
+ * sheet per form ("Biểu mẫu 1"…) where only the value cells (yellow, validated by the
+ * row's kind: whole number, decimal, 0-100, or a drop-down of the legend's codes) and the
+ * notes are unlocked, and the document register. unit and cal may be NULL and p.kind TH_P_NONE: the fields are then
+ * left as "…" placeholders in yellow cells to fill. Returns 0, or -1 with *e (TH_E_WRITE).
+ */
+int th_write_template(const th_schema *s, const th_unit *unit, th_period p, const th_calendar *cal,
+		      const char *path, th_err *e);
+
+/*
+ * A commune's return written anew from the schema with its values (numbers as numbers,
+ * dashes and unreadable text as written; a row the return lacked becomes an empty cell to
+ * fill), its identification block (unit, period, window — from cal when the return gave
+ * none — and "Kèm theo Báo cáo số …" line with its date) and its register; the cells with
+ * findings filled red or amber, unlocked and commented; and a "Lỗi" sheet (active when it
+ * lists anything) with links to those cells: what the district sends back. The file is
+ * itself a readable return. fs (may be NULL) holds the findings to send back, typically
+ * &f->findings after th_rules_check(); errors and warnings are marked and listed, info
+ * findings left out. cal may be NULL. Returns 0, or -1 with *e (TH_E_WRITE).
+ */
+int th_write_feedback(const th_filing *f, const th_findings *fs, const th_calendar *cal,
+		      const char *path, th_err *e);
+
+#endif
