@@ -16,6 +16,7 @@
 #include "model/filing.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "check/check_file.h"
 #include "check/rules.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
@@ -262,7 +263,7 @@ int cmd_check(int argc, char **argv)
 		size_t nerr, nwarn, ninfo;
 
 		res[i].path = th_xstrdup(path);
-		if (th_filing_read(&f, path, cfg.schema, cfg.roster, &e)) {
+		if (th_check_file(&f, path, cfg.schema, cfg.roster, rs, cfg.calendar, want, &e)) {
 			th_report(path, &e);
 			res[i].status = "unreadable";
 			worst = TH_EXIT_INPUT;
@@ -273,8 +274,6 @@ int cmd_check(int argc, char **argv)
 			}
 			continue;
 		}
-		th_rules_check(rs, f, cfg.calendar, want, &f->findings);
-		th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 		if (f->unit)
 			res[i].unit = th_xstrdup(f->unit->code);
 		if (f->period.kind != TH_P_NONE) {

@@ -21,6 +21,7 @@
 
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "check/check_file.h"
 #include "base/banned.h"
 
 const char *th_fstatus_name(th_fstatus s)
@@ -212,9 +213,7 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		th_findings_add(&f->findings, TH_SEV_WARNING, "merge.period-assumed", &w, NULL, want,
 				"không ghi kỳ báo cáo: được tính vào %s, kỳ đang tổng hợp; hãy kiểm tra lại", want);
 	}
-	if (rules)
-		th_rules_check(rules, f, m->cal, m->period, &f->findings);
-	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
+	th_check_filing(f, rules, m->cal, m->period);
 	mf->status = TH_F_USED;
 	mf->message = th_xstrdup("");
 	mf->findings = f->findings;

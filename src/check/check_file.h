@@ -1,0 +1,29 @@
+/*
+ * Read-then-check, written once: read a return and check it against the rules, the one
+ * path that `check`, `merge` and the portal take. The filing that comes back holds every
+ * finding of reading and of the rules, capped per rule.
+ * Ownership: *out belongs to the caller (th_filing_free).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_CHECK_FILE_H
+#define TH_CHECK_FILE_H
+
+#include "base/err.h"
+#include "check/rules.h"
+#include "model/calendar.h"
+#include "model/filing.h"
+#include "model/roster.h"
+#include "model/schema.h"
+
+/*
+ * Read the return at path and check it. rules may be NULL (reading findings only); cal may
+ * be NULL; want (kind TH_P_NONE: none) is the period being checked. Returns 0 with *out set,
+ * or -1 with e set when the file is not a readable return (nothing to check).
+ */
+int th_check_file(th_filing **out, const char *path, const th_schema *schema, const th_roster *roster,
+		  const th_ruleset *rules, const th_calendar *cal, th_period want, th_err *e);
+
+/* The rule findings and the cap, on a filing already read (merge adds its own findings first). */
+void th_check_filing(th_filing *f, const th_ruleset *rules, const th_calendar *cal, th_period want);
+
+#endif
