@@ -150,3 +150,17 @@ set -e
 read -r m_s m_k < <(tail -n 1 "$WORK/merge.time")
 printf '%-24s %10s %12s   (%s)\n' "tonghop merge, $NPROV" "$m_s" "$(mib "$m_k")" \
 	"$(grep -m1 '^Đã nhận' "$WORK/merge.out")"
+
+# Configuration: a roster of 50,000 units (200,003 lines) loaded with the shipped schema and
+# rules; INI loading is linear in the file size (it took 25 s through iniparser's dictionary).
+BIGINI="$WORK/roster-200k.ini"
+if [ ! -s "$BIGINI" ]; then
+	{ printf '[roster]\nname = "Bench"\n\n'
+	  awk 'BEGIN { for (i = 0; i < 50000; i++) printf "[%05d]\nname = \"Xã Số %d\"\naliases = \"a%d\"\n\n", i, i, i }'
+	} > "$BIGINI"
+fi
+mkdir -p "$WORK/bigini"
+cp schemas/calendar-haiduong.ini "$WORK/bigini/"
+sed 's/^roster *=.*/roster = ..\/roster-200k.ini/' schemas/cchc-haiduong-2023.ini > "$WORK/bigini/schema.ini"
+measure ini200k "$B/tonghop" rules --schema "$WORK/bigini/schema.ini" --rules rules/cchc-haiduong-2023.ini
+printf '%-24s %10s %12s   (%s lines)\n' "config, 200k-line roster" "$SECS" "$(mib "$KIB")" "$(wc -l < "$BIGINI")"

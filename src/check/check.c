@@ -40,16 +40,6 @@ static const th_value *value_of(const th_filing *f, int form, int row)
 	return &f->values[form][row];
 }
 
-/* Whether row code child is a direct child of parent ("2.4.1" of "2.4"). */
-static bool is_child(const char *parent, const char *child)
-{
-	size_t n = strlen(parent);
-
-	if (strncmp(parent, child, n) != 0 || child[n] != '.')
-		return false;
-	return strchr(child + n + 1, '.') == NULL;
-}
-
 static struct val eval(const struct ctx *c, const th_node *n)
 {
 	struct val a, b, r = { V_OK, 0, NULL };
@@ -81,7 +71,7 @@ static struct val eval(const struct ctx *c, const th_node *n)
 		fd = &c->rs->schema->forms[ref->form];
 		for (size_t i = 0; i < fd->n_rows; i++) {
 			const th_value *v = value_of(c->f, ref->form, (int)i);
-			if (!is_child(fd->rows[ref->row].code, fd->rows[i].code))
+			if (!th_code_is_child(fd->rows[ref->row].code, fd->rows[i].code))
 				continue;
 			if (v->state == TH_VAL_NUMBER) {
 				r.v += v->num;

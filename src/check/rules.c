@@ -19,6 +19,7 @@
 #include "base/ini.h"
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "base/text.h"
 #include "base/banned.h"
 
 /* ---- the parser ---- */
@@ -452,6 +453,32 @@ static void rule_release(th_rule *r)
 	free(r->groups);
 }
 
+/* A severity in English or Vietnamese, any case or Unicode form ("Lỗi", "cảnh báo",
+ * "thông tin"); absent is error. Returns -1 for anything else. */
+static int parse_severity(const char *v, th_severity *out)
+{
+	static const struct { const char *name; th_severity sev; } names[] = {
+		{ "error", TH_SEV_ERROR }, { "lỗi", TH_SEV_ERROR },
+		{ "warning", TH_SEV_WARNING }, { "cảnh báo", TH_SEV_WARNING },
+		{ "info", TH_SEV_INFO }, { "thông tin", TH_SEV_INFO },
+	};
+	char *key;
+	int rc = -1;
+
+	if (!v) {
+		*out = TH_SEV_ERROR;
+		return 0;
+	}
+	key = th_text_key(v, strlen(v));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && rc; i++)
+		if (strcmp(key, names[i].name) == 0) {
+			*out = names[i].sev;
+			rc = 0;
+		}
+	free(key);
+	return rc;
+}
+
 static int load_rule(const th_ini *ini, const char *sec, const th_schema *schema, th_rule *r, th_err *e)
 {
 	static const char *const known[] = { "check", "severity", "message", "when", "missing",
@@ -484,14 +511,9 @@ static int load_rule(const th_ini *ini, const char *sec, const th_schema *schema
 	r->check_text = th_xstrdup(check);
 	r->title = th_xstrdup((v = th_ini_get(ini, sec, "title")) ? v : "");
 	v = th_ini_get(ini, sec, "severity");
-	if (!v || strcasecmp(v, "error") == 0)
-		r->severity = TH_SEV_ERROR;
-	else if (strcasecmp(v, "warning") == 0)
-		r->severity = TH_SEV_WARNING;
-	else if (strcasecmp(v, "info") == 0)
-		r->severity = TH_SEV_INFO;
-	else
-		return th_ini_fail(ini, e, sec, "severity", "mức '%s' không có: dùng error, warning hoặc info", v);
+	if (parse_severity(v, &r->severity))
+		return th_ini_fail(ini, e, sec, "severity", "mức '%s' không có: dùng lỗi, cảnh báo hoặc thông tin "
+				   "(error, warning, info)", v);
 	v = th_ini_get(ini, sec, "missing");
 	if (!v || strcasecmp(v, "skip") == 0)
 		r->missing = TH_MISSING_SKIP;
@@ -636,6 +658,116 @@ static bool placeholder_known(const th_schema *schema, const char *name, size_t 
 	return fd && th_form_row(fd, colon + 1) >= 0;
 }
 
+/*
+ * Rules that define a row (x = expression of other rows) and come back to it, directly
+ * ([BM1:4] = sum([BM1:4], [BM1:5])) or through others (4 = sum(4.*), 4.1 = 4 - 4.2), can
+ * never be satisfied as meant. Rows are nodes (a global index: form base + row), each
+ * defining rule gives edges from its row to the rows its expression reads; a depth-first
+ * search finds the first cycle, said once per rule that closes one.
+ */
+struct defgraph {
+	const th_ruleset *rs;
+	size_t *base;         /* first node of each form */
+	size_t n;
+	unsigned char *colour; /* 0 new, 1 on the path, 2 done */
+	const th_rule **via;   /* the rule by which the search left a node */
+};
+
+static bool is_definition(const th_rule *r)
+{
+	return r->kind == TH_CK_COMPARE && r->op == TH_EQ && r->left && r->left->kind == TH_N_REF &&
+	       r->right && r->right->kind != TH_N_REF && has_ref(r->right);
+}
+
+static size_t node_of(const struct defgraph *g, int form, int row) { return g->base[form] + (size_t)row; }
+
+static const th_rule *visit(struct defgraph *g, int form, int row, int *cf, int *cr);
+
+/* Visit every row expression n reads; returns the rule closing a cycle, or NULL. */
+static const th_rule *visit_expr(struct defgraph *g, const th_node *n, int *cf, int *cr)
+{
+	const th_rule *c;
+
+	if (!n)
+		return NULL;
+	if (n->kind == TH_N_REF)
+		return visit(g, n->form, n->row, cf, cr);
+	if (n->kind == TH_N_CHILDREN) {
+		const th_formdef *fd = &g->rs->schema->forms[n->form];
+		for (size_t i = 0; i < fd->n_rows; i++)
+			if (th_code_is_child(fd->rows[n->row].code, fd->rows[i].code) &&
+			    (c = visit(g, n->form, (int)i, cf, cr)))
+				return c;
+		return NULL;
+	}
+	if ((c = visit_expr(g, n->a, cf, cr)))
+		return c;
+	return visit_expr(g, n->b, cf, cr);
+}
+
+static const th_rule *visit(struct defgraph *g, int form, int row, int *cf, int *cr)
+{
+	size_t v = node_of(g, form, row);
+
+	if (g->colour[v] == 1) {
+		*cf = form;
+		*cr = row;
+		return g->via[v]; /* set: a node is on the path only while one of its rules is followed */
+	}
+	if (g->colour[v] == 2)
+		return NULL;
+	g->colour[v] = 1;
+	for (size_t i = 0; i < g->rs->n_rules; i++) {
+		const th_rule *r = &g->rs->rules[i], *c;
+		if (!is_definition(r) || r->left->form != form || r->left->row != row)
+			continue;
+		g->via[v] = r;
+		if ((c = visit_expr(g, r->right, cf, cr)))
+			return c;
+	}
+	g->via[v] = NULL;
+	g->colour[v] = 2;
+	return NULL;
+}
+
+static void lint_cycles(const th_ruleset *rs, const char *path, th_findings *out)
+{
+	const th_schema *s = rs->schema;
+	struct defgraph g = { rs, NULL, 0, NULL, NULL };
+
+	g.base = th_xcalloc(s->n_forms + 1, sizeof(*g.base));
+	for (size_t f = 0; f < s->n_forms; f++) {
+		g.base[f] = g.n;
+		g.n += s->forms[f].n_rows;
+	}
+	g.colour = th_xcalloc(g.n + 1, 1);
+	g.via = th_xcalloc(g.n + 1, sizeof(*g.via));
+	for (size_t i = 0; i < rs->n_rules; i++) {
+		const th_rule *r = &rs->rules[i];
+		int cf, cr;
+		th_where w = { "", "", NULL, 0, 0 };
+		if (!is_definition(r) || g.colour[node_of(&g, r->left->form, r->left->row)])
+			continue;
+		if (!visit(&g, r->left->form, r->left->row, &cf, &cr))
+			continue;
+		/* the rule that left the row where the cycle closes */
+		r = g.via[node_of(&g, cf, cr)];
+		w.form = s->forms[cf].id;
+		w.code = s->forms[cf].rows[cr].code;
+		th_findings_add(out, TH_SEV_ERROR, r->id, &w, r->check_text, NULL,
+				"%s:%lu: quy tắc [%s] tính dòng %s %s từ chính nó (trực tiếp hoặc qua quy tắc khác): "
+				"không bao giờ kiểm tra được", path, (unsigned long)r->line, r->id,
+				s->forms[cf].id, s->forms[cf].rows[cr].code);
+		/* the rows of that path stay 'on the path'; mark everything done and go on */
+		for (size_t k = 0; k < g.n; k++)
+			if (g.colour[k] == 1)
+				g.colour[k] = 2;
+	}
+	free(g.base);
+	free(g.colour);
+	free(g.via);
+}
+
 int th_rules_lint(const char *path, const th_schema *schema, th_findings *out, th_err *e)
 {
 	th_ruleset *rs;
@@ -684,6 +816,7 @@ int th_rules_lint(const char *path, const th_schema *schema, th_findings *out, t
 						schema->forms[f1].id, schema->forms[f1].rows[r1].code);
 		}
 	}
+	lint_cycles(rs, path, out);
 	th_rules_free(rs);
 	return 0;
 }

@@ -247,6 +247,62 @@ static void free_form(th_formdef *f)
 	free(f->name);
 }
 
+/*
+ * A ratio that refers to itself, directly (2 = ratio 2 / 2.1) or through other ratios
+ * (2 = ratio 2.2 / 2.1, 2.2 = ratio 2 / 2.3), can be neither computed nor written as a
+ * formula. Depth-first search over the ratio edges, colouring rows (0 new, 1 on the path,
+ * 2 done); the path is said from the row where the cycle closes.
+ */
+static int cycle_from(const th_formdef *f, int r, unsigned char *colour, int *path, size_t depth)
+{
+	const th_rowdef *d = &f->rows[r];
+	int next[2] = { d->num, d->den };
+
+	colour[r] = 1;
+	path[depth] = r;
+	for (int k = 0; k < 2 && d->agg == TH_AGG_RATIO; k++) {
+		int c;
+		if (next[k] < 0 || colour[next[k]] == 2)
+			continue;
+		if (colour[next[k]] == 1) {
+			path[depth + 1] = next[k];
+			return (int)depth + 2;
+		}
+		if ((c = cycle_from(f, next[k], colour, path, depth + 1)) > 0)
+			return c;
+	}
+	colour[r] = 2;
+	return 0;
+}
+
+static int ratio_cycle(const th_ini *ini, const th_formdef *f, th_err *e)
+{
+	unsigned char *colour = th_xcalloc(f->n_rows + 1, 1);
+	int *path = th_xcalloc(f->n_rows + 2, sizeof(*path));
+	int rc = 0;
+
+	for (size_t i = 0; i < f->n_rows && !rc; i++) {
+		int n;
+		if (colour[i] || (n = cycle_from(f, (int)i, colour, path, 0)) == 0)
+			continue;
+		{
+			th_sbuf sb = TH_SBUF_INIT;
+			int start = 0;
+			while (path[start] != path[n - 1])
+				start++; /* the cycle is path[start..n-1], closing on its first row */
+			for (int k = start; k < n; k++)
+				th_sbuf_addf(&sb, "%s%s", k > start ? " → " : "", f->rows[path[k]].code);
+			rc = th_ini_fail(ini, e, f->id, f->rows[path[start]].code,
+					 "tỷ lệ của dòng %s tham chiếu chính nó (%s): không tính được",
+					 f->rows[path[start]].code, sb.buf);
+			th_sbuf_release(&sb);
+		}
+	}
+	free(colour);
+	free(path);
+	return rc;
+}
+
 static int load_form(const th_ini *ini, const char *id, th_formdef *f, th_err *e)
 {
 	const char *title = th_ini_get(ini, id, "title"), *name = th_ini_get(ini, id, "name");
@@ -295,6 +351,8 @@ static int load_form(const th_ini *ini, const char *id, th_formdef *f, th_err *e
 			goto out;
 		}
 	}
+	if (ratio_cycle(ini, f, e))
+		goto out;
 	rc = 0;
 out:
 	for (size_t i = 0; i < nk; i++) {
@@ -461,6 +519,15 @@ const th_formdef *th_schema_form(const th_schema *s, const char *id)
 		if (strcasecmp(s->forms[i].id, id) == 0)
 			return &s->forms[i];
 	return NULL;
+}
+
+bool th_code_is_child(const char *parent, const char *child)
+{
+	size_t n = strlen(parent);
+
+	if (strncmp(parent, child, n) != 0 || child[n] != '.')
+		return false;
+	return strchr(child + n + 1, '.') == NULL;
 }
 
 int th_form_row(const th_formdef *f, const char *code)

@@ -93,6 +93,9 @@ void th_schema_free(th_schema *s);
 
 /* The form with id ("BM3", case-insensitive), or NULL. */
 const th_formdef *th_schema_form(const th_schema *s, const char *id);
+/* Whether row code child is a direct child of parent ("6.7.2" of "6.7", not "6.7.2.1"). */
+bool th_code_is_child(const char *parent, const char *child);
+
 /* The index of code in form f ("6.7.2"), or -1. */
 int th_form_row(const th_formdef *f, const char *code);
 

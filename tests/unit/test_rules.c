@@ -503,6 +503,70 @@ static void lint(void **state)
 	th_findings_release(&out);
 }
 
+/* Severities may be written in Vietnamese, in any case and either tone style. */
+static void severity_in_vietnamese(void **state)
+{
+	th_ruleset *rs;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_rules_load(&rs, put("[A]\ncheck = [BM1:1] >= 0\nseverity = Lỗi\nmessage = x\n"
+						"[B]\ncheck = [BM1:1] >= 0\nseverity = CẢNH BÁO\nmessage = x\n"
+						"[C]\ncheck = [BM1:1] >= 0\nseverity = thông tin\nmessage = x\n"
+						"[D]\ncheck = [BM1:1] >= 0\nseverity = warning\nmessage = x\n"),
+					 schema, &e), 0);
+	assert_int_equal(rs->rules[0].severity, TH_SEV_ERROR);
+	assert_int_equal(rs->rules[1].severity, TH_SEV_WARNING);
+	assert_int_equal(rs->rules[2].severity, TH_SEV_INFO);
+	assert_int_equal(rs->rules[3].severity, TH_SEV_WARNING);
+	th_rules_free(rs);
+	assert_int_equal(th_rules_load(&rs, put("[A]\ncheck = [BM1:1] >= 0\nseverity = nặng\nmessage = x\n"),
+					 schema, &e), -1);
+	assert_non_null(strstr(e.msg, "mức 'nặng' không có: dùng lỗi, cảnh báo hoặc thông tin"));
+}
+
+/* A row defined from itself, directly or through other rules, is a lint error; a chain
+ * that does not come back is not. */
+static void lint_self_reference(void **state)
+{
+	th_findings out = TH_FINDINGS_INIT;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_rules_lint(put("[A]\ncheck = [BM1:1] = [BM1:1] + [BM1:2.1]\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.v[0].severity, TH_SEV_ERROR);
+	assert_non_null(strstr(out.v[0].message, "quy tắc [A] tính dòng BM1 1 từ chính nó"));
+	th_findings_release(&out);
+	/* through another rule and a sum of children: 4.1 = 4.2 + ...; 4.2 = 4.1 - 4.3 */
+	assert_int_equal(th_rules_lint(put("[P]\ncheck = [BM1:4.1] = [BM1:4.2] + [BM1:4.3]\nmessage = x\n"
+					   "[Q]\ncheck = [BM1:4.2] = [BM1:4.1] - [BM1:4.3]\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 1);
+	assert_non_null(strstr(out.v[0].message, "từ chính nó"));
+	th_findings_release(&out);
+	assert_int_equal(th_rules_lint(put("[S]\ncheck = [BM1:4] = sum([BM1:4.*])\nmessage = x\n"
+					   "[T]\ncheck = [BM1:4.1] = [BM1:2.1] + 1\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 0); /* 4 from its children, 4.1 from elsewhere: no cycle */
+	/* a child summed into itself: 4.2 = sum(4.*) reads 4.2 */
+	assert_int_equal(th_rules_lint(put("[S]\ncheck = [BM1:4.2] = sum([BM1:4.*])\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 1);
+	th_findings_release(&out);
+	assert_int_equal(th_rules_lint(put("[S]\ncheck = [BM1:4] = sum([BM1:4.*])\nmessage = x\n"
+					   "[T]\ncheck = [BM1:4.2] = [BM1:4] - [BM1:4.1]\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 1);
+	th_findings_release(&out);
+	/* a chain that ends: 2 = ratio(2.2, 2.1), 2.2 = 2.1 - 1 */
+	assert_int_equal(th_rules_lint(put("[R]\ncheck = [BM1:2] = ratio([BM1:2.2], [BM1:2.1])\nmessage = x\n"
+					   "[U]\ncheck = [BM1:2.2] = [BM1:2.1] - 1\nmessage = x\n"),
+				       schema, &out, &e), 0);
+	assert_int_equal(out.n, 0);
+}
+
 /* ---- the shipped ruleset over tests/rules/cases.tsv ---- */
 
 static void shipped_ruleset_cases(void **state)
@@ -614,6 +678,8 @@ int main(void)
 		cmocka_unit_test(header_and_register),
 		cmocka_unit_test(shipped_header_register),
 		cmocka_unit_test(lint),
+		cmocka_unit_test(lint_self_reference),
+		cmocka_unit_test(severity_in_vietnamese),
 		cmocka_unit_test(shipped_ruleset_cases),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
