@@ -104,7 +104,7 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh $(B)/tonghop
 
-test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures
+test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big
 	$(Q)tests/run-all.sh $(A)
 
 bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns

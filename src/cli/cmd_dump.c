@@ -1,8 +1,11 @@
 /*
  * `tonghop dump FILE`: every non-empty cell of a workbook in the corpus dump format
  * (shared/corpus/README.md), so the reader can be compared with a reference reader.
- * `--stats` reads every cell but prints only counts, for benchmarks: it keeps nothing per
- * cell and so runs in memory that does not grow with the sheet.
+ * The dump streams: a first pass over a sheet reads its merged ranges (they follow the
+ * cells in the file) and whether its cells come in row order; a second prints each cell as
+ * it is read, so memory does not grow with the sheet. Only a sheet whose cells are out of
+ * order (hand-made XML) is kept whole and sorted. `--stats` reads every cell once and
+ * prints only counts, for benchmarks.
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
@@ -32,20 +35,37 @@ static const char *const dump_usage =
 	"\n"
 	"Mã thoát: 0 đọc được, 2 sai cú pháp lệnh, 4 không đọc được tệp, 5 lỗi ghi.\n";
 
-/* One cell kept until its sheet is printed (cells are sorted and merges applied at the end). */
+/* One cell kept until its sheet is printed, for a sheet whose cells are out of order. */
 struct dcell {
 	uint32_t row;
 	uint16_t col;
-	uint8_t type;
+	uint8_t type;    /* th_celltype, or DATE_NUMBER */
 	bool formula;
 	double num;
 	size_t off, len; /* text in the sheet's text buffer */
 	size_t seq;      /* file order, so the last of two cells with one reference wins */
 };
 
+#define DATE_NUMBER 0xFF /* a number shown as a date */
+
+/* The merged ranges of a sheet, swept in row order: which of them contain the current row. */
+struct sweep {
+	th_range *sorted; /* by first row */
+	const th_range **act;
+	size_t n, next, nact;
+};
+
 struct dump {
 	th_xlsx *x;
-	struct dcell *v;
+	FILE *out;
+	const char *sheet;
+	/* the first pass: are the cells in strict row, column order? */
+	bool any, in_order;
+	uint32_t last_row;
+	uint16_t last_col;
+	/* the second pass */
+	struct sweep sw;
+	struct dcell *v; /* out-of-order sheets only */
 	size_t n, cap;
 	th_sbuf text;
 	/* --stats */
@@ -54,55 +74,67 @@ struct dump {
 	double sum;
 };
 
-static int keep_cell(void *ud, const th_cell *c)
+/* Cells the dump leaves out: empty ones, and empty strings. */
+static bool skipped(const th_cell *c)
 {
-	struct dump *d = ud;
-	struct dcell *k;
-
-	if (c->type == TH_CELL_EMPTY)
-		return 0;
-	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR) && c->len == 0)
-		return 0; /* an empty string is not printed */
-	if (d->stats) {
-		d->cells++;
-		if (c->type == TH_CELL_STRING)
-			d->strings++;
-		else if (c->type == TH_CELL_NUMBER)
-			d->sum += c->num;
-		return 0;
-	}
-	th_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v));
-	k = &d->v[d->n];
-	k->row = c->row;
-	k->col = c->col;
-	k->type = (uint8_t)c->type;
-	k->formula = c->has_formula;
-	k->num = c->num;
-	k->seq = d->n++;
-	k->off = d->text.len;
-	k->len = c->len;
-	if (c->type == TH_CELL_NUMBER && th_numkind_is_serial(th_xlsx_style_kind(d->x, c->style)))
-		k->type = 0xFF; /* a number shown as a date */
-	th_sbuf_add(&d->text, c->text, c->len);
-	th_sbuf_addc(&d->text, '\0');
-	return 0;
+	return c->type == TH_CELL_EMPTY || ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR) && c->len == 0);
 }
 
-static int cell_cmp(const void *a, const void *b)
+static uint8_t dump_type(const struct dump *d, const th_cell *c)
 {
-	const struct dcell *p = a, *q = b;
-
-	if (p->row != q->row)
-		return p->row < q->row ? -1 : 1;
-	if (p->col != q->col)
-		return p->col < q->col ? -1 : 1;
-	return p->seq < q->seq ? -1 : p->seq > q->seq;
+	if (c->type == TH_CELL_NUMBER && th_numkind_is_serial(th_xlsx_style_kind(d->x, c->style)))
+		return DATE_NUMBER;
+	return (uint8_t)c->type;
 }
 
 static int range_cmp(const void *a, const void *b)
 {
 	const th_range *p = a, *q = b;
 	return p->r1 < q->r1 ? -1 : p->r1 > q->r1;
+}
+
+/* Take a copy of the merges of the sheet just read (the next read replaces them). */
+static void sweep_init(struct sweep *sw, const th_xlsx *x)
+{
+	const th_range *m = th_xlsx_merges(x, &sw->n);
+
+	sw->next = sw->nact = 0;
+	sw->sorted = NULL;
+	sw->act = NULL;
+	if (!sw->n)
+		return;
+	sw->sorted = th_xmalloc(th_size_mul(sw->n, sizeof(*sw->sorted)));
+	memcpy(sw->sorted, m, sw->n * sizeof(*sw->sorted));
+	qsort(sw->sorted, sw->n, sizeof(*sw->sorted), range_cmp);
+	sw->act = th_xmalloc(th_size_mul(sw->n, sizeof(*sw->act)));
+}
+
+static void sweep_release(struct sweep *sw)
+{
+	free(sw->sorted);
+	free(sw->act);
+	memset(sw, 0, sizeof(*sw));
+}
+
+/* Whether (row, col) is hidden under a merge (not its top-left cell). Rows never decrease
+ * from one call to the next. */
+static bool sweep_covered(struct sweep *sw, uint32_t row, uint16_t col)
+{
+	bool covered = false;
+
+	while (sw->next < sw->n && sw->sorted[sw->next].r1 <= row)
+		sw->act[sw->nact++] = &sw->sorted[sw->next++];
+	for (size_t j = 0; j < sw->nact;) {
+		const th_range *r = sw->act[j];
+		if (r->r2 < row) {
+			sw->act[j] = sw->act[--sw->nact];
+			continue;
+		}
+		if (col >= r->c1 && col <= r->c2 && !(row == r->r1 && col == r->c1))
+			covered = true;
+		j++;
+	}
+	return covered;
 }
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -153,16 +185,17 @@ raw:
 	put_escaped(out, s, strlen(s));
 }
 
-static void print_cell(struct dump *d, const char *sheet, const struct dcell *k, FILE *out)
+static void print_cell(const struct dump *d, const struct dcell *k, const char *text)
 {
 	char ref[TH_CELLREF_MAX], iso[TH_ISO_MAX];
 	const char *f = k->formula ? "f" : "";
-	const char *text = d->text.buf + k->off;
+	const char *sheet = d->sheet;
+	FILE *out = d->out;
 
 	put_escaped(out, sheet, strlen(sheet));
 	fprintf(out, "\t%s\t", th_cellref(k->row, k->col, ref));
 	switch (k->type) {
-	case 0xFF:
+	case DATE_NUMBER:
 		if (th_serial_to_iso(k->num, th_xlsx_date1904(d->x), iso) >= 0) {
 			fprintf(out, "%sd\t%s\t%.17g\n", f, iso, k->num);
 			return;
@@ -191,45 +224,113 @@ static void print_cell(struct dump *d, const char *sheet, const struct dcell *k,
 	putc('\n', out);
 }
 
-/* Print the kept cells of one sheet in row, column order, without cells hidden under a merge. */
-static void print_sheet(struct dump *d, const char *sheet, FILE *out)
-{
-	size_t nm, next = 0, nact = 0;
-	const th_range *m = th_xlsx_merges(d->x, &nm);
-	th_range *sorted = NULL, **act = NULL;
+/* ---- the passes ---- */
 
+static int stats_cell(void *ud, const th_cell *c)
+{
+	struct dump *d = ud;
+
+	if (skipped(c))
+		return 0;
+	d->cells++;
+	if (c->type == TH_CELL_STRING)
+		d->strings++;
+	else if (c->type == TH_CELL_NUMBER)
+		d->sum += c->num;
+	return 0;
+}
+
+/* First pass: only the order (the reader keeps the merges). Equal references count as out
+ * of order: the later cell replaces the earlier, which the sort settles. */
+static int order_cell(void *ud, const th_cell *c)
+{
+	struct dump *d = ud;
+
+	if (skipped(c))
+		return 0;
+	if (d->any && (c->row < d->last_row || (c->row == d->last_row && c->col <= d->last_col)))
+		d->in_order = false;
+	d->any = true;
+	d->last_row = c->row;
+	d->last_col = c->col;
+	return 0;
+}
+
+/* Second pass of a sheet in order: print as read. */
+static int stream_cell(void *ud, const th_cell *c)
+{
+	struct dump *d = ud;
+	struct dcell k = { c->row, c->col, 0, c->has_formula, c->num, 0, c->len, 0 };
+
+	if (skipped(c) || sweep_covered(&d->sw, c->row, c->col))
+		return 0;
+	k.type = dump_type(d, c);
+	print_cell(d, &k, c->text);
+	return 0;
+}
+
+/* Second pass of a sheet out of order: keep every cell, sorted and printed at the end. */
+static int keep_cell(void *ud, const th_cell *c)
+{
+	struct dump *d = ud;
+	struct dcell *k;
+
+	if (skipped(c))
+		return 0;
+	th_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	k = &d->v[d->n];
+	*k = (struct dcell){ c->row, c->col, dump_type(d, c), c->has_formula, c->num, d->text.len, c->len, d->n };
+	d->n++;
+	th_sbuf_add(&d->text, c->text, c->len);
+	th_sbuf_addc(&d->text, '\0');
+	return 0;
+}
+
+static int cell_cmp(const void *a, const void *b)
+{
+	const struct dcell *p = a, *q = b;
+
+	if (p->row != q->row)
+		return p->row < q->row ? -1 : 1;
+	if (p->col != q->col)
+		return p->col < q->col ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+static void print_kept(struct dump *d)
+{
 	if (d->n > 1)
 		qsort(d->v, d->n, sizeof(*d->v), cell_cmp);
-	if (nm) {
-		sorted = th_xmalloc(th_size_mul(nm, sizeof(*sorted)));
-		memcpy(sorted, m, nm * sizeof(*sorted));
-		qsort(sorted, nm, sizeof(*sorted), range_cmp);
-		act = th_xmalloc(th_size_mul(nm, sizeof(*act)));
-	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dcell *k = &d->v[i];
-		bool covered = false;
-
 		if (i + 1 < d->n && d->v[i + 1].row == k->row && d->v[i + 1].col == k->col)
 			continue; /* a later cell with the same reference replaces this one */
-		/* sweep: keep the merges whose rows contain k->row */
-		while (next < nm && sorted[next].r1 <= k->row)
-			act[nact++] = &sorted[next++];
-		for (size_t j = 0; j < nact;) {
-			const th_range *r = act[j];
-			if (r->r2 < k->row) {
-				act[j] = act[--nact];
-				continue;
-			}
-			if (k->col >= r->c1 && k->col <= r->c2 && !(k->row == r->r1 && k->col == r->c1))
-				covered = true;
-			j++;
-		}
-		if (!covered)
-			print_cell(d, sheet, k, out);
+		if (!sweep_covered(&d->sw, k->row, k->col))
+			print_cell(d, k, d->text.buf + k->off);
 	}
-	free(sorted);
-	free(act);
+}
+
+/* Dump sheet i: two passes (see the top of the file). */
+static int dump_sheet(struct dump *d, size_t i, th_err *e)
+{
+	int rc;
+
+	d->any = false;
+	d->in_order = true;
+	if (th_xlsx_read_sheet(d->x, i, order_cell, d, e))
+		return -1;
+	sweep_init(&d->sw, d->x);
+	if (d->in_order) {
+		rc = th_xlsx_read_sheet(d->x, i, stream_cell, d, e);
+	} else {
+		d->n = 0;
+		th_sbuf_reset(&d->text);
+		rc = th_xlsx_read_sheet(d->x, i, keep_cell, d, e);
+		if (!rc)
+			print_kept(d);
+	}
+	sweep_release(&d->sw);
+	return rc ? -1 : 0;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -239,7 +340,7 @@ int cmd_dump(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dump d = { .text = TH_SBUF_INIT };
+	struct dump d = { .text = TH_SBUF_INIT, .out = stdout };
 	const char *path;
 	th_err e = { 0 };
 	int ch, rc = TH_EXIT_OK;
@@ -270,19 +371,23 @@ int cmd_dump(int argc, char **argv)
 		static const char *const states[] = { "visible", "hidden", "veryhidden" };
 		const char *name = th_xlsx_sheet_name(d.x, i);
 
-		d.n = 0;
-		th_sbuf_reset(&d.text);
-		if (th_xlsx_read_sheet(d.x, i, keep_cell, &d, &e)) {
+		if (d.stats) {
+			if (th_xlsx_read_sheet(d.x, i, stats_cell, &d, &e)) {
+				th_report(path, &e);
+				rc = th_exit_for(e.code);
+				break;
+			}
+			continue;
+		}
+		fputs("@sheet\t", stdout);
+		put_escaped(stdout, name, strlen(name));
+		printf("\t%s\n", states[th_xlsx_sheet_state(d.x, i)]);
+		d.sheet = name;
+		if (dump_sheet(&d, i, &e)) {
 			th_report(path, &e);
 			rc = th_exit_for(e.code);
 			break;
 		}
-		if (d.stats)
-			continue;
-		fputs("@sheet\t", stdout);
-		put_escaped(stdout, name, strlen(name));
-		printf("\t%s\n", states[th_xlsx_sheet_state(d.x, i)]);
-		print_sheet(&d, name, stdout);
 	}
 	if (rc == TH_EXIT_OK && d.stats)
 		printf("sheets %zu\ncells %llu\nstrings %llu\nshared %zu\nsum %.17g\n",
