@@ -159,5 +159,16 @@ else
 	fail=$((fail + 1)); echo "FAIL e2e-043-dump-out-of-order"; diff "$tmp/order.want" "$tmp/order.got" | head
 fi
 
+# bash completion (contrib/tonghop.bash-completion): commands, options, periods, returns
+comp=$(bash -c 'shopt -s extglob; source contrib/tonghop.bash-completion
+t() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _tonghop; echo "${COMPREPLY[*]}"; }
+t tonghop me; t tonghop merge --pe; t tonghop merge --period $(date +%Y)-Q; t tonghop check fixtures/returns/seed002-sh' 2>&1)
+y=$(date +%Y); want=$(printf "%s\n" merge --period "$y-Q1 $y-Q2 $y-Q3 $y-Q4" fixtures/returns/seed002-sheets.xlsx)
+if [ "$comp" = "$want" ]; then
+	pass=$((pass + 1)); echo "PASS e2e-044-bash-completion"
+else
+	fail=$((fail + 1)); echo "FAIL e2e-044-bash-completion: got: $comp"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
