@@ -5,6 +5,8 @@
 #   make test       build with ASan/UBSan and run every test; ends with "N passed, N failed"
 #   make bench      speed figures (generated data, not committed)
 #   make fuzz       libFuzzer targets (clang)
+#   make layouts    the returns-as-they-come suite alone (tests/layouts), on the optimised build
+#   make layouts-lo make the LibreOffice-written cases of tests/layouts/lo again (LibreOffice)
 # SPDX-License-Identifier: MIT
 
 CC = gcc
@@ -20,6 +22,7 @@ INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -li
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
 	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time
 FUZZ_PACKAGES = clang libclang-rt-14-dev
+LO_PACKAGES = libreoffice-calc-nogui
 
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
@@ -47,7 +50,7 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures
+.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures layouts layouts-lo
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -104,8 +107,16 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh $(B)/tonghop
 
-test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big
+test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw
 	$(Q)tests/run-all.sh $(A)
+
+layouts: all $(B)/gen_lxw
+	$(Q)tests/layouts/run.sh $(B)/tonghop $(B)/gen_lxw
+
+# The committed LibreOffice-written cases: LibreOffice is needed only here, not by make test.
+layouts-lo: $(B)/gen_lxw
+	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(LO_PACKAGES)"
+	$(Q)rm -rf $(B)/layouts-lo && /usr/bin/python3 tests/layouts/gen.py $(B)/layouts-lo --lxw $(B)/gen_lxw --lo
 
 bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns
 	$(Q)bench/run.sh $(B)
@@ -116,6 +127,10 @@ $(B)/make_fixtures: fixtures/make_fixtures.c | $(B)/obj
 # Regenerate the committed fixtures (a test checks they are up to date).
 fixtures: $(B)/make_fixtures
 	$(Q)$(B)/make_fixtures fixtures
+
+# tests/layouts: writes a case's workbook with libxlsxwriter from the spec gen.py makes
+$(B)/gen_lxw: tests/layouts/gen_lxw.c | $(B)/obj
+	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlsxwriter)
 
 $(B)/gen_big: bench/gen_big.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)
