@@ -76,6 +76,7 @@ run_suite unit unit_all
 run_suite e2e tests/e2e.sh "$TONGHOP"
 run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
+run_suite units tests/units.sh "$TONGHOP" build/gen_returns
 run_suite guide tests/guide.sh "$TONGHOP"
 run_suite hostile tests/hostile/run.sh "$TONGHOP"
 run_suite corpus tests/corpus.sh "$TONGHOP"

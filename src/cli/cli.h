@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "check/setup.h"
 #include "model/calendar.h"
 #include "base/err.h"
 #include "model/finding.h"
@@ -34,33 +35,62 @@ int cmd_rules(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 
-/* The configuration a command works with. */
+/* What a command line names (NULL: the environment's, else the defaults). */
+typedef struct th_config_opts {
+	const char *schema, *rules, *roster, *calendar;
+} th_config_opts;
+
+/* --roster and --calendar, in the option table of every command that loads a configuration;
+ * th_config_option takes them. */
+#define TH_OPT_ROSTER 0x100
+#define TH_OPT_CALENDAR 0x101
+#define TH_CONFIG_OPTIONS \
+	{ "roster", required_argument, NULL, TH_OPT_ROSTER }, \
+	{ "calendar", required_argument, NULL, TH_OPT_CALENDAR }
+/* Take option ch (with its argument) into o when it is --roster or --calendar; true if taken. */
+bool th_config_option(th_config_opts *o, int ch, const char *arg);
+
+/* The lines every configuration-loading command's --help ends with. */
+#define TH_CONFIG_HELP \
+	"  --roster TỆP.ini  danh sách đơn vị (mặc định: $TONGHOP_ROSTER, hoặc danh sách biểu mẫu\n" \
+	"                    ghi có hiệu lực cho kỳ)\n" \
+	"  --calendar TỆP    lịch báo cáo .ini (mặc định: $TONGHOP_CALENDAR, hoặc lịch biểu mẫu\n" \
+	"                    ghi có hiệu lực cho kỳ)\n"
+#define TH_CONFIG_HELP_WHY \
+	"Tệp cấu hình nào được dùng cho một kỳ, và vì sao: tonghop config --period KỲ\n"
+
+/*
+ * The configuration a command works with: the files chosen for a period (check/setup.h),
+ * from the options, else $TONGHOP_SCHEMA, $TONGHOP_RULES, $TONGHOP_ROSTER, $TONGHOP_CALENDAR,
+ * else the shipped schemas' folder. schema, rules, roster, calendar are those of pick.
+ */
 typedef struct th_config {
-	th_schema *schema;
-	th_roster *roster;     /* NULL when the schema names none */
-	th_calendar *calendar; /* NULL when the schema names none */
+	th_setup *setup;
+	th_pick pick;
+	const th_schema *schema;
+	const th_ruleset *rules;     /* NULL unless loaded with rules */
+	const th_roster *roster;     /* NULL when the schema names none */
+	const th_calendar *calendar; /* NULL when the schema names none */
 } th_config;
 
-/* Load the schema at schema_path (NULL: the default) and the roster and calendar it names.
- * Prints the failure and returns TH_EXIT_CONFIG, or TH_EXIT_OK. */
-int th_config_load(th_config *c, const char *schema_path);
+/* Load the configuration for period p (TH_P_NONE: not known yet), with the rules when
+ * rules is true. Prints the failure and returns TH_EXIT_CONFIG, or TH_EXIT_OK. */
+int th_config_load(th_config *c, const th_config_opts *o, th_period p, bool rules);
+/* Read the return at path with the configuration of its own period (th_setup_read); c
+ * follows. Fails as th_setup_read (TH_E_CONFIG: no configuration for its period). */
+int th_config_read(th_config *c, const char *path, th_filing **out, th_err *e);
 void th_config_release(th_config *c);
+int cmd_config(int argc, char **argv);
+
 /* Write finding p as a JSON object (unit and file may be NULL: left out). */
 void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file);
 
 /* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
 void th_put_padded(FILE *out, const char *s, int width);
 
-/* The rules used when --rules is not given: $TONGHOP_RULES, else rules/ beside the
- * schema's folder with the schema's file name (a new string). */
-char *th_default_rules(const th_schema *s);
-
 /* True when paths a and b both exist and are the same file (device and inode), so that an
  * output never overwrites an input whatever the names. */
 bool th_same_file(const char *a, const char *b);
-
-/* The default schema path (a new string). */
-char *th_default_schema(void);
 
 /* The exit code that fits a failure code (config 3, input 4, output/system 5). */
 int th_exit_for(th_code code);

@@ -22,7 +22,8 @@
 #include "base/banned.h"
 
 static const char *const check_usage =
-	"cách dùng: tonghop check [--json] [--period KỲ] [--rules TỆP.ini] [--schema TỆP.ini] FILE...\n"
+	"cách dùng: tonghop check [--json] [--period KỲ] [--rules TỆP.ini] [--schema TỆP.ini]\n"
+	"                         [--roster TỆP.ini] [--calendar TỆP.ini] FILE...\n"
 	"\n"
 	"Kiểm tra báo cáo: đọc từng tệp, đối chiếu số liệu theo các quy tắc, in mọi vấn đề bằng\n"
 	"tiếng Việt theo từng biểu (trang, ô, giá trị đã ghi, giá trị đúng, việc cần làm) và\n"
@@ -31,36 +32,27 @@ static const char *const check_usage =
 	"  --json            in một đối tượng JSON (files, findings) thay cho bản tiếng Việt\n"
 	"  --feedback TỆP    ghi bản phản hồi .xlsx cho xã: báo cáo viết lại theo biểu mẫu, ô lỗi\n"
 	"                    được tô màu và ghi chú, thêm trang 'Lỗi' (chỉ với một tệp)\n"
-	"  --period KỲ       kỳ đang kiểm tra, như 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
-	"  --rules TỆP.ini   bộ quy tắc (mặc định: rules/ cạnh thư mục biểu mẫu, cùng tên)\n"
-	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  --period KỲ       kỳ đang kiểm tra, như 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023;\n"
+	"                    không có: kỳ ghi trong từng báo cáo chọn cấu hình cho báo cáo đó\n"
+	"  --rules TỆP.ini   bộ quy tắc (mặc định: $TONGHOP_RULES, hoặc rules/ cùng tên biểu mẫu)\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
+	"                    trong schemas/)\n"
+	TH_CONFIG_HELP
 	"  -h, --help        in hướng dẫn này\n"
 	"\n"
 	"Mã thoát: 0 không có lỗi (có thể còn cảnh báo), 1 có lỗi, 2 sai cú pháp lệnh,\n"
-	"3 quy tắc hoặc biểu mẫu không hợp lệ, 4 có tệp không đọc được.\n";
+	"3 cấu hình không hợp lệ hoặc không có hiệu lực cho kỳ, 4 có tệp không đọc được.\n"
+	TH_CONFIG_HELP_WHY;
 
 static const char *const rules_usage =
-	"cách dùng: tonghop rules [--lint] [--rules TỆP.ini] [--schema TỆP.ini]\n"
+	"cách dùng: tonghop rules [--lint] [--rules TỆP.ini] [--schema TỆP.ini] [--period KỲ]\n"
 	"\n"
 	"Liệt kê các quy tắc kiểm tra đang dùng; với --lint, kiểm tra tệp quy tắc: cú pháp\n"
 	"(TỆP:DÒNG và dấu ^ dưới chỗ sai), biểu hay dòng không có, điều kiện không bao giờ\n"
 	"đúng, giới hạn trái nhau.\n"
 	"\n"
-	"Mã thoát: 0 tốt, 1 --lint thấy vấn đề, 2 sai cú pháp lệnh, 3 tệp quy tắc lỗi.\n";
-
-static int load_rules(th_ruleset **rs, const char *path, const th_schema *s)
-{
-	th_err e = { 0 };
-	char *p = path ? th_xstrdup(path) : th_default_rules(s);
-	int rc = th_rules_load(rs, p, s, &e);
-
-	free(p);
-	if (rc) {
-		th_report(NULL, &e);
-		return TH_EXIT_CONFIG;
-	}
-	return TH_EXIT_OK;
-}
+	"Mã thoát: 0 tốt, 1 --lint thấy vấn đề, 2 sai cú pháp lệnh, 3 tệp quy tắc lỗi.\n"
+	TH_CONFIG_HELP_WHY;
 
 /* ---- the terminal report ---- */
 
@@ -193,14 +185,15 @@ int cmd_check(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 's' },
 		{ "feedback", required_argument, NULL, 'f' },
+		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL, *rules = NULL, *feedback = NULL;
+	const char *feedback = NULL;
+	th_config_opts o = { NULL, NULL, NULL, NULL };
 	bool json = false;
 	th_period want = { TH_P_NONE, 0, 0 };
 	th_config cfg;
-	th_ruleset *rs = NULL;
 	struct result *res;
 	struct colours col = { "", "", "", "", "", "" };
 	int ch, rc, worst = TH_EXIT_OK;
@@ -208,6 +201,8 @@ int cmd_check(int argc, char **argv)
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
+		if (th_config_option(&o, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'j': json = true; break;
 		case 'p':
@@ -216,8 +211,8 @@ int cmd_check(int argc, char **argv)
 				return TH_EXIT_USAGE;
 			}
 			break;
-		case 'r': rules = optarg; break;
-		case 's': schema = optarg; break;
+		case 'r': o.rules = optarg; break;
+		case 's': o.schema = optarg; break;
 		case 'f': feedback = optarg; break;
 		case 'h': fputs(check_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
@@ -238,14 +233,10 @@ int cmd_check(int argc, char **argv)
 		th_complain("%s: bản phản hồi không được ghi đè lên chính báo cáo: chọn tên khác", feedback);
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, schema);
+	/* with --period the configuration is the period's; without, each return's own */
+	rc = th_config_load(&cfg, &o, want, true);
 	if (rc)
 		return rc;
-	rc = load_rules(&rs, rules, cfg.schema);
-	if (rc) {
-		th_config_release(&cfg);
-		return rc;
-	}
 	if (!json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")) {
 		col.err = "\033[31m";
 		col.warn = "\033[33m";
@@ -263,17 +254,24 @@ int cmd_check(int argc, char **argv)
 		size_t nerr, nwarn, ninfo;
 
 		res[i].path = th_xstrdup(path);
-		if (th_check_file(&f, path, cfg.schema, cfg.roster, rs, cfg.calendar, want, &e)) {
+		if (want.kind != TH_P_NONE ? th_check_file(&f, path, cfg.schema, cfg.roster, cfg.rules, cfg.calendar,
+							  want, &e) :
+					     th_config_read(&cfg, path, &f, &e)) {
+			int code = th_exit_for(e.code);
 			th_report(path, &e);
 			res[i].status = "unreadable";
-			worst = TH_EXIT_INPUT;
+			if (code > worst)
+				worst = code;
 			if (!json) {
 				printf("%s✗ ", col.err);
 				th_put_clean(path, stdout);
-				printf(": không đọc được — %s%s\n\n", e.msg, col.off);
+				printf(": %s — %s%s\n\n", e.code == TH_E_CONFIG ? "không kiểm tra được" : "không đọc được",
+				       e.msg, col.off);
 			}
 			continue;
 		}
+		if (want.kind == TH_P_NONE)
+			th_check_filing(f, cfg.rules, cfg.calendar, want);
 		if (f->unit)
 			res[i].unit = th_xstrdup(f->unit->code);
 		if (f->period.kind != TH_P_NONE) {
@@ -320,7 +318,6 @@ int cmd_check(int argc, char **argv)
 		th_findings_release(&res[i].findings);
 	}
 	free(res);
-	th_rules_free(rs);
 	th_config_release(&cfg);
 	return th_finish_stdout(worst);
 }
@@ -331,10 +328,12 @@ int cmd_rules(int argc, char **argv)
 		{ "lint", no_argument, NULL, 'l' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 's' },
+		{ "period", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL, *rules = NULL;
+	th_config_opts o = { NULL, NULL, NULL, NULL };
+	th_period period = { TH_P_NONE, 0, 0 };
 	bool lint = false;
 	th_config cfg;
 	int ch, rc;
@@ -343,8 +342,14 @@ int cmd_rules(int argc, char **argv)
 	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
 		case 'l': lint = true; break;
-		case 'r': rules = optarg; break;
-		case 's': schema = optarg; break;
+		case 'r': o.rules = optarg; break;
+		case 's': o.schema = optarg; break;
+		case 'p':
+			if (th_period_parse(optarg, &period)) {
+				th_bad_period(optarg);
+				return TH_EXIT_USAGE;
+			}
+			break;
 		case 'h': fputs(rules_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop rules --help'\n", stderr);
@@ -355,13 +360,13 @@ int cmd_rules(int argc, char **argv)
 		th_complain("rules không nhận tệp; dùng --rules TỆP.ini");
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, schema);
+	rc = th_config_load(&cfg, &o, period, !lint);
 	if (rc)
 		return rc;
 	if (lint) {
 		th_findings fs = TH_FINDINGS_INIT;
 		th_err e = { 0 };
-		char *p = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
+		const char *p = cfg.pick.rules_path;
 		if (th_rules_lint(p, cfg.schema, &fs, &e)) {
 			th_report(NULL, &e);
 			rc = TH_EXIT_CONFIG;
@@ -371,20 +376,15 @@ int cmd_rules(int argc, char **argv)
 			printf("%s: %zu quy tắc có vấn đề\n", p, fs.n);
 			rc = fs.n ? TH_EXIT_FINDINGS : TH_EXIT_OK;
 		}
-		free(p);
 		th_findings_release(&fs);
 	} else {
-		th_ruleset *rs;
-		rc = load_rules(&rs, rules, cfg.schema);
-		if (!rc) {
-			printf("%s: %zu quy tắc\n", rs->path, rs->n_rules);
-			for (size_t i = 0; i < rs->n_rules; i++) {
-				const th_rule *r = &rs->rules[i];
-				printf("  %-6s ", r->id);
-				th_put_padded(stdout, th_severity_vi(r->severity), 9);
-				printf(" %s\n         %s\n", r->title[0] ? r->title : "", r->check_text);
-			}
-			th_rules_free(rs);
+		const th_ruleset *rs = cfg.rules;
+		printf("%s: %zu quy tắc\n", rs->path, rs->n_rules);
+		for (size_t i = 0; i < rs->n_rules; i++) {
+			const th_rule *r = &rs->rules[i];
+			printf("  %-6s ", r->id);
+			th_put_padded(stdout, th_severity_vi(r->severity), 9);
+			printf(" %s\n         %s\n", r->title[0] ? r->title : "", r->check_text);
 		}
 	}
 	th_config_release(&cfg);

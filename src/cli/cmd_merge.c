@@ -27,7 +27,8 @@
 
 static const char *const merge_usage =
 	"cách dùng: tonghop merge --period KỲ -o TỆP.xlsx [--json TỆP.json] [--rules TỆP.ini]\n"
-	"                         [--schema TỆP.ini] ĐƯỜNG-DẪN...\n"
+	"                         [--schema TỆP.ini] [--roster TỆP.ini] [--calendar TỆP.ini]\n"
+	"                         ĐƯỜNG-DẪN...\n"
 	"\n"
 	"Tổng hợp báo cáo của một kỳ: đọc và kiểm tra mọi tệp (hoặc mọi tệp trong các thư mục),\n"
 	"ghi một sổ tổng hợp: trang 'Tổng hợp' (đơn vị nào đã gửi, ngày nào, đúng hạn không),\n"
@@ -37,15 +38,20 @@ static const char *const merge_usage =
 	"  --period KỲ       kỳ tổng hợp (bắt buộc): 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
 	"  -o, --output TỆP  sổ tổng hợp .xlsx (bắt buộc)\n"
 	"  --json TỆP        ghi thêm toàn bộ kết quả dạng JSON\n"
-	"  --rules TỆP.ini   bộ quy tắc kiểm tra (mặc định: theo biểu mẫu)\n"
-	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  --rules TỆP.ini   bộ quy tắc kiểm tra (mặc định: $TONGHOP_RULES, hoặc theo biểu mẫu)\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
+	"                    trong schemas/)\n"
+	TH_CONFIG_HELP
 	"  -h, --help        in hướng dẫn này\n"
 	"\n"
 	"Mã thoát: 0 xong, không có lỗi; 1 có báo cáo có lỗi; 2 sai cú pháp lệnh; 3 cấu hình\n"
-	"lỗi; 4 có tệp không đọc được (các tệp khác vẫn được tổng hợp); 5 không ghi được kết quả.\n";
+	"lỗi hoặc không có hiệu lực cho kỳ; 4 có tệp không đọc được (các tệp khác vẫn được tổng\n"
+	"hợp); 5 không ghi được kết quả.\n"
+	TH_CONFIG_HELP_WHY;
 
 static const char *const template_usage =
 	"cách dùng: tonghop template -o TỆP.xlsx [--unit MÃ] [--period KỲ] [--schema TỆP.ini]\n"
+	"                            [--roster TỆP.ini] [--calendar TỆP.ini]\n"
 	"\n"
 	"Ghi mẫu báo cáo trống để xã điền: phần thông tin chung, 7 biểu và danh mục văn bản;\n"
 	"ô số liệu có kiểm tra dữ liệu (số nguyên không âm, tỷ lệ 0–100, danh sách chọn cho\n"
@@ -54,9 +60,12 @@ static const char *const template_usage =
 	"  -o, --output TỆP  tệp .xlsx cần ghi (bắt buộc)\n"
 	"  --unit MÃ         điền sẵn đơn vị (mã 5 chữ số trong danh sách đơn vị)\n"
 	"  --period KỲ       điền sẵn kỳ báo cáo và thời gian lấy số liệu\n"
-	"  --schema TỆP.ini  biểu mẫu (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
+	"                    trong schemas/)\n"
+	TH_CONFIG_HELP
 	"\n"
-	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n";
+	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n"
+	TH_CONFIG_HELP_WHY;
 
 static void json_date(th_json *j, const char *key, th_date d)
 {
@@ -281,27 +290,29 @@ int cmd_merge(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 's' },
+		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL, *rules = NULL, *out = NULL, *json = NULL, *pstr = NULL;
+	const char *out = NULL, *json = NULL, *pstr = NULL;
 	const char *outputs[3] = { NULL, NULL, NULL };
+	th_config_opts o = { NULL, NULL, NULL, NULL };
 	th_period period;
 	th_config cfg;
-	th_ruleset *rs = NULL;
 	th_merge *m = NULL;
 	th_err e = { 0 };
-	char *rp;
 	int ch, rc;
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
+		if (th_config_option(&o, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'p': pstr = optarg; break;
 		case 'o': out = optarg; break;
 		case 'j': json = optarg; break;
-		case 'r': rules = optarg; break;
-		case 's': schema = optarg; break;
+		case 'r': o.rules = optarg; break;
+		case 's': o.schema = optarg; break;
 		case 'h': fputs(merge_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop merge --help'\n", stderr);
@@ -321,7 +332,7 @@ int cmd_merge(int argc, char **argv)
 		th_complain("-o và --json phải là hai tệp khác nhau");
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, schema);
+	rc = th_config_load(&cfg, &o, period, true);
 	if (rc)
 		return rc;
 	if (!cfg.roster) {
@@ -330,17 +341,9 @@ int cmd_merge(int argc, char **argv)
 		th_config_release(&cfg);
 		return TH_EXIT_CONFIG;
 	}
-	rp = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
-	if (th_rules_load(&rs, rp, cfg.schema, &e)) {
-		th_report(NULL, &e);
-		free(rp);
-		th_config_release(&cfg);
-		return TH_EXIT_CONFIG;
-	}
-	free(rp);
 	outputs[0] = out;
 	outputs[1] = json;
-	if (th_merge_run(&m, cfg.schema, cfg.roster, cfg.calendar, rs, period, argv + optind,
+	if (th_merge_run(&m, cfg.schema, cfg.roster, cfg.calendar, cfg.rules, period, argv + optind,
 			 (size_t)(argc - optind), outputs, &e)) {
 		th_report(NULL, &e);
 		rc = th_exit_for(e.code);
@@ -365,7 +368,6 @@ int cmd_merge(int argc, char **argv)
 			rc = TH_EXIT_INPUT;
 out:
 	th_merge_free(m);
-	th_rules_free(rs);
 	th_config_release(&cfg);
 	return th_finish_stdout(rc);
 }
@@ -377,10 +379,12 @@ int cmd_template(int argc, char **argv)
 		{ "unit", required_argument, NULL, 'u' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "schema", required_argument, NULL, 's' },
+		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL, *out = NULL, *ucode = NULL;
+	const char *out = NULL, *ucode = NULL;
+	th_config_opts o = { NULL, NULL, NULL, NULL };
 	th_period period = { TH_P_NONE, 0, 0 };
 	const th_unit *unit = NULL;
 	th_config cfg;
@@ -389,6 +393,8 @@ int cmd_template(int argc, char **argv)
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
+		if (th_config_option(&o, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 'u': ucode = optarg; break;
@@ -398,7 +404,7 @@ int cmd_template(int argc, char **argv)
 				return TH_EXIT_USAGE;
 			}
 			break;
-		case 's': schema = optarg; break;
+		case 's': o.schema = optarg; break;
 		case 'h': fputs(template_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop template --help'\n", stderr);
@@ -409,13 +415,14 @@ int cmd_template(int argc, char **argv)
 		th_complain("template cần -o TỆP.xlsx (và không nhận tệp nào khác)");
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, schema);
+	rc = th_config_load(&cfg, &o, period, false);
 	if (rc)
 		return rc;
 	if (ucode) {
 		unit = cfg.roster ? th_roster_by_code(cfg.roster, ucode) : NULL;
 		if (!unit) {
-			th_complain("không có đơn vị mã '%s' trong danh sách đơn vị", ucode);
+			th_complain("không có đơn vị mã '%s' trong danh sách đơn vị %s", ucode,
+				    cfg.roster ? cfg.roster->path : "(biểu mẫu không ghi danh sách)");
 			th_config_release(&cfg);
 			return TH_EXIT_USAGE;
 		}

@@ -16,17 +16,21 @@
 #include "base/banned.h"
 
 static const char *const read_usage =
-	"cách dùng: tonghop read [--json] [--schema TỆP.ini] FILE\n"
+	"cách dùng: tonghop read [--json] [--schema TỆP.ini] [--roster TỆP.ini] FILE\n"
 	"\n"
 	"Đọc một báo cáo (.xlsx) và in những gì đọc được: đơn vị, kỳ báo cáo, thời gian lấy\n"
 	"số liệu, ngày báo cáo, giá trị từng dòng của từng biểu kèm ô chứa nó, và mọi vấn đề\n"
 	"gặp khi đọc (giá trị không đọc được, đơn vị lạ, thiếu dòng, chỉ tiêu bị sửa).\n"
 	"\n"
 	"  --json            in một đối tượng JSON thay cho bản tiếng Việt\n"
-	"  --schema TỆP.ini  biểu mẫu dùng để đọc (mặc định: schemas/cchc-haiduong-2023.ini)\n"
+	"  --schema TỆP.ini  biểu mẫu dùng để đọc (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có\n"
+	"                    hiệu lực cho kỳ ghi trong báo cáo, trong schemas/)\n"
+	TH_CONFIG_HELP
 	"  -h, --help        in hướng dẫn này\n"
 	"\n"
-	"Mã thoát: 0 đọc được, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 4 không đọc được tệp.\n";
+	"Mã thoát: 0 đọc được, 2 sai cú pháp lệnh, 3 cấu hình lỗi hoặc không có hiệu lực cho kỳ\n"
+	"của báo cáo, 4 không đọc được tệp.\n"
+	TH_CONFIG_HELP_WHY;
 
 static const char *kind_name(th_rowkind k)
 {
@@ -211,10 +215,12 @@ int cmd_read(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "schema", required_argument, NULL, 's' },
+		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *schema = NULL;
+	th_config_opts o = { NULL, NULL, NULL, NULL };
+	th_period none = { TH_P_NONE, 0, 0 };
 	bool json = false;
 	th_config cfg;
 	th_filing *f = NULL;
@@ -223,9 +229,11 @@ int cmd_read(int argc, char **argv)
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
+		if (th_config_option(&o, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'j': json = true; break;
-		case 's': schema = optarg; break;
+		case 's': o.schema = optarg; break;
 		case 'h': fputs(read_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop read --help'\n", stderr);
@@ -237,10 +245,10 @@ int cmd_read(int argc, char **argv)
 		fputs(read_usage, stderr);
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, schema);
+	rc = th_config_load(&cfg, &o, none, false);
 	if (rc)
 		return rc;
-	if (th_filing_read(&f, argv[optind], cfg.schema, cfg.roster, &e)) {
+	if (th_config_read(&cfg, argv[optind], &f, &e)) {
 		th_report(argv[optind], &e);
 		th_config_release(&cfg);
 		return th_exit_for(e.code);

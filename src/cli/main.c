@@ -28,6 +28,7 @@ static const struct cmd {
 	{ "rules", cmd_rules, "liệt kê các quy tắc kiểm tra; --lint kiểm tra tệp quy tắc" },
 	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },
 	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
+	{ "config", cmd_config, "cho biết biểu mẫu, quy tắc, danh sách đơn vị, lịch nào được dùng và vì sao" },
 };
 
 static void usage(FILE *out)

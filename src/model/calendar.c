@@ -47,11 +47,24 @@ int th_calendar_load(th_calendar **out, const char *path, th_err *e)
 	}
 	c->id = th_xstrdup((v = th_ini_get(ini, "calendar", "id")) ? v : "");
 	c->name = th_xstrdup((v = th_ini_get(ini, "calendar", "name")) ? v : "");
+	if (th_validity_load(&c->valid, ini, "calendar", e))
+		goto out;
 	/* days up to 28 exist in every month, so a window never needs clamping */
 	if (get_int(ini, "start_day", 1, 28, &c->start_day, e) ||
-	    get_int(ini, "end_day", 1, 28, &c->end_day, e) ||
-	    get_int(ini, "deadline", 0, 366, &c->deadline, e))
+	    get_int(ini, "end_day", 1, 28, &c->end_day, e))
 		goto out;
+	if (th_ini_get(ini, "calendar", "deadline_day")) {
+		if (th_ini_get(ini, "calendar", "deadline")) {
+			th_ini_fail(ini, e, "calendar", "deadline_day",
+				    "chỉ ghi một trong hai: 'deadline' (số ngày sau khi chốt số liệu) hoặc "
+				    "'deadline_day' (ngày trong tháng cuối kỳ)");
+			goto out;
+		}
+		if (get_int(ini, "deadline_day", c->end_day, 28, &c->deadline_day, e))
+			goto out;
+	} else if (get_int(ini, "deadline", 0, 366, &c->deadline, e)) {
+		goto out;
+	}
 	rc = 0;
 out:
 	th_ini_free(ini);
@@ -96,6 +109,12 @@ void th_calendar_window(const th_calendar *c, th_period p, th_date *from, th_dat
 		*from = f;
 	if (to)
 		*to = t;
-	if (deadline)
-		*deadline = th_date_add_days(t, c->deadline);
+	if (deadline) {
+		if (c->deadline_day) {
+			*deadline = t;
+			deadline->d = (uint8_t)c->deadline_day;
+		} else {
+			*deadline = th_date_add_days(t, c->deadline);
+		}
+	}
 }

@@ -76,6 +76,29 @@ static char *beside(const char *schema_path, const char *name)
 	return th_sbuf_detach(&sb, NULL);
 }
 
+/* The files of a blank-separated list, each resolved beside the schema; their count. */
+static size_t path_list(const char *schema_path, const char *list, char ***out)
+{
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (const char *p = list ? list : ""; *p;) {
+		size_t len;
+		char *name;
+
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		if (!len)
+			break;
+		name = th_xstrndup(p, len);
+		th_grow((void **)out, &cap, n + 1, sizeof(**out));
+		(*out)[n++] = beside(schema_path, name);
+		free(name);
+		p += len;
+	}
+	return n;
+}
+
 /*
  * Parse a legend: "Có = 1; Không = 0", or the options on one line without separators,
  * "Trực tuyến = 0 Phát phiếu = 1 Kết hợp = 2". Each option is the text before an '='
@@ -413,10 +436,10 @@ int th_schema_load(th_schema **out, const char *path, th_err *e)
 	}
 	s->id = th_xstrdup((v = th_ini_get(ini, "schema", "id")) ? v : "");
 	s->title = th_xstrdup((v = th_ini_get(ini, "schema", "title")) ? v : "");
-	if ((v = th_ini_get(ini, "schema", "roster")) && *v)
-		s->roster_path = beside(path, v);
-	if ((v = th_ini_get(ini, "schema", "calendar")) && *v)
-		s->calendar_path = beside(path, v);
+	s->n_rosters = path_list(path, th_ini_get(ini, "schema", "roster"), &s->rosters);
+	s->n_calendars = path_list(path, th_ini_get(ini, "schema", "calendar"), &s->calendars);
+	if (th_validity_load(&s->valid, ini, "schema", e))
+		goto out;
 	forms = th_ini_get(ini, "schema", "forms");
 	if (!forms || !*forms) {
 		th_ini_fail(ini, e, "schema", NULL, "mục [schema] thiếu 'forms' (danh sách biểu, như BM1 BM2)");
@@ -505,8 +528,12 @@ void th_schema_free(th_schema *s)
 	for (int i = 0; i < 4; i++)
 		free(s->register_columns[i]);
 	free(s->register_sheet);
-	free(s->roster_path);
-	free(s->calendar_path);
+	for (size_t i = 0; i < s->n_rosters; i++)
+		free(s->rosters[i]);
+	for (size_t i = 0; i < s->n_calendars; i++)
+		free(s->calendars[i]);
+	free(s->rosters);
+	free(s->calendars);
 	free(s->id);
 	free(s->title);
 	free(s->path);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "model/validity.h"
 
 typedef enum th_rowkind {
 	TH_ROW_COUNT,   /* a whole number >= 0 */
@@ -76,7 +77,11 @@ typedef struct th_schema {
 	void *header[TH_HPAT_COUNT]; /* pcre2_code *, NULL when the key is absent */
 	char *register_sheet;        /* "Danh mục văn bản", NULL when there is no register */
 	char *register_columns[4];   /* STT | Số, ký hiệu | Ngày ban hành | Trích yếu */
-	char *roster_path, *calendar_path; /* resolved against the schema's folder */
+	th_validity valid;           /* from when to when these forms are in force */
+	/* The rosters and calendars the schema names (`roster = a.ini b.ini`), resolved against
+	 * the schema's folder, in the order written: the first that holds for a period is used. */
+	char **rosters, **calendars;
+	size_t n_rosters, n_calendars;
 } th_schema;
 
 /* The INI key of each header pattern ("unit", "period_quarter", ...). Static. */

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the configuration layer: INI loading with line numbers and the errors
  * iniparser lets pass, the form schema (rows, legends, ratios, patterns) and its
- * mistakes, roster name matching, and calendar windows.
+ * mistakes, roster name matching, types and provinces, calendar windows and deadlines, the
+ * validity of each file, and the shipped rosters and calendars.
  * SPDX-License-Identifier: MIT
  */
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include "base/ini.h"
 #include "model/roster.h"
 #include "model/schema.h"
+#include "model/validity.h"
 
 static char dir[] = "/tmp/th_config_XXXXXX";
 
@@ -276,6 +278,139 @@ static void roster_mistakes(void **state)
 	th_roster_free(r);
 }
 
+/* One unit in two provinces of a national roster; a name unique only within its province. */
+static void roster_provinces_and_types(void **state)
+{
+	th_roster *r;
+	th_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(th_roster_load(&r, put("n.ini", "[roster]\nname = \"Cả nước\"\n"
+		"[04321]\nname = \"Xã Tân Lập\"\nprovince = \"Tỉnh A\"\n"
+		"[09999]\nname = \"Xã Tân Lập\"\nprovince = \"Tỉnh B\"\n"
+		"[09998]\nname = \"Phường Hoà Bình\"\nprovince = \"Tỉnh B\"\n"
+		"[09997]\nname = \"Cát Hải\"\ntype = Đặc khu\nprovince = \"Tỉnh B\"\n"), &e), 0);
+	assert_int_equal(r->n_units, 4);
+	assert_int_equal(r->n_provinces, 2);
+	assert_string_equal(r->units[1].province, "Tỉnh B");
+	assert_ptr_equal(r->units[1].province, r->units[2].province); /* one string per province */
+	assert_int_equal(r->units[0].type, TH_UNIT_XA);
+	assert_int_equal(r->units[2].type, TH_UNIT_PHUONG);   /* from the name */
+	assert_int_equal(r->units[3].type, TH_UNIT_DAC_KHU);  /* from the key, any case */
+	assert_string_equal(th_unit_type_name(r->units[3].type), "đặc khu");
+	assert_null(th_roster_match(r, "UBND xã Tân Lập")); /* two provinces: the code decides */
+	assert_string_equal(th_roster_by_code(r, "09999")->province, "Tỉnh B");
+	assert_string_equal(th_roster_match(r, "UBND phường Hòa Bình")->code, "09998");
+	th_roster_free(r);
+	/* within one province a name designates one unit only */
+	assert_int_equal(th_roster_load(&r, put("n2.ini", "[roster]\nprovince = \"Tỉnh A\"\n"
+		"[04321]\nname = \"Xã Tân Lập\"\n[09999]\nname = \"Phường Tân Lập\"\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "n2.ini:5: tên 'tân lập' dùng cho cả đơn vị 04321 và 09999"));
+	assert_int_equal(th_roster_load(&r, put("n3.ini", "[roster]\n[04321]\nname = A\ntype = huyện\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "n3.ini:4: loại đơn vị 'huyện' không có"));
+	assert_int_equal(th_roster_load(&r, put("n4.ini", "[roster]\nvalid_from = 2025-07-01\nvalid_to = 2025-06-30\n"
+		"[04321]\nname = A\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "n4.ini:3: valid_to (30/06/2025) trước valid_from (01/07/2025)"));
+	assert_int_equal(th_roster_load(&r, put("n5.ini", "[roster]\nvalid_from = 1/7\n[04321]\nname = A\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "n5.ini:2: 'valid_from' phải là một ngày"));
+}
+
+/* ---- validity ---- */
+
+static th_date day(int y, int m, int d)
+{
+	th_date t = { y, (uint8_t)m, (uint8_t)d };
+	return t;
+}
+
+static void validity_days(void **state)
+{
+	static const struct { const char *p; const char *last; } cases[] = {
+		{ "2026-Q1", "2026-03-31" }, { "2024-M02", "2024-02-29" }, { "2025-M02", "2025-02-28" },
+		{ "2025-H1", "2025-06-30" }, { "2025-9M", "2025-09-30" }, { "2025", "2025-12-31" },
+		{ "2023-Q4", "2023-12-31" }, { "2023-M12", "2023-12-31" },
+	};
+	th_validity v = { { 2019, 12, 1 }, { 2025, 6, 30 } }, open = { { 2025, 7, 1 }, { 0, 0, 0 } };
+	char s[TH_DATE_MAX], t[TH_VALIDITY_VI_MAX];
+	th_period p = { TH_P_NONE, 0, 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(th_period_parse(cases[i].p, &p), 0);
+		th_date_iso(th_period_last_day(p), s);
+		assert_string_equal(s, cases[i].last);
+	}
+	p.kind = TH_P_NONE;
+	assert_int_equal(th_period_last_day(p).y, 0);
+	assert_true(th_validity_holds(&v, day(2025, 6, 30)));
+	assert_true(th_validity_holds(&v, day(2019, 12, 1)));
+	assert_false(th_validity_holds(&v, day(2025, 7, 1)));
+	assert_false(th_validity_holds(&v, day(2019, 11, 30)));
+	assert_true(th_validity_holds(&open, day(9999, 12, 31)));
+	assert_false(th_validity_holds(&open, day(2025, 6, 30)));
+	assert_string_equal(th_validity_vi(&v, t), "từ 01/12/2019 đến 30/06/2025");
+	assert_string_equal(th_validity_vi(&open, t), "từ 01/07/2025");
+	open.from.y = 0;
+	assert_string_equal(th_validity_vi(&open, t), "không giới hạn");
+}
+
+/* ---- the shipped files (schemas/, made by schemas/gen/generate.py) ---- */
+
+static void shipped_rosters(void **state)
+{
+	th_roster *hp, *tm, *nat;
+	th_err e = { 0 };
+	size_t n[5] = { 0 };
+	char s[TH_DATE_MAX];
+
+	(void)state;
+	assert_int_equal(th_roster_load(&hp, "schemas/roster-haiphong.ini", &e), 0);
+	assert_int_equal(th_roster_load(&tm, "schemas/roster-thanhmien.ini", &e), 0);
+	assert_int_equal(th_roster_load(&nat, "schemas/roster-national.ini", &e), 0);
+	assert_int_equal(hp->n_units, 114);
+	for (size_t i = 0; i < hp->n_units; i++)
+		n[hp->units[i].type]++;
+	assert_int_equal(n[TH_UNIT_XA], 67);
+	assert_int_equal(n[TH_UNIT_PHUONG], 45);
+	assert_int_equal(n[TH_UNIT_DAC_KHU], 2);
+	assert_string_equal(hp->name, "Thành phố Hải Phòng");
+	th_date_iso(hp->valid.from, s);
+	assert_string_equal(s, "2025-07-01");
+	assert_int_equal(hp->valid.to.y, 0);
+	assert_int_equal(tm->n_units, 17);
+	th_date_iso(tm->valid.to, s);
+	assert_string_equal(s, "2025-06-30");
+	assert_int_equal(nat->n_units, 3321);
+	assert_int_equal(nat->n_provinces, 34);
+	/* the same code, another territory before and after 1/7/2025 */
+	assert_string_equal(th_roster_by_code(tm, "11242")->name, "Xã Thanh Tùng");
+	assert_string_equal(th_roster_by_code(hp, "11242")->name, "Xã Nguyễn Lương Bằng");
+	assert_string_equal(th_roster_by_code(nat, "11242")->province, "Thành phố Hải Phòng");
+	assert_string_equal(th_roster_by_code(nat, "00070")->name, "Phường Hoàn Kiếm");
+	/* both tone-mark styles (the roster writes Thủy, Hòa) */
+	assert_string_equal(th_roster_match(hp, "UBND phường Thuỷ Nguyên")->code, "11560");
+	assert_string_equal(th_roster_match(hp, "UBND PHƯỜNG THỦY NGUYÊN")->code, "11560");
+	assert_string_equal(th_roster_match(hp, "Phường Hoà Bình")->code, "11533");
+	assert_string_equal(th_roster_match(hp, "Xã Kiến Thuỵ")->code, th_roster_match(hp, "Xã Kiến Thụy")->code);
+	assert_string_equal(th_roster_match(hp, "UBND đặc khu Cát Hải")->name, "Đặc khu Cát Hải");
+	/* no thị trấn since 1/7/2025: "thị trấn Thanh Miện" is not the new Xã Thanh Miện */
+	assert_string_equal(th_roster_match(hp, "UBND xã Thanh Miện")->code, "11239");
+	assert_null(th_roster_match(hp, "UBND thị trấn Thanh Miện"));
+	assert_null(th_roster_match(hp, "Đơn vị báo cáo: UBND TT. Thanh Miện"));
+	assert_string_equal(th_roster_match(tm, "UBND thị trấn Thanh Miện")->code, "11239");
+	assert_string_equal(th_roster_match(tm, "TT Thanh Miện")->code, "11239");
+	/* every Hải Phòng unit is in the national roster under its code and name */
+	for (size_t i = 0; i < hp->n_units; i++) {
+		const th_unit *u = th_roster_by_code(nat, hp->units[i].code);
+		assert_non_null(u);
+		assert_string_equal(u->name, hp->units[i].name);
+		assert_int_equal(u->type, hp->units[i].type);
+	}
+	th_roster_free(hp);
+	th_roster_free(tm);
+	th_roster_free(nat);
+}
+
 /* ---- calendar ---- */
 
 static void check_window(const th_calendar *c, const char *period, const char *from, const char *to,
@@ -316,6 +451,21 @@ static void calendar_windows(void **state)
 	check_window(nat, "2023", "2022-12-15", "2023-12-14", "2023-12-15");
 	th_calendar_free(hd);
 	th_calendar_free(nat);
+	/* the shipped national calendar: due the 20th of the period's last month */
+	assert_int_equal(th_calendar_load(&nat, "schemas/calendar-national.ini", &e), 0);
+	check_window(nat, "2026-Q1", "2025-12-15", "2026-03-14", "2026-03-20");
+	check_window(nat, "2025-Q3", "2025-06-15", "2025-09-14", "2025-09-20");
+	check_window(nat, "2026-H1", "2025-12-15", "2026-06-14", "2026-06-20");
+	check_window(nat, "2026-H2", "2026-06-15", "2026-12-14", "2026-12-20");
+	check_window(nat, "2026-9M", "2025-12-15", "2026-09-14", "2026-09-20");
+	check_window(nat, "2026", "2025-12-15", "2026-12-14", "2026-12-20");
+	check_window(nat, "2026-M01", "2025-12-15", "2026-01-14", "2026-01-20");
+	assert_int_equal(nat->valid.to.y, 0);
+	th_calendar_free(nat);
+	assert_int_equal(th_calendar_load(&hd, "schemas/calendar-haiduong.ini", &e), 0);
+	check_window(hd, "2023-Q3", "2023-06-10", "2023-09-09", "2023-09-12");
+	assert_int_equal(hd->valid.to.y, 2025);
+	th_calendar_free(hd);
 }
 
 static void calendar_mistakes(void **state)
@@ -330,6 +480,11 @@ static void calendar_mistakes(void **state)
 	assert_non_null(strstr(e.msg, "thiếu 'end_day'"));
 	assert_int_equal(th_calendar_load(&c, put("c3.ini", "[calendar]\nstart_day = 1x\nend_day = 9\ndeadline = 3\n"), &e), -1);
 	assert_non_null(strstr(e.msg, "c3.ini:2:"));
+	assert_int_equal(th_calendar_load(&c, put("c4.ini", "[calendar]\nstart_day = 15\nend_day = 14\ndeadline = 1\n"
+						       "deadline_day = 20\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "c4.ini:5: chỉ ghi một trong hai"));
+	assert_int_equal(th_calendar_load(&c, put("c5.ini", "[calendar]\nstart_day = 15\nend_day = 14\ndeadline_day = 10\n"), &e), -1);
+	assert_non_null(strstr(e.msg, "c5.ini:4: 'deadline_day' phải là số nguyên từ 14 đến 28"));
 }
 
 int main(void)
@@ -343,6 +498,9 @@ int main(void)
 		cmocka_unit_test(schema_bad_pattern_caret),
 		cmocka_unit_test(roster_matching),
 		cmocka_unit_test(roster_mistakes),
+		cmocka_unit_test(roster_provinces_and_types),
+		cmocka_unit_test(validity_days),
+		cmocka_unit_test(shipped_rosters),
 		cmocka_unit_test(calendar_windows),
 		cmocka_unit_test(calendar_mistakes),
 	};

@@ -44,8 +44,8 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	if (th_schema_load(&schema, "schemas/cchc-haiduong-2023.ini", &e) ||
-	    th_roster_load(&roster, schema->roster_path, &e) ||
-	    th_calendar_load(&cal, schema->calendar_path, &e) ||
+	    th_roster_load(&roster, schema->rosters[0], &e) ||
+	    th_calendar_load(&cal, schema->calendars[0], &e) ||
 	    th_rules_load(&rules, "rules/cchc-haiduong-2023.ini", schema, &e)) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
