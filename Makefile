@@ -16,11 +16,14 @@ ifeq ($(V),1)
 Q =
 endif
 
-PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter
+PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter libmicrohttpd sqlite3 libsodium jansson
 INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
 INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
-	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time
+	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time \
+	libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev chromium curl
+# node and npm for the browser test (tests/browser): Debian's, unless a node with npm is there
+NODE_PACKAGES = nodejs npm
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 LO_PACKAGES = libreoffice-calc-nogui
 
@@ -37,7 +40,7 @@ ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
 SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # The library, one folder per layer (each may use the ones before it), and the commands.
-LAYERS = base read model check merge write
+LAYERS = base read model check merge write serve
 LIB_SRC = $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
 CLI_SRC = $(sort $(wildcard src/cli/*.c))
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -61,6 +64,8 @@ check-deps:
 
 deps:
 	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+	$(Q)command -v npm >/dev/null || $(MAKE) --no-print-directory install-packages PACKAGES="$(NODE_PACKAGES)"
+	$(Q)cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 # install-packages PACKAGES="...": apt-get install those not installed yet
 install-packages:

@@ -2,7 +2,8 @@
  * The failure codes of tonghop, one X-macro list: included twice it builds both the
  * enum (err.h) and the name table (err.c). Numbers are explicit, only ever appended
  * and never reused; a retired code stays as TH_E_OBSOLETE_<n>. Ranges: 10-19
- * configuration, 20-49 input, 50-59 output and system.
+ * configuration, 20-49 input, 50-59 output and system, 60-79 the portal (a request
+ * refused, the store failing).
  * SPDX-License-Identifier: MIT
  */
 
@@ -40,3 +41,20 @@ TH_ERR(TH_E_NOT_RETURN,     40, "no form of the schema in the workbook")
 TH_ERR(TH_E_NOMEM,          50, "out of memory")
 TH_ERR(TH_E_WRITE,          51, "cannot write output")
 TH_ERR(TH_E_IO,             52, "input/output error")
+
+/* 60-79: the portal (tonghop serve): a request refused, or the store failing */
+TH_ERR(TH_E_BAD_REQUEST,    60, "bad request")
+TH_ERR(TH_E_UNAUTHORIZED,   61, "not logged in")
+TH_ERR(TH_E_FORBIDDEN,      62, "forbidden")
+TH_ERR(TH_E_NOT_FOUND,      63, "not found")
+TH_ERR(TH_E_METHOD,         64, "method not allowed")
+TH_ERR(TH_E_TOO_LARGE,      65, "request body over the limit")
+TH_ERR(TH_E_CSRF,           66, "cross-site request refused")
+TH_ERR(TH_E_THROTTLED,      67, "too many attempts")
+TH_ERR(TH_E_BUSY,           68, "server busy")
+TH_ERR(TH_E_STORE,          69, "store failure")
+TH_ERR(TH_E_URI_TOO_LONG,   70, "request URI too long")
+TH_ERR(TH_E_WRONG_UNIT,     71, "return of another unit")
+TH_ERR(TH_E_WRONG_PERIOD,   72, "return of another period")
+TH_ERR(TH_E_PERIOD_CLOSED,  73, "period not open")
+TH_ERR(TH_E_CONFLICT,       74, "conflict")

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "model/finding.h"
 #include "base/json.h"
+#include "model/finding_json.h"
 #include "model/roster.h"
 #include "model/schema.h"
 
@@ -34,6 +35,8 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_users(int argc, char **argv);
 
 /* What a command line names (NULL: the environment's, else the defaults). */
 typedef struct th_config_opts {
@@ -81,9 +84,6 @@ int th_config_load(th_config *c, const th_config_opts *o, th_period p, bool rule
 int th_config_read(th_config *c, const char *path, th_filing **out, th_err *e);
 void th_config_release(th_config *c);
 int cmd_config(int argc, char **argv);
-
-/* Write finding p as a JSON object (unit and file may be NULL: left out). */
-void th_json_finding(th_json *j, const th_finding *p, const char *unit, const char *file);
 
 /* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
 void th_put_padded(FILE *out, const char *s, int width);

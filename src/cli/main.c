@@ -29,6 +29,8 @@ static const struct cmd {
 	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },
 	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
 	{ "config", cmd_config, "cho biết biểu mẫu, quy tắc, danh sách đơn vị, lịch nào được dùng và vì sao" },
+	{ "serve", cmd_serve, "chạy cổng web nhận báo cáo của các xã và cho văn phòng xem xét" },
+	{ "users", cmd_users, "cấp và quản lý tài khoản của cổng web (tonghop serve)" },
 };
 
 static void usage(FILE *out)

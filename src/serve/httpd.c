@@ -1,0 +1,379 @@
+/*
+ * libmicrohttpd glue; see httpd.h. The only file that sees an MHD_Connection.
+ * SPDX-License-Identifier: MIT
+ */
+#include "serve/httpd.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "serve/html.h"
+#include "base/banned.h"
+
+struct th_httpd {
+	struct MHD_Daemon *d;
+	th_web *w;
+	uint16_t port;
+	bool tls;
+};
+
+/* One request in progress. */
+struct conn {
+	th_web *w;
+	th_req rq;
+	th_reply rp;
+	struct MHD_PostProcessor *pp;
+	th_body kind;
+	uint64_t max, got;
+	bool queued, slot, bad_body, field_open;
+	th_sbuf field;           /* the form field being received */
+	char field_key[64];
+	th_sbuf json;            /* a JSON body */
+};
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	th_web *w = cls;
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	th_web_log(w, "microhttpd: %s", line);
+}
+
+static enum MHD_Result header_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	th_req_header(cls, key, value ? value : "");
+	return MHD_YES;
+}
+
+static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	th_req_query(cls, key, value ? value : "");
+	return MHD_YES;
+}
+
+/* The form field just received is complete: into the request. */
+static void field_commit(struct conn *c)
+{
+	if (!c->field_open)
+		return;
+	if (th_sbuf_err(&c->field) || th_req_form(&c->rq, c->field_key, c->field.buf))
+		c->bad_body = true;
+	th_sbuf_reset(&c->field);
+	c->field_open = false;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+				 const char *content_type, const char *transfer_encoding, const char *data,
+				 uint64_t off, size_t size)
+{
+	struct conn *c = cls;
+	const th_webconf *wc = th_web_conf(c->w);
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (filename) {
+		char dir[4096];
+		th_err e = { 0 };
+		/* only the field "file", only once, only for a route that takes a file */
+		if (c->kind != TH_BODY_UPLOAD || strcmp(key, "file") != 0)
+			return MHD_YES;
+		if (off == 0 && !c->rq.upload.path && !c->rq.upload_name) {
+			snprintf(dir, sizeof(dir), "%s/tmp", wc->data_dir);
+			c->rq.upload_name = th_xstrdup(filename);
+			if (th_spool_open(&c->rq.upload, dir, wc->max_upload, &e)) {
+				th_web_log(c->w, "upload: %s", e.msg);
+				c->bad_body = true;
+				return MHD_YES;
+			}
+		}
+		if (size && c->rq.upload.path && !c->rq.upload.too_big && th_spool_write(&c->rq.upload, data, size, &e) &&
+		    !c->rq.upload.too_big) {
+			th_web_log(c->w, "upload: %s", e.msg);
+			c->bad_body = true;
+		}
+		return MHD_YES;
+	}
+	if (off == 0 || !c->field_open || strcmp(c->field_key, key) != 0) {
+		field_commit(c);
+		if (strlen(key) >= sizeof(c->field_key)) {
+			c->bad_body = true;
+			return MHD_YES;
+		}
+		snprintf(c->field_key, sizeof(c->field_key), "%s", key);
+		c->field_open = true;
+	}
+	th_sbuf_add(&c->field, data, size);
+	return MHD_YES;
+}
+
+static void add_header(struct MHD_Response *r, const char *k, const char *v)
+{
+	if (v)
+		MHD_add_response_header(r, k, v);
+}
+
+static enum MHD_Result queue(struct th_httpd *h, struct MHD_Connection *mc, struct conn *c)
+{
+	struct MHD_Response *r = NULL;
+	th_reply *rp = &c->rp;
+	enum MHD_Result ret;
+
+	if (!rp->status) {
+		th_err e = { 0 };
+		th_fail(&e, TH_E_STORE, "no reply decided");
+		th_reply_error(c->w, &c->rq, rp, &e);
+	}
+	if (rp->file) {
+		int fd = open(rp->file, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+		} else {
+			th_err e = { 0 };
+			if (fd >= 0)
+				close(fd);
+			th_fail(&e, TH_E_IO, "cannot open kept file %s", rp->file);
+			free(rp->file);
+			rp->file = NULL;
+			th_reply_error(c->w, &c->rq, rp, &e);
+		}
+	}
+	if (!r)
+		r = MHD_create_response_from_buffer(rp->body.len, rp->body.buf, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rp->ctype ? rp->ctype : "text/plain; charset=utf-8");
+	add_header(r, "X-Content-Type-Options", "nosniff");
+	add_header(r, "Referrer-Policy", "same-origin");
+	add_header(r, "X-Frame-Options", "DENY");
+	add_header(r, "Content-Security-Policy", th_html_csp());
+	add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, strncmp(c->rq.path, "/static/", 8) == 0 ? "max-age=3600" : "no-store");
+	if (h->tls)
+		add_header(r, "Strict-Transport-Security", "max-age=31536000");
+	add_header(r, MHD_HTTP_HEADER_LOCATION, rp->location);
+	add_header(r, MHD_HTTP_HEADER_SET_COOKIE, rp->cookie);
+	add_header(r, MHD_HTTP_HEADER_ALLOW, rp->allow);
+	if (rp->www_auth)
+		add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"tonghop\", charset=\"UTF-8\"");
+	if (rp->filename) {
+		char cd[160];
+		/* our own ASCII names: nothing to quote */
+		snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", rp->filename);
+		add_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd);
+	}
+	ret = MHD_queue_response(mc, (unsigned)rp->status, r);
+	MHD_destroy_response(r);
+	c->queued = true;
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct th_httpd *h = cls;
+	struct conn *c = *con_cls;
+
+	(void)version;
+	if (!c) {
+		const union MHD_ConnectionInfo *ci;
+		c = th_xcalloc(1, sizeof(*c));
+		*con_cls = c;
+		c->w = h->w;
+		th_req_init(&c->rq, method, url);
+		th_reply_init(&c->rp);
+		th_sbuf_init(&c->field, TH_FIELD_MAX);
+		th_sbuf_init(&c->json, 1);
+		MHD_get_connection_values(mc, MHD_HEADER_KIND, header_cb, &c->rq);
+		MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, query_cb, &c->rq);
+		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, c->rq.ip,
+					  sizeof(c->rq.ip));
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, c->rq.ip,
+					  sizeof(c->rq.ip));
+		}
+		if (th_web_begin(h->w, &c->rq, &c->rp))
+			return queue(h, mc, c); /* refused before any body is read */
+		c->kind = th_web_body(h->w, &c->rq, &c->max);
+		if (c->kind == TH_BODY_UPLOAD) {
+			if (th_web_upload_enter(h->w)) {
+				th_err e = { 0 };
+				th_fail(&e, TH_E_BUSY, "máy chủ đang nhận nhiều tệp cùng lúc: hãy gửi lại sau ít phút");
+				th_reply_error(h->w, &c->rq, &c->rp, &e);
+				return queue(h, mc, c);
+			}
+			c->slot = true;
+		}
+		if (c->kind == TH_BODY_FORM || c->kind == TH_BODY_UPLOAD) {
+			c->pp = MHD_create_post_processor(mc, 32 * 1024, post_iter, c);
+			if (!c->pp && c->rq.content_length > 0) {
+				th_err e = { 0 };
+				th_fail(&e, TH_E_BAD_REQUEST, "nội dung phải là một biểu mẫu (multipart/form-data)");
+				th_reply_error(h->w, &c->rq, &c->rp, &e);
+				return queue(h, mc, c);
+			}
+		} else if (c->kind == TH_BODY_JSON) {
+			th_sbuf_init(&c->json, (size_t)c->max);
+		}
+		return MHD_YES;
+	}
+	if (c->queued) {
+		*upload_data_size = 0; /* answered already: the rest is dropped */
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		c->got += n;
+		if (c->got > c->max) {
+			c->rq.body_too_big = true;
+		} else if (!c->rq.body_too_big) {
+			if (c->pp && MHD_post_process(c->pp, upload_data, n) != MHD_YES)
+				c->bad_body = true;
+			else if (c->kind == TH_BODY_JSON)
+				th_sbuf_add(&c->json, upload_data, n);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	/* the whole body is in */
+	if (c->pp) {
+		MHD_destroy_post_processor(c->pp);
+		c->pp = NULL;
+	}
+	field_commit(c);
+	if (c->rq.upload.path && c->rq.upload.fd >= 0) {
+		th_err e = { 0 };
+		if (th_spool_finish(&c->rq.upload, &e)) {
+			th_web_log(h->w, "upload: %s", e.msg);
+			c->bad_body = true;
+		}
+	}
+	if (c->kind == TH_BODY_JSON && c->json.len) {
+		if (th_sbuf_err(&c->json))
+			c->rq.body_too_big = true;
+		else
+			c->rq.body = th_sbuf_detach(&c->json, &c->rq.body_len);
+	}
+	if (c->bad_body && !c->rq.body_too_big && !c->rq.upload.too_big) {
+		th_err e = { 0 };
+		th_fail(&e, TH_E_BAD_REQUEST, "nội dung gửi lên không đọc được (biểu mẫu hỏng hoặc quá nhiều trường)");
+		th_reply_error(h->w, &c->rq, &c->rp, &e);
+	} else {
+		th_web_finish(h->w, &c->rq, &c->rp);
+	}
+	return queue(h, mc, c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct th_httpd *h = cls;
+	struct conn *c = *con_cls;
+	uint64_t bytes;
+
+	(void)mc;
+	(void)toe;
+	if (!c)
+		return;
+	bytes = c->rp.body.len;
+	if (c->rp.file) {
+		struct stat st;
+		if (stat(c->rp.file, &st) == 0)
+			bytes = (uint64_t)st.st_size;
+	}
+	if (c->rp.status)
+		th_web_access_log(h->w, &c->rq, &c->rp, bytes);
+	if (c->pp)
+		MHD_destroy_post_processor(c->pp);
+	if (c->slot)
+		th_web_upload_leave(h->w);
+	th_req_release(&c->rq); /* removes a spool not kept */
+	th_reply_release(&c->rp);
+	th_sbuf_release(&c->field);
+	th_sbuf_release(&c->json);
+	free(c);
+	*con_cls = NULL;
+}
+
+int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e)
+{
+	struct th_httpd *h = th_xcalloc(1, sizeof(*h));
+	struct sockaddr_in sa4;
+	struct sockaddr_in6 sa6;
+	const struct sockaddr *sa;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	const union MHD_DaemonInfo *di;
+	bool tls = c->cert_pem && c->key_pem;
+
+	*out = NULL;
+	memset(&sa4, 0, sizeof(sa4));
+	memset(&sa6, 0, sizeof(sa6));
+	if (inet_pton(AF_INET, c->host, &sa4.sin_addr) == 1) {
+		sa4.sin_family = AF_INET;
+		sa4.sin_port = htons(c->port);
+		sa = (const struct sockaddr *)&sa4;
+	} else if (inet_pton(AF_INET6, c->host, &sa6.sin6_addr) == 1) {
+		sa6.sin6_family = AF_INET6;
+		sa6.sin6_port = htons(c->port);
+		sa = (const struct sockaddr *)&sa6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		free(h);
+		return th_fail(e, TH_E_USAGE, "địa chỉ '%s' không phải địa chỉ IP (như 127.0.0.1 hoặc 0.0.0.0)", c->host);
+	}
+	if (tls)
+		flags |= MHD_USE_TLS;
+	h->w = w;
+	h->tls = tls;
+	h->d = MHD_start_daemon(flags, c->port, NULL, NULL, on_request, h,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, /* first, so that every message goes there */
+				MHD_OPTION_SOCK_ADDR, sa,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads ? c->threads : 4),
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(c->timeout ? c->timeout : 30),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, c->key_pem,
+				MHD_OPTION_HTTPS_MEM_CERT, c->cert_pem,
+				MHD_OPTION_END);
+	if (!h->d) {
+		free(h);
+		return th_fail(e, TH_E_IO, "không mở được cổng %s:%u (đã có chương trình khác dùng, hoặc khoá TLS không hợp lệ)",
+			       c->host, (unsigned)c->port);
+	}
+	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = di ? di->port : c->port;
+	*out = h;
+	return 0;
+}
+
+uint16_t th_httpd_port(const th_httpd *h)
+{
+	return h->port;
+}
+
+void th_httpd_stop(th_httpd *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->d);
+	free(h);
+}

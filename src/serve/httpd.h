@@ -1,0 +1,37 @@
+/*
+ * The HTTP server: libmicrohttpd with a thread pool, feeding the dispatcher of web.h.
+ * Each request is made a th_req on its first callback and checked (route, account,
+ * capability, origin, declared size) before any body is read; a refused request is
+ * answered at once and the rest of its body dropped. Form bodies go through
+ * libmicrohttpd's post processor, the file field spooled to disk as it streams in (capped,
+ * hashed); a JSON body is collected up to its route's limit. Uploads in progress are
+ * bounded (503 past the limit), connections per address and idle time too.
+ * Nothing here prints: libmicrohttpd's messages and the access log go to the web's log.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_HTTPD_H
+#define TH_HTTPD_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "serve/web.h"
+
+typedef struct th_httpd th_httpd;
+
+typedef struct th_httpd_conf {
+	const char *host;        /* an IPv4 or IPv6 address to listen on */
+	uint16_t port;           /* 0: any free port (th_httpd_port tells which) */
+	unsigned threads;        /* worker threads, each with its own store connection */
+	unsigned timeout;        /* seconds a connection may stay idle */
+	const char *cert_pem, *key_pem; /* TLS when both are set (the PEM text) */
+} th_httpd_conf;
+
+/* Start serving w; -1 with *e (the address cannot be used, TLS keys refused). */
+int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e);
+/* The port listened on. */
+uint16_t th_httpd_port(const th_httpd *h);
+/* Stop: requests in progress finish, worker threads end (closing their stores). */
+void th_httpd_stop(th_httpd *h);
+
+#endif
