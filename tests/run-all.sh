@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
 # unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, the hostile
-# inputs, the shared corpus, the fuzz corpus replay and the returns laid out as they really
-# come (tests/layouts: its known failures are listed, not counted). Each suite ends with its
-# own "N passed, N failed" line; this script adds them up and ends with the total line.
+# inputs, the shared corpus, the fuzz corpus replay, the returns laid out as they really
+# come (tests/layouts: its known failures are listed, not counted) and the portal in
+# headless Chromium. Each suite ends with its own "N passed, N failed" line; this script
+# adds them up and ends with the total line.
 # Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
 set -u
@@ -82,6 +83,7 @@ run_suite hostile tests/hostile/run.sh "$TONGHOP"
 run_suite corpus tests/corpus.sh "$TONGHOP"
 run_suite fuzz-replay "$BUILD/fuzz_replay" tests/fuzz/corpus
 run_suite layouts tests/layouts/run.sh "$TONGHOP" build/gen_lxw
+run_suite browser tests/browser/run.sh "$TONGHOP"
 
 echo "==== summary"
 printf '%s\n' "${summary[@]}"

@@ -225,7 +225,7 @@ const char *th_html_css(void)
 	       "h2{font-size:18px;margin:20px 0 8px;border-bottom:1px solid #ccc}\n"
 	       "table{border-collapse:collapse;margin:8px 0;width:100%}\n"
 	       "th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}\n"
-	       "th{background:#f0ebe0}\ntd.num{text-align:right;white-space:nowrap}\n"
+	       "th{background:#f0ebe0;white-space:nowrap}\ntd.num,td.when,td.cell{white-space:nowrap}\ntd.num{text-align:right}\n"
 	       ".err{color:#a00000;font-weight:bold}\n.warn{color:#8a5a00;font-weight:bold}\n.info{color:#225}\n"
 	       "tr.sev-error td{background:#fde8e8}\ntr.sev-warning td{background:#fff4dc}\n"
 	       ".state{display:inline-block;padding:1px 6px;border-radius:3px;font-size:13px;white-space:nowrap}\n"

@@ -85,7 +85,7 @@ void th_findings_html(th_web *w, th_sbuf *sb, const th_findings *fs)
 			f->severity == TH_SEV_ERROR ? "err" : f->severity == TH_SEV_WARNING ? "warn" : "info",
 			th_severity_vi(f->severity), f->code);
 		if (f->sheet[0])
-			th_html(sb, "<td class=\"cell\">%h!%h</td>", f->sheet, f->cell);
+			th_html(sb, "<td class=\"cell\">%h, ô %h</td>", f->sheet, f->cell);
 		else
 			th_html(sb, "<td></td>");
 		th_html(sb, "<td>%h</td><td>%h</td><td>%h <small>[%h]</small></td></tr>\n",
@@ -281,6 +281,16 @@ int th_h_style(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	return 0;
 }
 
+int th_h_favicon(th_web *w, th_req *rq, th_reply *rp, th_err *e)
+{
+	(void)w;
+	(void)rq;
+	(void)e;
+	rp->status = 204; /* no icon, and no 404 in every browser's console */
+	rp->ctype = "image/x-icon";
+	return 0;
+}
+
 int th_h_script(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 {
 	(void)w;
@@ -325,7 +335,7 @@ static void versions_html(th_web *w, th_store *st, th_sbuf *sb, const th_return 
 		th_when(v[i].submitted_at, when);
 		if (v[i].id == r->id && i > 0)
 			prev = &v[i - 1];
-		th_html(sb, "<tr><td><a href=\"/bao-cao/%lld\">#%lld</a>%s</td><td>%h</td><td>%h</td>"
+		th_html(sb, "<tr><td><a href=\"/bao-cao/%lld\">#%lld</a>%s</td><td class=\"when\">%h</td><td>%h</td>"
 			    "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>",
 			(long long)v[i].id, (long long)v[i].id, v[i].id == r->id ? " (đang xem)" : "", when,
 			v[i].file_name, (long long)v[i].errors, (long long)v[i].warnings);
@@ -341,13 +351,18 @@ static void versions_html(th_web *w, th_store *st, th_sbuf *sb, const th_return 
 			if (!nd)
 				th_html(sb, "<p>Không có số liệu nào thay đổi.</p>\n");
 			else
-				th_html(sb, "<table><thead><tr><th>Biểu</th><th>Dòng</th><th>Bản #%lld</th>"
+				th_html(sb, "<table><thead><tr><th>Biểu</th><th>Dòng</th><th>Chỉ tiêu</th><th>Bản #%lld</th>"
 					    "<th>Bản #%lld</th></tr></thead><tbody>\n",
 					(long long)prev->id, (long long)r->id);
-			for (size_t i = 0; i < nd; i++)
-				th_html(sb, "<tr><td>%h</td><td>%h</td><td class=\"num\">%h</td><td class=\"num\">%h</td></tr>\n",
-					d[i].form, d[i].code, d[i].old_written[0] ? d[i].old_written : "(trống)",
+			for (size_t i = 0; i < nd; i++) {
+				const th_formdef *fd = th_schema_form(th_web_conf(w)->schema, d[i].form);
+				int row = fd ? th_form_row(fd, d[i].code) : -1;
+				th_html(sb, "<tr><td>%h</td><td>%h</td><td>%h</td><td class=\"num\">%h</td><td class=\"num\">%h</td>"
+					    "</tr>\n",
+					fd ? fd->title : d[i].form, d[i].code, row >= 0 ? fd->rows[row].label : "",
+					d[i].old_written[0] ? d[i].old_written : "(trống)",
 					d[i].new_written[0] ? d[i].new_written : "(trống)");
+			}
 			if (nd)
 				th_html(sb, "</tbody></table>\n");
 			th_store_free_diff(d, nd);
@@ -395,8 +410,14 @@ int th_h_return(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 		th_html(sb, "<p class=\"bad\">Lý do trả lại: %h</p>\n", r.reason);
 	else if (r.reason[0])
 		th_html(sb, "<p>Ghi chú của văn phòng: %h</p>\n", r.reason);
-	th_html(sb, "<p>Nộp lúc %h bởi %h; tệp <b>%h</b> (%lld byte)%s%h</p>\n", when, r.user_name, r.file_name,
-		(long long)r.size, r.report_date[0] ? "; ngày báo cáo ghi trong tệp: " : "", r.report_date);
+	{
+		th_date d = { 0, 0, 0 };
+		char rd[TH_DATE_MAX] = "";
+		if (th_vn_parse_date(r.report_date, strlen(r.report_date), &d) == 0)
+			th_date_vn(d, rd);
+		th_html(sb, "<p>Nộp lúc %h bởi %h; tệp <b>%h</b> (%lld byte)%s%h</p>\n", when, r.user_name, r.file_name,
+			(long long)r.size, rd[0] ? "; ngày báo cáo ghi trong tệp: " : "", rd);
+	}
 	th_html(sb, "<p><b class=\"%s\">%lld lỗi</b>, <b class=\"%s\">%lld cảnh báo</b>, %lld thông tin.</p>\n",
 		r.errors ? "err" : "", (long long)r.errors, r.warnings ? "warn" : "", (long long)r.warnings,
 		(long long)r.infos);

@@ -74,7 +74,7 @@ int th_h_unit_home(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 			th_period_parse(v[i].period, &p);
 			th_period_label_vi(p, label, sizeof(label));
 			th_when(v[i].submitted_at, when);
-			th_html(sb, "<tr><td><a href=\"/bao-cao/%lld\">#%lld</a></td><td>%h</td><td>%h</td><td>%h</td>"
+			th_html(sb, "<tr><td><a href=\"/bao-cao/%lld\">#%lld</a></td><td>%h</td><td class=\"when\">%h</td><td>%h</td>"
 				    "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 				    "<td><span class=\"state st-%s\">%h</span></td><td>%h</td></tr>\n",
 				(long long)v[i].id, (long long)v[i].id, label, when, v[i].file_name, (long long)v[i].errors,

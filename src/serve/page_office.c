@@ -142,7 +142,7 @@ int th_h_office_period(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 			continue;
 		}
 		th_when(r->latest->submitted_at, when);
-		th_html(sb, "<td><a href=\"/bao-cao/%lld\"><span class=\"state st-%s\">%h</span></a></td><td>%h</td>"
+		th_html(sb, "<td><a href=\"/bao-cao/%lld\"><span class=\"state st-%s\">%h</span></a></td><td class=\"when\">%h</td>"
 			    "<td>%s</td><td class=\"num%s\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%zu</td></tr>\n",
 			(long long)r->latest->id, th_rstate_name(r->latest->state), th_rstate_vi(r->latest->state), when,
 			r->on_time == 1 ? "đúng hạn" : r->on_time == 0 ? "<span class=\"warn\">trễ hạn</span>" : "",
@@ -185,6 +185,30 @@ int th_h_review(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	return 0;
 }
 
+/* What an audit action means, for people (the CSV keeps the codes). */
+static const char *action_vi(const char *a)
+{
+	static const char *const t[][2] = {
+		{ "login", "đăng nhập" },
+		{ "user.add", "cấp tài khoản" },
+		{ "user.reset", "đặt lại mật khẩu" },
+		{ "user.password", "đổi mật khẩu" },
+		{ "user.disable", "khoá tài khoản" },
+		{ "user.enable", "mở khoá tài khoản" },
+		{ "period.open", "mở kỳ báo cáo" },
+		{ "period.close", "đóng kỳ báo cáo" },
+		{ "return.submit", "nộp báo cáo" },
+		{ "return.accept", "tiếp nhận báo cáo" },
+		{ "return.return", "trả lại báo cáo" },
+		{ "workbook.download", "tải sổ tổng hợp" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(a, t[i][0]) == 0)
+			return t[i][1];
+	return a;
+}
+
 int th_h_audit(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 {
 	th_store *st = th_web_store(w, e);
@@ -212,8 +236,10 @@ int th_h_audit(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	for (size_t i = 0; i < n; i++) {
 		char when[TH_WHEN_MAX];
 		th_when(v[i].at, when);
-		th_html(sb, "<tr><td>%lld</td><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td>%h</td></tr>\n",
-			(long long)v[i].id, when, v[i].actor, v[i].action, v[i].target, v[i].detail, v[i].ip);
+		th_html(sb, "<tr><td>%lld</td><td class=\"when\">%h</td><td>%h</td><td>%h <small>(%h)</small></td><td>%h</td>"
+			    "<td>%h</td><td>%h</td></tr>\n",
+			(long long)v[i].id, when, v[i].actor, action_vi(v[i].action), v[i].action, v[i].target, v[i].detail,
+			v[i].ip);
 	}
 	th_html(sb, "</tbody></table>\n");
 	if (n == 200)

@@ -20,7 +20,7 @@ typedef int th_handler(th_web *w, th_req *rq, th_reply *rp, th_err *e);
 
 /* page_common.c */
 th_handler th_h_home, th_h_login_form, th_h_login, th_h_logout, th_h_password_form, th_h_password,
-	th_h_style, th_h_script, th_h_return, th_h_return_feedback, th_h_return_file;
+	th_h_style, th_h_script, th_h_favicon, th_h_return, th_h_return_feedback, th_h_return_file;
 /* page_commune.c */
 th_handler th_h_unit_home, th_h_unit_upload;
 /* page_office.c */

@@ -69,6 +69,7 @@ static const th_route routes[] = {
 	{ "GET", "/", th_h_home, CAP_PUBLIC, R_FIRST, TH_BODY_NONE, 0, { { 0 } } },
 	{ "GET", "/static/style.css", th_h_style, CAP_PUBLIC, R_FIRST, TH_BODY_NONE, 0, { { 0 } } },
 	{ "GET", "/static/app.js", th_h_script, CAP_PUBLIC, R_FIRST, TH_BODY_NONE, 0, { { 0 } } },
+	{ "GET", "/favicon.ico", th_h_favicon, CAP_PUBLIC, R_FIRST, TH_BODY_NONE, 0, { { 0 } } },
 	{ "GET", "/dang-nhap", th_h_login_form, CAP_PUBLIC, R_FIRST, TH_BODY_NONE, 0, { { 0 } } },
 	{ "POST", "/dang-nhap", th_h_login, CAP_PUBLIC, R_WRITE | R_FIRST, TH_BODY_FORM, 8 * KB,
 	  { { "name", F_LINE, 64, true, NULL, "tên đăng nhập" },

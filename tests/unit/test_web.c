@@ -447,7 +447,7 @@ static void test_check_shows_findings_keeps_nothing(void **state)
 	attach(f, r, DEMO "11263-doanket-v1.xlsx", "<script>alert(1)</script>.xlsx");
 	run(f, r);
 	assert_int_equal(r->rp.status, 200);
-	assert_non_null(strstr(body(r), "Biểu mẫu 3!D17"));
+	assert_non_null(strstr(body(r), "Biểu mẫu 3, ô D17"));
 	assert_non_null(strstr(body(r), "99,85"));
 	assert_non_null(strstr(body(r), "9,98"));
 	assert_non_null(strstr(body(r), "1 lỗi"));
@@ -518,7 +518,7 @@ static void test_submit_review_resubmit(void **state)
 	r = get(path, f->unit_cookie);
 	run(f, r);
 	assert_int_equal(r->rp.status, 200);
-	assert_non_null(strstr(body(r), "Biểu mẫu 3!D17"));
+	assert_non_null(strstr(body(r), "Biểu mẫu 3, ô D17"));
 	assert_non_null(strstr(body(r), "đã nộp"));
 	assert_non_null(strstr(body(r), "doan-ket &lt;v1&gt;.xlsx"));
 	assert_null(strstr(body(r), "Xem xét")); /* no review form for the commune */
@@ -564,7 +564,8 @@ static void test_submit_review_resubmit(void **state)
 	run(f, r);
 	assert_int_equal(r->rp.status, 200);
 	assert_non_null(strstr(body(r), "Số liệu thay đổi so với bản #1"));
-	assert_non_null(strstr(body(r), "<tr><td>BM3</td><td>3.3.1</td><td class=\"num\">6530</td><td class=\"num\">653</td></tr>"));
+	assert_non_null(strstr(body(r), "<tr><td>Biểu mẫu 3</td><td>3.3.1</td><td>Tổng số hồ sơ TTHC đã giải quyết xong</td>"
+					"<td class=\"num\">6530</td><td class=\"num\">653</td></tr>"));
 	assert_non_null(strstr(body(r), "Không có phát hiện nào"));
 	assert_non_null(strstr(body(r), "Tiếp nhận"));
 	done(r);
