@@ -131,8 +131,10 @@ int cmd_users(int argc, char **argv)
 				const th_unit *u = v[i].unit[0] && cfg.roster ? th_roster_by_code(cfg.roster, v[i].unit) : NULL;
 				printf("%-20s ", v[i].name);
 				th_put_padded(stdout, th_role_vi(v[i].role), 10);
-				printf(" %-28s %s\n", v[i].disabled ? "đã khoá" : v[i].must_change ? "chưa đổi mật khẩu" : "đang dùng",
-				       u ? u->name : "");
+				putchar(' ');
+				th_put_padded(stdout, v[i].disabled ? "đã khoá" : v[i].must_change ? "chưa đổi mật khẩu" : "đang dùng",
+					      18);
+				printf(" %s\n", u ? u->name : "");
 			}
 			printf("%zu tài khoản\n", n);
 			rc = th_finish_stdout(TH_EXIT_OK);

@@ -39,6 +39,7 @@ struct conn {
 	th_sbuf field;           /* the form field being received */
 	char field_key[64];
 	th_sbuf json;            /* a JSON body */
+	th_err body_err;         /* our failure while taking the body (a full disk) */
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -96,16 +97,13 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 			snprintf(dir, sizeof(dir), "%s/tmp", wc->data_dir);
 			c->rq.upload_name = th_xstrdup(filename);
 			if (th_spool_open(&c->rq.upload, dir, wc->max_upload, &e)) {
-				th_web_log(c->w, "upload: %s", e.msg);
-				c->bad_body = true;
+				c->body_err = e;
 				return MHD_YES;
 			}
 		}
-		if (size && c->rq.upload.path && !c->rq.upload.too_big && th_spool_write(&c->rq.upload, data, size, &e) &&
-		    !c->rq.upload.too_big) {
-			th_web_log(c->w, "upload: %s", e.msg);
-			c->bad_body = true;
-		}
+		if (size && c->rq.upload.path && !c->rq.upload.too_big && !c->body_err.code &&
+		    th_spool_write(&c->rq.upload, data, size, &e) && !c->rq.upload.too_big)
+			c->body_err = e;
 		return MHD_YES;
 	}
 	if (off == 0 || !c->field_open || strcmp(c->field_key, key) != 0) {
@@ -261,10 +259,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	field_commit(c);
 	if (c->rq.upload.path && c->rq.upload.fd >= 0) {
 		th_err e = { 0 };
-		if (th_spool_finish(&c->rq.upload, &e)) {
-			th_web_log(h->w, "upload: %s", e.msg);
-			c->bad_body = true;
-		}
+		if (th_spool_finish(&c->rq.upload, &e) && !c->body_err.code)
+			c->body_err = e;
 	}
 	if (c->kind == TH_BODY_JSON && c->json.len) {
 		if (th_sbuf_err(&c->json))
@@ -272,7 +268,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		else
 			c->rq.body = th_sbuf_detach(&c->json, &c->rq.body_len);
 	}
-	if (c->bad_body && !c->rq.body_too_big && !c->rq.upload.too_big) {
+	if (c->body_err.code && !c->rq.body_too_big && !c->rq.upload.too_big) {
+		th_reply_error(h->w, &c->rq, &c->rp, &c->body_err); /* ours (a full disk): 500, logged */
+	} else if (c->bad_body && !c->rq.body_too_big && !c->rq.upload.too_big) {
 		th_err e = { 0 };
 		th_fail(&e, TH_E_BAD_REQUEST, "nội dung gửi lên không đọc được (biểu mẫu hỏng hoặc quá nhiều trường)");
 		th_reply_error(h->w, &c->rq, &c->rp, &e);

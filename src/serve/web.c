@@ -5,6 +5,7 @@
 #include "serve/web.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/json.h"
@@ -180,6 +182,26 @@ static void store_destroy(void *p)
 	th_store_close(p);
 }
 
+/* Spool files a killed server left in tmp/ (up-*, fb-*: names of our own) are removed at start. */
+static void clear_spools(const char *data_dir)
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(dir, sizeof(dir), "%s/tmp", data_dir);
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		char p[4400];
+		if (strncmp(de->d_name, "up-", 3) != 0 && strncmp(de->d_name, "fb-", 3) != 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+}
+
 int th_web_new(th_web **out, const th_webconf *conf, th_err *e)
 {
 	th_web *w;
@@ -214,6 +236,7 @@ int th_web_new(th_web **out, const th_webconf *conf, th_err *e)
 		th_web_free(w);
 		return -1;
 	}
+	clear_spools(w->data_dir);
 	*out = w;
 	return 0;
 }
