@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "model/filing.h"
+#include "model/finding_order.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "check/check_file.h"
@@ -60,58 +61,18 @@ struct colours {
 	const char *err, *warn, *info, *bold, *dim, *off;
 };
 
-static int form_rank(const th_schema *s, const char *form)
-{
-	if (strcmp(form, "HEADER") == 0)
-		return -1;
-	for (size_t i = 0; i < s->n_forms; i++)
-		if (strcmp(s->forms[i].id, form) == 0)
-			return (int)i;
-	return strcmp(form, "VB") == 0 ? (int)s->n_forms : (int)s->n_forms + 1;
-}
-
-static const char *form_heading(const th_schema *s, const char *form)
-{
-	const th_formdef *fd;
-
-	if (strcmp(form, "HEADER") == 0)
-		return "Phần thông tin chung (đơn vị, kỳ, thời gian, ngày báo cáo)";
-	if (strcmp(form, "VB") == 0)
-		return "Danh mục văn bản";
-	fd = th_schema_form(s, form);
-	return fd ? fd->title : "Khác";
-}
-
-struct ranked {
-	int rank;
-	size_t i;
-};
-
-static int ranked_cmp(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 static void print_findings(const th_schema *s, const th_findings *fs, const struct colours *c, FILE *out)
 {
-	struct ranked *order = th_xcalloc(fs->n + 1, sizeof(*order));
-	int last = -100;
+	int *ranks, last = -100;
+	size_t *order = th_findings_order(s, fs, &ranks); /* grouped by form, as the portal shows them */
 
-	/* grouped by form in schema order, in the order found within a form */
-	for (size_t i = 0; i < fs->n; i++)
-		order[i] = (struct ranked){ form_rank(s, fs->v[i].form), i };
-	if (fs->n > 1)
-		qsort(order, fs->n, sizeof(*order), ranked_cmp);
 	for (size_t k = 0; k < fs->n; k++) {
-		const th_finding *f = &fs->v[order[k].i];
-		int rank = order[k].rank;
+		const th_finding *f = &fs->v[order[k]];
+		int rank = ranks[k];
 		const char *col = f->severity == TH_SEV_ERROR ? c->err : f->severity == TH_SEV_WARNING ? c->warn : c->info;
 
 		if (rank != last) {
-			fprintf(out, "  %s%s%s\n", c->bold, f->form[0] ? form_heading(s, f->form) : "Chung", c->off);
+			fprintf(out, "  %s%s%s\n", c->bold, f->form[0] ? th_form_heading(s, f->form) : "Chung", c->off);
 			last = rank;
 		}
 		fprintf(out, "    %s", col);
@@ -127,6 +88,7 @@ static void print_findings(const th_schema *s, const th_findings *fs, const stru
 				f->expected[0] ? " — đúng: " : "", f->expected);
 	}
 	free(order);
+	free(ranks);
 }
 
 /* ---- JSON ---- */
