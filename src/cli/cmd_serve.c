@@ -278,6 +278,7 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	tzset(); /* local times (localtime_r, libzip's entry times) on many threads: the zone loaded once */
 	hc.host = host;
 	hc.port = port;
 	hc.threads = (unsigned)threads;
