@@ -133,13 +133,12 @@ int cmd_serve(int argc, char **argv)
 	char host[64];
 	uint16_t port;
 	th_config cfg;
-	th_ruleset *rs = NULL;
 	th_web *w = NULL;
 	th_httpd *h = NULL;
 	th_err e = { 0 };
 	th_webconf wc = { 0 };
 	th_httpd_conf hc = { 0 };
-	char *cert_pem = NULL, *key_pem = NULL, *rules_path = NULL;
+	char *cert_pem = NULL, *key_pem = NULL;
 	sigset_t set;
 	int ch, sig, rc = TH_EXIT_OK;
 
@@ -216,34 +215,18 @@ int cmd_serve(int argc, char **argv)
 		rc = TH_EXIT_CONFIG;
 		goto out;
 	}
-	if ((rc = th_config_load(&cfg, schema)))
-		goto out;
-	if (roster) {
-		th_roster_free(cfg.roster);
-		cfg.roster = NULL;
-		if (th_roster_load(&cfg.roster, roster, &e)) {
-			th_report(NULL, &e);
-			rc = TH_EXIT_CONFIG;
-			goto out_cfg;
-		}
-	}
-	if (calendar) {
-		th_calendar_free(cfg.calendar);
-		cfg.calendar = NULL;
-		if (th_calendar_load(&cfg.calendar, calendar, &e)) {
-			th_report(NULL, &e);
-			rc = TH_EXIT_CONFIG;
-			goto out_cfg;
-		}
+	{
+		/* one configuration for the server: the one that holds for the last period opened
+		 * here, else today's (a province's roster since 7/2025) */
+		th_config_opts co = { schema, rules, roster, calendar };
+		th_period p0 = { TH_P_NONE, 0, 0 };
+		if (n_periods)
+			th_period_parse(periods[n_periods - 1], &p0);
+		if ((rc = th_config_load(&cfg, &co, p0, true)))
+			goto out;
 	}
 	if (!cfg.roster) {
 		th_complain("cổng cần danh sách đơn vị: biểu mẫu không chỉ tới danh sách nào, hãy dùng --roster");
-		rc = TH_EXIT_CONFIG;
-		goto out_cfg;
-	}
-	rules_path = rules ? th_xstrdup(rules) : th_default_rules(cfg.schema);
-	if (th_rules_load(&rs, rules_path, cfg.schema, &e)) {
-		th_report(NULL, &e);
 		rc = TH_EXIT_CONFIG;
 		goto out_cfg;
 	}
@@ -251,7 +234,7 @@ int cmd_serve(int argc, char **argv)
 	wc.schema = cfg.schema;
 	wc.roster = cfg.roster;
 	wc.cal = cfg.calendar;
-	wc.rules = rs;
+	wc.rules = cfg.rules;
 	wc.max_upload = (uint64_t)max_mb * 1024 * 1024;
 	wc.max_uploads = (unsigned)(threads > 2 ? threads - 1 : 1);
 	wc.tls = cert != NULL;
@@ -298,13 +281,11 @@ int cmd_serve(int argc, char **argv)
 out_web:
 	th_web_free(w);
 out_cfg:
-	th_rules_free(rs);
 	th_config_release(&cfg);
 out:
 	for (size_t i = 0; i < n_periods; i++)
 		free(periods[i]);
 	free(periods);
-	free(rules_path);
 	free(cert_pem);
 	free(key_pem);
 	return rc;

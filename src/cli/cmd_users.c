@@ -30,6 +30,7 @@ static const char *const users_usage =
 	"\n"
 	"  --data THƯ-MỤC     thư mục dữ liệu của cổng\n"
 	"  --schema TỆP.ini   biểu mẫu (chỉ tới danh sách đơn vị dùng để kiểm tra mã)\n"
+	"  --roster TỆP.ini   danh sách đơn vị (mặc định: danh sách đang có hiệu lực)\n"
 	"\n"
 	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 lỗi cơ sở dữ liệu.\n";
 
@@ -51,13 +52,14 @@ int cmd_users(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
 		{ "schema", required_argument, NULL, 's' },
+		{ "roster", required_argument, NULL, 'R' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "office", required_argument, NULL, 'o' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *data = NULL, *schema = NULL, *unit = NULL, *office = NULL, *admin = NULL, *verb;
+	const char *data = NULL, *schema = NULL, *roster = NULL, *unit = NULL, *office = NULL, *admin = NULL, *verb;
 	th_store *st = NULL;
 	th_config cfg;
 	th_err e = { 0 };
@@ -71,6 +73,7 @@ int cmd_users(int argc, char **argv)
 		switch (ch) {
 		case 'd': data = optarg; break;
 		case 's': schema = optarg; break;
+		case 'R': roster = optarg; break;
 		case 'u': unit = optarg; break;
 		case 'o': office = optarg; break;
 		case 'a': admin = optarg; break;
@@ -98,8 +101,12 @@ int cmd_users(int argc, char **argv)
 		th_complain("users không có việc '%s'", verb);
 		return TH_EXIT_USAGE;
 	}
-	if ((rc = th_config_load(&cfg, schema)))
-		return rc;
+	{
+		th_config_opts co = { schema, NULL, roster, NULL };
+		th_period none = { TH_P_NONE, 0, 0 };
+		if ((rc = th_config_load(&cfg, &co, none, false)))
+			return rc;
+	}
 	if (unit && (!cfg.roster || !th_roster_by_code(cfg.roster, unit))) {
 		th_complain("mã đơn vị '%s' không có trong danh sách %s", unit, cfg.roster ? cfg.roster->name : "");
 		th_config_release(&cfg);

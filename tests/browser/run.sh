@@ -33,12 +33,12 @@ rm -rf "$shots"
 mkdir -p "$shots"
 
 otp() { sed -n 's/^mật khẩu dùng một lần: //p'; }
-unit_pw=$("$T" users --data "$data" add --unit 11263 | otp)
+unit_pw=$("$T" users --data "$data" --roster schemas/roster-thanhmien.ini add --unit 11263 | otp)
 office_pw=$("$T" users --data "$data" add --office vanphong | otp)
 [ -n "$unit_pw" ] && [ -n "$office_pw" ] && ok "users add prints one-time passwords" || ko "users add"
 
 # a unit not in the roster, a name taken: refused with a usage error
-"$T" users --data "$data" add --unit 99999 2>/dev/null
+"$T" users --data "$data" --roster schemas/roster-thanhmien.ini add --unit 99999 2>/dev/null
 [ $? = 2 ] && ok "users add refuses a unit outside the roster" || ko "users add --unit 99999"
 "$T" users --data "$data" add --office vanphong >/dev/null 2>&1
 [ $? = 2 ] && ok "users add refuses a name taken" || ko "users add taken name"
