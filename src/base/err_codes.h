@@ -36,6 +36,7 @@ TH_ERR(TH_E_SST_INDEX,      37, "shared-string index out of range")
 TH_ERR(TH_E_CELL_TOO_BIG,   38, "cell text over the limit")
 TH_ERR(TH_E_NO_SHEET,       39, "no such sheet")
 TH_ERR(TH_E_NOT_RETURN,     40, "no form of the schema in the workbook")
+TH_ERR(TH_E_XLS_DAMAGED,    41, "damaged .xls workbook")
 
 /* 50-59: output and system */
 TH_ERR(TH_E_NOMEM,          50, "out of memory")

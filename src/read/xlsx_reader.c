@@ -20,6 +20,7 @@
 
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "read/book.h"
 #include "base/banned.h"
 
 const th_xlsx_limits th_xlsx_default_limits = {
@@ -84,6 +85,8 @@ struct th_xlsx {
 
 	th_range *merges;
 	size_t n_merges, cap_merges;
+
+	th_book *book; /* an .xls or .ods: the accessors and read_sheet go to it (book.h) */
 };
 
 /* ---- small helpers ---- */
@@ -499,7 +502,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	xp_halt(c, -1);
 }
 
-static int encrypted_fail(th_err *e)
+int th_fail_encrypted(th_err *e)
 {
 	return th_fail(e, TH_E_ENCRYPTED,
 		       "bảng tính được đặt mật khẩu (mã hoá), không đọc được; hãy gỡ mật khẩu trong Excel "
@@ -553,7 +556,7 @@ static int zip_fail(th_xlsx *x, th_err *e, zip_error_t *ze, const char *part)
 	int code = zip_error_code_zip(ze);
 
 	if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
-		return encrypted_fail(e);
+		return th_fail_encrypted(e);
 	(void)x;
 	return th_fail(e, TH_E_ZIP_DAMAGED,
 		       "tệp .xlsx bị hỏng hoặc không trọn vẹn (có thể chép hoặc tải về chưa xong): "
@@ -579,7 +582,7 @@ static int stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, 
 	if (zip_stat_index(x->zip, index, 0, &st) != 0)
 		return zip_fail(x, e, zip_get_error(x->zip), part);
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-		return encrypted_fail(e);
+		return th_fail_encrypted(e);
 	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_inflated - x->inflated)
 		return th_fail(e, TH_E_TOO_BIG,
 			       "phần '%s' khai báo kích thước giải nén %llu byte, vượt giới hạn %llu byte "
@@ -983,42 +986,16 @@ static bool has_prefix(const unsigned char *b, size_t n, const char *magic, size
 	return n >= m && memcmp(b, magic, m) == 0;
 }
 
-/* Does a CFB directory hold an entry named name? Entries are 128 bytes at 128-byte offsets. */
-static bool cfb_has_entry(const unsigned char *b, size_t n, const char *name)
+/*
+ * An OLE2 compound file (an .xls, or an encrypted .xlsx, or another Office document) or a
+ * bare BIFF stream (Excel 2.x-5.0 written without a container, which starts with a BOF
+ * record: 09 00 / 09 02 / 09 04 / 09 08): xls_reader.c judges it.
+ */
+static bool is_ole_or_biff(const unsigned char *b, size_t n)
 {
-	size_t len = strlen(name);
-	unsigned char want[64];
-
-	if (len > 31)
-		return false;
-	memset(want, 0, sizeof(want));
-	for (size_t i = 0; i < len; i++)
-		want[2 * i] = (unsigned char)name[i];
-	for (size_t off = 512; off + 128 <= n; off += 128) {
-		unsigned namelen = b[off + 64] | (unsigned)b[off + 65] << 8;
-		if (namelen != 2 * (len + 1))
-			continue;
-		for (size_t i = 0; i < len; i++) {
-			unsigned ch = b[off + 2 * i] | (unsigned)b[off + 2 * i + 1] << 8;
-			if (toupper((int)ch) != toupper((unsigned char)name[i]) || ch > 127)
-				goto next;
-		}
-		return true;
-	next:;
-	}
-	return false;
-}
-
-static int sniff_cfb(const unsigned char *b, size_t n, th_err *e)
-{
-	if (cfb_has_entry(b, n, "EncryptionInfo") || cfb_has_entry(b, n, "EncryptedPackage"))
-		return encrypted_fail(e);
-	if (cfb_has_entry(b, n, "Workbook") || cfb_has_entry(b, n, "Book"))
-		return th_fail(e, TH_E_FORMAT_XLS,
-			       "đây là tệp Excel 97-2003 (.xls); tonghop chỉ đọc .xlsx: hãy mở tệp bằng "
-			       "Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
-	return th_fail(e, TH_E_FORMAT_OTHER,
-		       "đây là tệp Office dạng cũ (OLE2), không phải bảng tính .xlsx");
+	return has_prefix(b, n, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) ||
+	       (n >= 4 && b[0] == 0x09 && (b[1] == 0x00 || b[1] == 0x02 || b[1] == 0x04 || b[1] == 0x08) &&
+		b[3] == 0x00);
 }
 
 static bool contains_ci(const unsigned char *b, size_t n, const char *needle)
@@ -1031,24 +1008,11 @@ static bool contains_ci(const unsigned char *b, size_t n, const char *needle)
 	return false;
 }
 
-/*
- * Judge the first bytes of a file that is not a zip. head holds up to 4 KiB; the whole
- * file is needed only for CFB, whose directory can sit anywhere: whole may be NULL when
- * the caller could not load it, and a CFB is then judged by its header only.
- */
+/* Judge the first bytes (up to 4 KiB) of a file that is neither a zip nor an .xls. */
 static int sniff_not_zip(const unsigned char *b, size_t n, th_err *e)
 {
-	static const char cfb[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 	size_t i = 0;
 
-	if (has_prefix(b, n, cfb, 8))
-		return sniff_cfb(b, n, e);
-	/* a bare BIFF stream starts with a BOF record: 09 00 / 09 02 / 09 04 / 09 08 */
-	if (n >= 4 && b[0] == 0x09 && (b[1] == 0x00 || b[1] == 0x02 || b[1] == 0x04 || b[1] == 0x08) &&
-	    b[3] == 0x00)
-		return th_fail(e, TH_E_FORMAT_XLS,
-			       "đây là tệp Excel đời cũ (.xls, BIFF); tonghop chỉ đọc .xlsx: hãy mở tệp "
-			       "bằng Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
 	if (has_prefix(b, n, "\xEF\xBB\xBF", 3))
 		i = 3;
 	while (i < n && isspace(b[i]))
@@ -1056,19 +1020,20 @@ static int sniff_not_zip(const unsigned char *b, size_t n, th_err *e)
 	if (i < n && b[i] == '<') {
 		if (contains_ci(b, n, "opendocument"))
 			return th_fail(e, TH_E_FORMAT_ODS,
-				       "đây là tệp OpenDocument dạng XML phẳng (.fods); tonghop chỉ đọc "
-				       ".xlsx: hãy lưu lại dưới dạng Excel 2007-365 (.xlsx)");
+				       "đây là tệp OpenDocument dạng XML phẳng (.fods), tonghop không đọc "
+				       "dạng này: hãy lưu lại dưới dạng .ods hoặc .xlsx");
 		if (contains_ci(b, n, "urn:schemas-microsoft-com:office:spreadsheet"))
 			return th_fail(e, TH_E_FORMAT_OTHER,
-				       "đây là tệp Bảng tính XML 2003 của Excel; tonghop chỉ đọc .xlsx: hãy "
-				       "mở bằng Excel và lưu lại dưới dạng .xlsx");
+				       "đây là tệp Bảng tính XML 2003 của Excel, tonghop không đọc dạng này: "
+				       "hãy mở bằng Excel và lưu lại dưới dạng .xlsx");
 		if (contains_ci(b, n, "<html") || contains_ci(b, n, "<table"))
 			return th_fail(e, TH_E_FORMAT_OTHER,
-				       "đây là trang HTML được đặt đuôi bảng tính, không phải tệp .xlsx: hãy "
+				       "đây là trang HTML được đặt đuôi bảng tính, không phải bảng tính thật: hãy "
 				       "mở bằng Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
 	}
 	return th_fail(e, TH_E_NOT_ZIP,
-		       "không phải tệp bảng tính .xlsx (nội dung không phải gói zip của Excel)");
+		       "không phải tệp bảng tính .xlsx, .xls hay .ods (nội dung không phải dạng "
+		       "bảng tính nào tonghop đọc được)");
 }
 
 static bool is_zip_magic(const unsigned char *b, size_t n)
@@ -1094,11 +1059,16 @@ static int lock_fail(th_err *e)
 
 /* ---- opening ---- */
 
-/* Judge a zip that has no workbook part: another kind of package, or a broken one. */
-static int not_a_workbook(th_xlsx *x, const char *wanted, th_err *e)
+/*
+ * Is the package an OpenDocument spreadsheet? Its mimetype entry says so; without one (as
+ * Google Sheets and some libraries write them), a content.xml and no workbook part do.
+ * Another OpenDocument (a text, a presentation) is refused here.
+ */
+static int sniff_odf(th_xlsx *x, bool *ods, th_err *e)
 {
 	const struct entry *mt = find_entry(x, "mimetype");
 
+	*ods = false;
 	if (mt) {
 		zip_file_t *zf = zip_fopen_index(x->zip, mt->index, 0);
 		char buf[128] = "";
@@ -1107,21 +1077,36 @@ static int not_a_workbook(th_xlsx *x, const char *wanted, th_err *e)
 		if (zf)
 			zip_fclose(zf); /* zip_fclose does not take NULL */
 		if (n > 0) {
+			static const char odf[] = "application/vnd.oasis.opendocument.";
 			buf[n] = '\0';
-			if (strstr(buf, "opendocument"))
-				return th_fail(e, TH_E_FORMAT_ODS,
-					       "đây là tệp OpenDocument (.ods) chứ không phải .xlsx; hãy "
-					       "mở bằng LibreOffice hoặc Excel và lưu lại dưới dạng .xlsx");
+			if (strncmp(buf, odf, sizeof(odf) - 1) == 0) {
+				if (strncmp(buf + sizeof(odf) - 1, "spreadsheet", 11) == 0) {
+					*ods = true;
+					return 0;
+				}
+				return th_fail(e, TH_E_FORMAT_OTHER,
+					       "đây là tài liệu OpenDocument nhưng không phải bảng tính (%.40s)",
+					       buf + sizeof(odf) - 1);
+			}
 		}
 	}
-	if (find_entry(x, "content.xml"))
-		return th_fail(e, TH_E_FORMAT_ODS,
-			       "đây là tệp OpenDocument (.ods) chứ không phải .xlsx; hãy mở bằng "
-			       "LibreOffice hoặc Excel và lưu lại dưới dạng .xlsx");
+	if (find_entry(x, "content.xml")) {
+		for (size_t i = 0; i < x->n_entries; i++)
+			if (ends_with(x->entries[i].norm, "workbook.xml") ||
+			    ends_with(x->entries[i].norm, "workbook.bin"))
+				return 0;
+		*ods = true;
+	}
+	return 0;
+}
+
+/* Judge a zip that has no workbook part: another kind of package, or a broken one. */
+static int not_a_workbook(th_xlsx *x, const char *wanted, th_err *e)
+{
 	if (find_entry(x, "xl/workbook.bin"))
 		return th_fail(e, TH_E_FORMAT_OTHER,
-			       "đây là tệp Excel nhị phân (.xlsb); tonghop chỉ đọc .xlsx: hãy mở bằng "
-			       "Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
+			       "đây là tệp Excel nhị phân (.xlsb), tonghop không đọc dạng này: hãy mở "
+			       "bằng Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
 	if (find_entry(x, "Index/Document.iwa") || find_entry(x, "Index.zip"))
 		return th_fail(e, TH_E_FORMAT_OTHER,
 			       "đây là tệp Apple Numbers; hãy xuất ra dạng Excel (.xlsx) rồi gửi lại");
@@ -1159,6 +1144,13 @@ static int load_package(th_xlsx *x, th_err *e)
 
 	if (load_entries(x, e))
 		return -1;
+	{
+		bool ods;
+		if (sniff_odf(x, &ods, e))
+			return -1;
+		if (ods)
+			return th_ods_open(&x->book, x, e);
+	}
 	/*
 	 * The package relationships say where the workbook is. Some producers damage them
 	 * (seen: a _rels/.rels holding plain text); the content types or the usual name
@@ -1175,8 +1167,8 @@ static int load_package(th_xlsx *x, th_err *e)
 	th_err_clear(e);
 	if (ends_with(wbpart, ".bin")) {
 		th_fail(e, TH_E_FORMAT_OTHER,
-			"đây là tệp Excel nhị phân (.xlsb); tonghop chỉ đọc .xlsx: hãy mở bằng Excel "
-			"và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
+			"đây là tệp Excel nhị phân (.xlsb), tonghop không đọc dạng này: hãy mở "
+			       "bằng Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)");
 		goto out;
 	}
 	if (!find_entry(x, wbpart)) {
@@ -1281,6 +1273,20 @@ static int finish_open(th_xlsx *x, zip_source_t *src, th_xlsx **out, th_err *e)
 	return 0;
 }
 
+/* Open an .xls held in buf (taken over) as a th_xlsx whose book is the .xls. */
+static int open_xls(th_xlsx **out, const char *name, const th_xlsx_limits *limits, unsigned char *buf,
+		    size_t len, th_err *e)
+{
+	th_xlsx *x = xlsx_new(name, limits);
+
+	if (th_xls_open(&x->book, buf, len, &x->lim, e)) {
+		th_xlsx_free(x);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
 int th_xlsx_open_mem(th_xlsx **out, const void *buf, size_t len, const char *name,
 		     const th_xlsx_limits *limits, th_err *e)
 {
@@ -1294,7 +1300,12 @@ int th_xlsx_open_mem(th_xlsx **out, const void *buf, size_t len, const char *nam
 	if (!is_zip_magic(buf, len)) {
 		if (is_lock_name(name))
 			return lock_fail(e);
-		return sniff_not_zip(buf, len, e);
+		if (is_ole_or_biff(buf, len)) {
+			unsigned char *copy = th_xmalloc(len);
+			memcpy(copy, buf, len);
+			return open_xls(out, name, limits, copy, len, e);
+		}
+		return sniff_not_zip(buf, len < 4096 ? len : 4096, e);
 	}
 	zip_error_init(&ze);
 	src = zip_source_buffer_create(buf, len, 0, &ze);
@@ -1352,14 +1363,25 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 		int rc;
 		if (is_lock_name(path)) {
 			rc = lock_fail(e);
-		} else if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0", 4) == 0) {
-			/* a CFB directory may be anywhere: judge the first 64 MiB */
+		} else if (is_ole_or_biff(head, n)) {
+			/* the .xls reader works on the whole file in memory */
 			size_t whole;
 			free(head);
-			rewind(f);
-			head = read_head(f, (size_t)(sb.st_size < (64 << 20) ? sb.st_size : (64 << 20)),
-					 &whole);
-			rc = sniff_not_zip(head, whole, e);
+			head = NULL;
+			if ((uint64_t)sb.st_size > TH_XLS_MAX_FILE) {
+				rc = th_fail(e, TH_E_TOO_BIG, "tệp .xls lớn hơn %u MiB, quá lớn để là một báo cáo",
+					     (unsigned)(TH_XLS_MAX_FILE >> 20));
+			} else {
+				rewind(f);
+				head = read_head(f, (size_t)sb.st_size, &whole);
+				if (ferror(f) || whole != (size_t)sb.st_size) {
+					rc = th_fail(e, TH_E_OPEN, "không đọc hết được tệp (%s)",
+						     th_errno_vi(errno ? errno : EIO, eb));
+				} else {
+					fclose(f);
+					return open_xls(out, path, limits, head, whole, e);
+				}
+			}
 		} else {
 			rc = sniff_not_zip(head, n, e);
 		}
@@ -1388,6 +1410,7 @@ void th_xlsx_free(th_xlsx *x)
 {
 	if (!x)
 		return;
+	th_book_free(x->book);
 	if (x->zip)
 		zip_discard(x->zip);
 	for (size_t i = 0; i < x->n_entries; i++)
@@ -1413,17 +1436,28 @@ void th_xlsx_free(th_xlsx *x)
 	free(x);
 }
 
-/* ---- accessors ---- */
+/* ---- accessors (an .xls or .ods answers from its book) ---- */
 
-size_t th_xlsx_sheet_count(const th_xlsx *x) { return x->n_sheets; }
-const char *th_xlsx_sheet_name(const th_xlsx *x, size_t i) { return x->sheets[i].name; }
-th_sheet_state th_xlsx_sheet_state(const th_xlsx *x, size_t i) { return x->sheets[i].state; }
-const char *th_xlsx_sheet_part(const th_xlsx *x, size_t i) { return x->sheets[i].part; }
-bool th_xlsx_date1904(const th_xlsx *x) { return x->date1904; }
+size_t th_xlsx_sheet_count(const th_xlsx *x) { return x->book ? x->book->n_sheets : x->n_sheets; }
+const char *th_xlsx_sheet_name(const th_xlsx *x, size_t i)
+{
+	return x->book ? x->book->sheets[i].name : x->sheets[i].name;
+}
+th_sheet_state th_xlsx_sheet_state(const th_xlsx *x, size_t i)
+{
+	return x->book ? x->book->sheets[i].state : x->sheets[i].state;
+}
+const char *th_xlsx_sheet_part(const th_xlsx *x, size_t i)
+{
+	return x->book ? x->book->part : x->sheets[i].part;
+}
+bool th_xlsx_date1904(const th_xlsx *x) { return x->book ? x->book->date1904 : x->date1904; }
 size_t th_xlsx_shared_count(const th_xlsx *x) { return x->n_sst; }
 
 th_numkind th_xlsx_style_kind(const th_xlsx *x, uint32_t style)
 {
+	if (x->book)
+		return style < x->book->n_styles ? x->book->styles[style].kind : TH_NUM_GENERAL;
 	return style < x->n_xfs ? x->xfs[style].kind : TH_NUM_GENERAL;
 }
 
@@ -1431,6 +1465,8 @@ const char *th_xlsx_style_format(const th_xlsx *x, uint32_t style)
 {
 	const char *code = NULL;
 
+	if (x->book)
+		return style < x->book->n_styles ? x->book->styles[style].format : "General";
 	if (style < x->n_xfs && x->xfs[style].numfmt != UINT32_MAX) {
 		code = numfmt_code(x, x->xfs[style].numfmt);
 		if (!code)
@@ -1441,6 +1477,8 @@ const char *th_xlsx_style_format(const th_xlsx *x, uint32_t style)
 
 const char *th_xlsx_style_font(const th_xlsx *x, uint32_t style)
 {
+	if (x->book)
+		return style < x->book->n_styles ? x->book->styles[style].font : "";
 	if (style < x->n_xfs && x->xfs[style].font < x->n_fonts && x->fonts[x->xfs[style].font])
 		return x->fonts[x->xfs[style].font];
 	return "";
@@ -1448,9 +1486,44 @@ const char *th_xlsx_style_font(const th_xlsx *x, uint32_t style)
 
 const th_range *th_xlsx_merges(const th_xlsx *x, size_t *n)
 {
-	*n = x->n_merges;
-	return x->merges;
+	*n = x->book ? x->book->n_merges : x->n_merges;
+	return x->book ? x->book->merges : x->merges;
 }
+
+/* ---- what the .xls and .ods backends borrow (book.h) ---- */
+
+static void cb_sync(xp *c, th_xmlcb *cb, int rv)
+{
+	c->text = cb->text;
+	if (rv)
+		xp_halt(c, rv);
+}
+
+static void cb_start(xp *c, const char *name, const char **atts)
+{
+	th_xmlcb *cb = c->ud;
+	cb_sync(c, cb, cb->start ? cb->start(cb, name, atts) : 0);
+}
+
+static void cb_end(xp *c, const char *name)
+{
+	th_xmlcb *cb = c->ud;
+	cb_sync(c, cb, cb->end ? cb->end(cb, name) : 0);
+}
+
+int th_xlsx_stream(th_xlsx *x, const char *name, th_xmlcb *cb, th_err *e)
+{
+	xp c = { .start = cb_start, .end = cb_end, .ud = cb };
+	bool found;
+	int rc = stream_named(x, name, &c, e, &found);
+
+	if (!rc && !found)
+		return th_fail(e, TH_E_PACKAGE, "gói bảng tính thiếu phần '%s'", name);
+	return rc;
+}
+
+bool th_xlsx_has_part(const th_xlsx *x, const char *name) { return find_entry(x, name) != NULL; }
+const th_xlsx_limits *th_xlsx_limits_of(const th_xlsx *x) { return &x->lim; }
 
 /* ---- the worksheet parser ---- */
 
@@ -1765,8 +1838,12 @@ int th_xlsx_read_sheet(th_xlsx *x, size_t i, th_cell_fn fn, void *ud, th_err *e)
 	xp c = { .start = sheet_start, .end = sheet_end, .ud = &s };
 	int rc;
 
-	if (i >= x->n_sheets)
+	if (i >= th_xlsx_sheet_count(x))
 		return th_fail(e, TH_E_NO_SHEET, "không có trang tính thứ %zu", i + 1);
+	if (x->book) {
+		x->book->n_merges = 0;
+		return x->book->read_sheet(x->book, i, fn, ud, e);
+	}
 	x->n_merges = 0;
 	s.sheet = x->sheets[i].name;
 	s.fn = fn;

@@ -1205,6 +1205,8 @@ static void cfb_with(unsigned char *b, size_t n, const char *name)
 	b[512 + 64] = (unsigned char)(2 * (len + 1));
 }
 
+/* An OLE2 file goes to the .xls reader (test_xls.c), which judges its container: this one
+ * has no byte-order mark, so it is a damaged .xls whatever its directory holds. */
 static void test_fail_cfb(void **state)
 {
 	unsigned char b[1024];
@@ -1212,15 +1214,22 @@ static void test_fail_cfb(void **state)
 
 	(void)state;
 	cfb_with(b, sizeof(b), "EncryptionInfo");
-	open_fails(b, sizeof(b), "a.xlsx", NULL, TH_E_ENCRYPTED, &e);
+	open_fails(b, sizeof(b), "a.xlsx", NULL, TH_E_XLS_DAMAGED, &e);
 	cfb_with(b, sizeof(b), "Workbook");
-	open_fails(b, sizeof(b), "a.xlsx", NULL, TH_E_FORMAT_XLS, &e);
+	open_fails(b, sizeof(b), "a.xlsx", NULL, TH_E_XLS_DAMAGED, &e);
+	assert_non_null(strstr(e.msg, ".xls"));
 }
 
+/* A zip whose mimetype says OpenDocument spreadsheet goes to the .ods reader (test_ods.c),
+ * which needs content.xml. */
 static void test_fail_ods(void **state)
 {
 	static const char *const parts[] = {
 		"mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+	};
+	static const char *const text[] = {
+		"mimetype", "application/vnd.oasis.opendocument.text",
+		"content.xml", "<x/>",
 	};
 	unsigned char *buf;
 	size_t len;
@@ -1228,7 +1237,12 @@ static void test_fail_ods(void **state)
 
 	(void)state;
 	buf = make_xlsx(parts, 1, &len);
-	open_fails(buf, len, "a.xlsx", NULL, TH_E_FORMAT_ODS, &e);
+	open_fails(buf, len, "a.xlsx", NULL, TH_E_PACKAGE, &e);
+	assert_non_null(strstr(e.msg, "content.xml"));
+	free(buf);
+	buf = make_xlsx(text, 2, &len);
+	open_fails(buf, len, "a.ods", NULL, TH_E_FORMAT_OTHER, &e);
+	assert_non_null(strstr(e.msg, "không phải bảng tính"));
 	free(buf);
 }
 
