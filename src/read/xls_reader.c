@@ -87,7 +87,7 @@ static const unsigned char *sector(const struct cfb *c, uint32_t s, size_t n)
  */
 static int read_chain(const struct cfb *c, uint32_t start, size_t want, unsigned char **out, th_err *e)
 {
-	unsigned char *b;
+	unsigned char *b, *seen;
 	size_t got = 0;
 	uint32_t s = start;
 
@@ -95,18 +95,22 @@ static int read_chain(const struct cfb *c, uint32_t start, size_t want, unsigned
 	if (want > c->len)
 		return damaged(e, "một luồng dữ liệu khai báo dài hơn cả tệp");
 	b = th_xmalloc(want ? want : 1);
-	for (size_t steps = 0; got < want; steps++) {
+	seen = th_xcalloc((size_t)c->nsec / 8 + 1, 1); /* a sector met twice is a loop */
+	while (got < want) {
 		size_t n = want - got < c->ssz ? want - got : c->ssz;
 		const unsigned char *p = sector(c, s, n);
 
-		if (!p || steps > c->nsec || s >= c->nfat) {
+		if (!p || s >= c->nfat || (seen[s / 8] & (1u << (s % 8)))) {
 			free(b);
-			return damaged(e, "chuỗi sector của một luồng dữ liệu hỏng");
+			free(seen);
+			return damaged(e, "chuỗi sector của một luồng dữ liệu hỏng hoặc lặp vòng");
 		}
+		seen[s / 8] |= (unsigned char)(1u << (s % 8));
 		memcpy(b + got, p, n);
 		got += n;
 		s = c->fat[s];
 	}
+	free(seen);
 	*out = b;
 	return 0;
 }
@@ -114,7 +118,7 @@ static int read_chain(const struct cfb *c, uint32_t start, size_t want, unsigned
 /* The same in the mini stream (64-byte sectors, chained by the mini FAT). */
 static int read_mini_chain(const struct cfb *c, uint32_t start, size_t want, unsigned char **out, th_err *e)
 {
-	unsigned char *b;
+	unsigned char *b, *seen;
 	size_t got = 0;
 	uint32_t s = start;
 
@@ -122,17 +126,21 @@ static int read_mini_chain(const struct cfb *c, uint32_t start, size_t want, uns
 	if (want > c->ministream_len)
 		return damaged(e, "một luồng dữ liệu nhỏ khai báo dài hơn luồng chứa nó");
 	b = th_xmalloc(want ? want : 1);
-	for (size_t steps = 0; got < want; steps++) {
+	seen = th_xcalloc(c->nminifat / 8 + 1, 1);
+	while (got < want) {
 		size_t n = want - got < 64 ? want - got : 64;
 
-		if (s >= c->nminifat || (size_t)s * 64 + n > c->ministream_len || steps > c->nminifat) {
+		if (s >= c->nminifat || (size_t)s * 64 + n > c->ministream_len || (seen[s / 8] & (1u << (s % 8)))) {
 			free(b);
-			return damaged(e, "chuỗi sector nhỏ của một luồng dữ liệu hỏng");
+			free(seen);
+			return damaged(e, "chuỗi sector nhỏ của một luồng dữ liệu hỏng hoặc lặp vòng");
 		}
+		seen[s / 8] |= (unsigned char)(1u << (s % 8));
 		memcpy(b + got, c->ministream + (size_t)s * 64, n);
 		got += n;
 		s = c->minifat[s];
 	}
+	free(seen);
 	*out = b;
 	return 0;
 }

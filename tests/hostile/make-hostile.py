@@ -298,35 +298,171 @@ def biff(rtype, payload=b""):
     return struct.pack("<HH", rtype, len(payload)) + payload
 
 
-def case_xls(path):
-    # BIFF8 workbook globals: BOF (vers 0x0600, dt 5 = globals), CODEPAGE, EOF.
-    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0x41, 0x06)
-    wb = biff(0x0809, bof) + biff(0x0042, struct.pack("<H", 1200)) + biff(0x000A)
-    write(path, cfb([("Workbook", wb)]))
+# ------------------------------------------------------------ .xls (BIFF8)
 
 
-def case_ods(path):
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+def ustr(text, count_bytes=2):
+    """BIFF8 XLUnicodeString: character count, option byte, UTF-16LE characters."""
+    return struct.pack("<H" if count_bytes == 2 else "<B", len(text)) + b"\x01" + text.encode("utf-16-le")
+
+
+def xls_book(sheet_records, strings=(), globals_extra=b"", name="Sheet1"):
+    """A BIFF8 workbook stream: globals (with an SST of strings) and one worksheet."""
+    bof_g = biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0x41, 0x06))
+    bof_s = biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0x41, 0x06))
+    sst = biff(0x00FC, struct.pack("<II", len(strings), len(strings)) + b"".join(ustr(t) for t in strings))
+    head = bof_g + biff(0x0042, struct.pack("<H", 1200)) + globals_extra
+    sheet_name = struct.pack("<B", len(name)) + b"\x00" + name.encode("latin-1")
+    tail = sst + biff(0x000A)
+    boundsheet_len = len(biff(0x0085, b"\0" * (6 + len(sheet_name))))
+    pos = len(head) + boundsheet_len + len(tail)
+    bs = biff(0x0085, struct.pack("<IBB", pos, 0, 0) + sheet_name)
+    return head + bs + tail + bof_s + b"".join(sheet_records) + biff(0x000A)
+
+
+def xls_cell_sst(row, col, k):
+    return biff(0x00FD, struct.pack("<HHHI", row, col, 15, k))
+
+
+def xls_number(row, col, v):
+    return biff(0x0203, struct.pack("<HHHd", row, col, 15, v))
+
+
+def xls_base():
+    """A valid .xls whose Workbook stream is past the mini-stream cutoff (regular sectors)."""
+    rows = [xls_cell_sst(0, 0, 0), xls_cell_sst(0, 1, 1)]
+    rows += [xls_number(r, c, r * 10 + c) for r in range(1, 120) for c in range(4)]
+    return cfb([("Workbook", xls_book(rows, ["Xin chào", "Tổng cộng"]))])
+
+
+def case_xls_truncated(path):
+    data = xls_base()
+    write(path, data[: len(data) * 6 // 10])
+
+
+def case_xls_huge_declared(path):
+    # The Workbook stream's directory entry claims 4 GiB.
+    data = bytearray(xls_base())
+    at = data.find("Workbook".encode("utf-16-le"))
+    assert at > 0
+    data[at + 120:at + 124] = struct.pack("<I", 0xFFFFFFF0)
+    write(path, bytes(data))
+
+
+def case_xls_fat_loop(path):
+    # The Workbook stream's sector chain points back at itself.
+    data = bytearray(xls_base())
+    at = data.find("Workbook".encode("utf-16-le"))
+    (start,) = struct.unpack_from("<I", data, at + 116)
+    struct.pack_into("<I", data, SECTOR + 4 * start, start)  # FAT sector 0 starts at 512
+    write(path, bytes(data))
+
+
+def case_xls_encrypted(path):
+    # FILEPASS (RC4 CryptoAPI header, opaque here) in the globals.
+    fp = biff(0x002F, struct.pack("<HHH", 1, 4, 2) + prng(b"fp", 48))
+    write(path, cfb([("Workbook", xls_book([xls_number(0, 0, 1)], globals_extra=fp))]))
+
+
+def case_xls_sst_index(path):
+    write(path, cfb([("Workbook", xls_book([xls_cell_sst(0, 0, 7)], ["một"]))]))
+
+
+def case_xls_col_beyond(path):
+    write(path, cfb([("Workbook", xls_book([xls_number(0, 20000, 1.5)]))]))
+
+
+def case_xls_not_workbook(path):
+    write(path, cfb([("WordDocument", prng(b"doc", 600))]))
+
+
+def case_xls_biff4(path):
+    # A bare BIFF4 worksheet stream (Excel 4.0): BOF 0x0409.
+    write(path, biff(0x0409, struct.pack("<HHH", 0, 0x0010, 0)) + biff(0x0003, struct.pack("<HHBBBd", 0, 0, 0, 0, 0, 1.0)) + biff(0x000A))
+
+
+# --------------------------------------------------------------- .ods
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
-    content = (
-        XML_DECL + "<office:document-content " + ns + ' office:version="1.2">'
-        "<office:body><office:spreadsheet>"
-        '<table:table table:name="Sheet1"><table:table-row><table:table-cell>'
-        "<text:p>Xin chào</text:p></table:table-cell></table:table-row></table:table>"
-        "</office:spreadsheet></office:body></office:document-content>"
-    ).encode()
+
+
+def ods_content(rows, prolog=XML_DECL):
+    return (prolog + "<office:document-content " + ODS_NS + ' office:version="1.2">'
+            "<office:body><office:spreadsheet>"
+            '<table:table table:name="Sheet1">' + rows + "</table:table>"
+            "</office:spreadsheet></office:body></office:document-content>").encode()
+
+
+def ods(content, manifest_extra=""):
     manifest = (
         XML_DECL + '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">' + manifest_extra +
+        "</manifest:file-entry></manifest:manifest>"
     ).encode()
-    write(path, zip_bytes([
+    return zip_bytes([
         ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED),
         ("content.xml", content),
         ("META-INF/manifest.xml", manifest),
-    ]))
+    ])
+
+
+def case_ods_zip_bomb(path):
+    # ~300 MB of spaces inside a cell's paragraph, deflated to ~300 KB.
+    head = ods_content("<table:table-row><table:table-cell><text:p>X").split(b"<text:p>X")[0] + b"<text:p>"
+    tail = b"</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    zi = zinfo("content.xml")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zinfo("mimetype", zipfile.ZIP_STORED), b"application/vnd.oasis.opendocument.spreadsheet")
+        with zf.open(zi, "w") as w:
+            w.write(head)
+            chunk = b" " * (1 << 20)
+            for _ in range(BOMB_SPACES // len(chunk)):
+                w.write(chunk)
+            w.write(tail)
+    write(path, buf.getvalue())
+
+
+def case_ods_entity_bomb(path):
+    prolog = (XML_DECL + '<!DOCTYPE office:document-content [<!ENTITY a "aaaaaaaaaa">'
+              '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n')
+    write(path, ods(ods_content("<table:table-row><table:table-cell><text:p>&c;</text:p>"
+                                "</table:table-cell></table:table-row>", prolog)))
+
+
+def case_ods_repeat_rows(path):
+    # A row of four values repeated 1048576 times: 4 million cells from a few bytes.
+    cell = '<table:table-cell office:value-type="float" office:value="1"/>'
+    write(path, ods(ods_content('<table:table-row table:number-rows-repeated="1048576">'
+                                + cell * 4 + "</table:table-row>")))
+
+
+def case_ods_repeat_beyond(path):
+    cell = '<table:table-cell table:number-columns-repeated="1000000000" office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    write(path, ods(ods_content("<table:table-row>" + cell + "</table:table-row>")))
+
+
+def case_ods_deep(path):
+    deep = "<text:span>" * 300 + "x" + "</text:span>" * 300
+    write(path, ods(ods_content("<table:table-row><table:table-cell><text:p>" + deep +
+                                "</text:p></table:table-cell></table:table-row>")))
+
+
+def case_ods_spaces(path):
+    # <text:s text:c="2000000000"/>: two billion spaces asked for in one cell.
+    write(path, ods(ods_content('<table:table-row><table:table-cell><text:p>a<text:s text:c="2000000000"/>b'
+                                "</text:p></table:table-cell></table:table-row>")))
+
+
+def case_ods_encrypted(path):
+    enc = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+           '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+           '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:iteration-count="1024" manifest:salt="AAAA"/>'
+           "</manifest:encryption-data>")
+    write(path, ods(prng(b"enc", 700), enc))
 
 
 def case_lock(path):
@@ -443,8 +579,6 @@ CASES = [
     ("not-a-zip.xlsx", "không phải tệp bảng tính .xlsx", case_not_a_zip),
     ("truncated.xlsx", "bị hỏng", case_truncated),
     ("encrypted.xlsx", "mật khẩu", case_encrypted),
-    ("xls-named-xlsx.xlsx", ".xls", case_xls),
-    ("ods-named-xlsx.xlsx", ".ods", case_ods),
     ("~$lock.xlsx", "tệp khoá tạm", case_lock),
     ("zip-bomb-ratio.xlsx", "nén", case_zip_bomb),
     ("xml-entity-bomb.xlsx", "DTD", case_entity_bomb),
@@ -457,6 +591,21 @@ CASES = [
     ("no-workbook.xlsx", "thiếu phần", case_no_workbook),
     ("bad-xml.xlsx", "XML", case_bad_xml),
     ("huge-declared-size.xlsx", "tonghop:", case_huge_declared),
+    ("xls-truncated.xls", "bị hỏng", case_xls_truncated),
+    ("xls-huge-declared.xls", "bị hỏng", case_xls_huge_declared),
+    ("xls-fat-loop.xls", "bị hỏng", case_xls_fat_loop),
+    ("xls-encrypted.xls", "mật khẩu", case_xls_encrypted),
+    ("xls-sst-index.xls", "chuỗi dùng chung", case_xls_sst_index),
+    ("xls-col-beyond.xls", "XFD1048576", case_xls_col_beyond),
+    ("xls-not-workbook.xls", "không chứa bảng tính", case_xls_not_workbook),
+    ("xls-biff4.xls", ".xls", case_xls_biff4),
+    ("ods-zip-bomb.ods", "nén", case_ods_zip_bomb),
+    ("ods-entity-bomb.ods", "DTD", case_ods_entity_bomb),
+    ("ods-repeat-rows.ods", "quá lớn", case_ods_repeat_rows),
+    ("ods-repeat-beyond.ods", "XFD1048576", case_ods_repeat_beyond),
+    ("ods-deep.ods", "lồng nhau quá sâu", case_ods_deep),
+    ("ods-spaces.ods", "dài quá", case_ods_spaces),
+    ("ods-encrypted.ods", "mật khẩu", case_ods_encrypted),
 ]
 
 
