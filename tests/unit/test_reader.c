@@ -19,6 +19,7 @@
 
 #include "read/numfmt.h"
 #include "read/xlsx_reader.h"
+#include "zipmem.h"
 
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -52,50 +53,6 @@
 #define SST(items) XML_DECL "<sst xmlns=\"" NS_MAIN "\">" items "</sst>"
 
 /* ---- building packages ---- */
-
-/*
- * A zip archive in memory: names_and_contents holds n (name, content) pairs, 2n strings.
- * Returns a malloc'd buffer of *len bytes.
- */
-static unsigned char *make_xlsx(const char *const *names_and_contents, size_t n, size_t *len)
-{
-	zip_error_t ze;
-	zip_source_t *src;
-	zip_t *za;
-	zip_stat_t st;
-	unsigned char *buf;
-
-	zip_error_init(&ze);
-	src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(za);
-	for (size_t i = 0; i < n; i++) {
-		const char *data = names_and_contents[2 * i + 1];
-		zip_source_t *fs = zip_source_buffer(za, data, strlen(data), 0);
-
-		assert_non_null(fs);
-		if (zip_file_add(za, names_and_contents[2 * i], fs, ZIP_FL_ENC_UTF_8) < 0) {
-			zip_source_free(fs);
-			fail_msg("zip_file_add %s: %s", names_and_contents[2 * i], zip_strerror(za));
-		}
-	}
-	zip_source_keep(src);
-	if (zip_close(za) != 0)
-		fail_msg("zip_close: %s", zip_strerror(za));
-	assert_int_equal(zip_source_open(src), 0);
-	zip_stat_init(&st);
-	assert_int_equal(zip_source_stat(src, &st), 0);
-	assert_true(st.valid & ZIP_STAT_SIZE);
-	buf = malloc(st.size ? st.size : 1);
-	assert_non_null(buf);
-	assert_int_equal(zip_source_read(src, buf, st.size), (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-	*len = (size_t)st.size;
-	return buf;
-}
 
 /* The usual one-sheet package: parts that are NULL are left out (and out of the rels). */
 struct book {
@@ -140,7 +97,7 @@ static unsigned char *make_book(const struct book *b, size_t *len)
 		parts[n++] = "xl/styles.xml";
 		parts[n++] = b->styles;
 	}
-	return make_xlsx(parts, n / 2, len);
+	return make_zip(parts, n / 2, len);
 }
 
 /* A malloc'd string: head, then rep repeated count times, then tail. */
@@ -432,7 +389,7 @@ static void test_sheets_nondefault_parts(void **state)
 	struct got g = { .keep = true };
 
 	(void)state;
-	buf = make_xlsx(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
+	buf = make_zip(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
 	x = open_ok(buf, len, NULL);
 	assert_int_equal(th_xlsx_sheet_count(x), 3);
 	assert_string_equal(th_xlsx_sheet_name(x, 0), "Tổng hợp");
@@ -498,7 +455,7 @@ static void test_workbook_elsewhere(void **state)
 	th_xlsx *x;
 
 	(void)state;
-	buf = make_xlsx(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
+	buf = make_zip(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
 	x = open_ok(buf, len, NULL);
 	assert_int_equal(th_xlsx_sheet_count(x), 1);
 	assert_string_equal(th_xlsx_sheet_name(x, 0), "Một");
@@ -1006,7 +963,7 @@ static void test_strict(void **state)
 	struct got g = { .keep = true };
 
 	(void)state;
-	buf = make_xlsx(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
+	buf = make_zip(parts, sizeof(parts) / sizeof(parts[0]) / 2, &len);
 	x = open_ok(buf, len, NULL);
 	assert_int_equal(th_xlsx_sheet_count(x), 2);
 	assert_string_equal(th_xlsx_sheet_name(x, 0), "Nghiêm");
@@ -1236,11 +1193,11 @@ static void test_fail_ods(void **state)
 	th_err e;
 
 	(void)state;
-	buf = make_xlsx(parts, 1, &len);
+	buf = make_zip(parts, 1, &len);
 	open_fails(buf, len, "a.xlsx", NULL, TH_E_PACKAGE, &e);
 	assert_non_null(strstr(e.msg, "content.xml"));
 	free(buf);
-	buf = make_xlsx(text, 2, &len);
+	buf = make_zip(text, 2, &len);
 	open_fails(buf, len, "a.ods", NULL, TH_E_FORMAT_OTHER, &e);
 	assert_non_null(strstr(e.msg, "không phải bảng tính"));
 	free(buf);
@@ -1257,7 +1214,7 @@ static void test_fail_no_workbook(void **state)
 	th_err e;
 
 	(void)state;
-	buf = make_xlsx(parts, 2, &len);
+	buf = make_zip(parts, 2, &len);
 	open_fails(buf, len, "a.xlsx", NULL, TH_E_PACKAGE, &e);
 	assert_non_null(strstr(e.msg, "xl/workbook.xml"));
 	free(buf);
