@@ -20,7 +20,7 @@ PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter libmicrohttpd sqlite3 libs
 INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
 INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
-	libiniparser-dev libutf8proc-dev libcmocka-dev zip unzip python3 python3-openpyxl time \
+	libiniparser-dev libutf8proc-dev libcmocka-dev libfreexl-dev zip unzip python3 python3-openpyxl time \
 	libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev chromium curl
 # node and npm for the browser test (tests/browser): Debian's, unless a node with npm is there
 NODE_PACKAGES = nodejs npm
@@ -61,6 +61,7 @@ check-deps:
 	@for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || { \
 		echo "missing dependency: $$p (run 'make deps')"; exit 1; }; done
 	@test -f /usr/include/cmocka.h || echo "note: cmocka missing, 'make test' needs it (make deps)"
+	@$(PKG_CONFIG) --exists freexl || echo "note: FreeXL missing, 'make test' needs it (make deps)"
 
 deps:
 	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
@@ -100,6 +101,12 @@ $(A)/tonghop: $(ALIB_OBJ) $(ACLI_OBJ)
 $(A)/test_%: tests/unit/test_%.c $(ALIB_OBJ) | $(A)/obj
 	@echo "  CC      $@"
 	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -o $@ $< $(ALIB_OBJ) $(DEP_LIBS) $(INIPARSER_LIBS) -lcmocka
+
+# FreeXL is the second .xls reader of test_xls (tests only: tonghop reads .xls itself)
+$(A)/test_xls: tests/unit/test_xls.c $(ALIB_OBJ) | $(A)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -o $@ $< $(ALIB_OBJ) $(DEP_LIBS) -lcmocka \
+		$(shell $(PKG_CONFIG) --cflags --libs freexl)
 
 $(A)/fuzz_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c $(ALIB_OBJ) | $(A)/obj
 	@echo "  CC      $@"
