@@ -18,6 +18,7 @@ import importlib.util
 import io
 import os
 import re
+import struct
 import sys
 import tempfile
 import zipfile
@@ -637,6 +638,82 @@ def s_col_overflow():
     return package([worksheet(rows)])
 
 
+# ------------------------------------------------------- .xls and .ods seeds
+
+
+def make_hostile_module():
+    path = os.path.join(HERE, "..", "hostile", "make-hostile.py")
+    spec = importlib.util.spec_from_file_location("make_hostile", path)
+    mh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mh)
+    return mh
+
+
+def xls_cells():
+    """BIFF8 records of a sheet with every kind of cell the reader knows."""
+    mh = make_hostile_module()
+    b = mh.biff
+    return [
+        mh.xls_cell_sst(0, 0, 0), mh.xls_number(1, 0, 412.5),
+        b(0x027E, struct.pack("<HHHI", 1, 1, 15, (9816 << 2) | 3)),
+        b(0x00BD, struct.pack("<HHHIHIH", 2, 0, 15, (7 << 2) | 2, 15, (12 << 2) | 2, 1)),
+        b(0x0204, struct.pack("<HHH", 3, 0, 15) + mh.ustr("Tổng")),
+        b(0x0205, struct.pack("<HHHBB", 4, 0, 15, 1, 0)),
+        b(0x0205, struct.pack("<HHHBB", 4, 1, 15, 7, 1)),
+        b(0x0006, struct.pack("<HHHdHIH", 5, 0, 15, 98.25, 0, 0, 0)),
+        b(0x0006, struct.pack("<HHH", 5, 1, 15) + b"\0\0\0\0\0\0\xff\xff" + struct.pack("<HIH", 0, 0, 0)),
+        b(0x0207, mh.ustr("kết quả")),
+        b(0x00E5, struct.pack("<HHHHH", 1, 7, 8, 0, 2)),
+    ]
+
+
+@seed("cells.xls")
+def s_xls_cells():
+    mh = make_hostile_module()
+    return mh.cfb([("Workbook", mh.xls_book(xls_cells(), ["Biểu mẫu 1"]))])
+
+
+@seed("bare-biff8.xls")
+def s_xls_bare():
+    mh = make_hostile_module()
+    return mh.xls_book(xls_cells(), ["Biểu mẫu 1"])
+
+
+ODS_ROWS = (
+    '<table:table-row table:number-rows-repeated="2">'
+    '<table:table-cell table:number-columns-repeated="2"/>'
+    '<table:table-cell table:number-columns-repeated="3" office:value-type="float" office:value="7"/></table:table-row>'
+    '<table:table-row><table:table-cell table:number-columns-spanned="2" office:value-type="string">'
+    '<text:p>a<text:s text:c="3"/>b<text:tab/>c<text:line-break/>d</text:p><text:p>e</text:p></table:table-cell>'
+    '<table:covered-table-cell/>'
+    '<table:table-cell office:value-type="percentage" office:value="0.8816"/>'
+    '<table:table-cell office:value-type="date" office:date-value="2023-09-12T06:00:00"/>'
+    '<table:table-cell office:value-type="time" office:time-value="PT12H30M"/>'
+    '<table:table-cell office:value-type="boolean" office:boolean-value="true"/>'
+    '<table:table-cell table:formula="of:=1/0" office:value-type="float" office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+    "</table:table-row>"
+)
+
+
+def ods_cells_content():
+    return make_hostile_module().ods_content(ODS_ROWS).replace(
+        b"<office:document-content ",
+        b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" ')
+
+
+@seed("cells.ods")
+def s_ods_cells():
+    return zip_bytes([
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", ods_cells_content()),
+    ], STORED)
+
+
+@seed("no-mimetype.ods")
+def s_ods_no_mimetype():
+    return zip_bytes([("content.xml", ods_cells_content())], STORED)
+
+
 # ----------------------------------------------------------- hostile inputs
 
 
@@ -648,7 +725,7 @@ def hostile(tmp):
     spec.loader.exec_module(mh)
     out = []
     for name, _, build in mh.CASES:
-        if build is mh.case_zip_bomb:
+        if build in (mh.case_zip_bomb, mh.case_ods_zip_bomb):
             continue  # ~300 KB on disk, 300 MB inflated: never in the corpus
         p = os.path.join(tmp, "case")
         build(p)
@@ -670,7 +747,7 @@ def main(argv):
         return 2
     out = argv[1] if len(argv) == 2 else os.path.join(HERE, "corpus")
     os.makedirs(out, exist_ok=True)
-    files = [("seed-%s.xlsx" % name, fn()) for name, fn in SEEDS.items()]
+    files = [("seed-%s" % (name if "." in name else name + ".xlsx"), fn()) for name, fn in SEEDS.items()]
     with tempfile.TemporaryDirectory() as tmp:
         files += hostile(tmp)
     names = {n for n, _ in files}
