@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
-# unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, the hostile
-# inputs, the shared corpus, the fuzz corpus replay, the returns laid out as they really
-# come (tests/layouts: its known failures are listed, not counted) and the portal in
-# headless Chromium. Each suite ends with its own "N passed, N failed" line; this script
-# adds them up and ends with the total line.
+# unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, .xls/.ods end to
+# end (tests/formats.sh), the hostile inputs, the shared corpus, the fuzz corpus replay, the
+# returns laid out as they really come (tests/layouts: its known failures are listed, not
+# counted) and the portal in headless Chromium. Each suite ends with its own "N passed,
+# N failed" line; this script adds them up and ends with the total line.
 # Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
 set -u
@@ -78,6 +78,7 @@ run_suite e2e tests/e2e.sh "$TONGHOP"
 run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
 run_suite units tests/units.sh "$TONGHOP" build/gen_returns
+run_suite formats tests/formats.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"
 run_suite hostile tests/hostile/run.sh "$TONGHOP"
 run_suite corpus tests/corpus.sh "$TONGHOP"
