@@ -27,8 +27,9 @@
 static const char *const dump_usage =
 	"cách dùng: tonghop dump [--stats] FILE\n"
 	"\n"
-	"In mọi ô có giá trị của bảng tính FILE (.xlsx) theo định dạng dump của bộ thử\n"
-	"(mỗi dòng: TRANG<TAB>Ô<TAB>KIỂU<TAB>GIÁ TRỊ), trang theo thứ tự trong sổ làm việc.\n"
+	"In mọi ô có giá trị của bảng tính FILE (.xlsx, .xls hoặc .ods) theo định dạng dump\n"
+	"của bộ thử (mỗi dòng: TRANG<TAB>Ô<TAB>KIỂU<TAB>GIÁ TRỊ), trang theo thứ tự trong sổ\n"
+	"làm việc.\n"
 	"\n"
 	"  --stats     chỉ in số trang, số ô, số chuỗi và tổng các ô số (để đo tốc độ)\n"
 	"  -h, --help  in hướng dẫn này\n"

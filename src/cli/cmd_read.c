@@ -18,9 +18,9 @@
 static const char *const read_usage =
 	"cách dùng: tonghop read [--json] [--schema TỆP.ini] [--roster TỆP.ini] FILE\n"
 	"\n"
-	"Đọc một báo cáo (.xlsx) và in những gì đọc được: đơn vị, kỳ báo cáo, thời gian lấy\n"
-	"số liệu, ngày báo cáo, giá trị từng dòng của từng biểu kèm ô chứa nó, và mọi vấn đề\n"
-	"gặp khi đọc (giá trị không đọc được, đơn vị lạ, thiếu dòng, chỉ tiêu bị sửa).\n"
+	"Đọc một báo cáo (.xlsx, .xls hoặc .ods) và in những gì đọc được: đơn vị, kỳ báo cáo,\n"
+	"thời gian lấy số liệu, ngày báo cáo, giá trị từng dòng của từng biểu kèm ô chứa nó, và\n"
+	"mọi vấn đề gặp khi đọc (giá trị không đọc được, đơn vị lạ, thiếu dòng, chỉ tiêu bị sửa).\n"
 	"\n"
 	"  --json            in một đối tượng JSON thay cho bản tiếng Việt\n"
 	"  --schema TỆP.ini  biểu mẫu dùng để đọc (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có\n"

@@ -82,67 +82,50 @@ static const unsigned char *sector(const struct cfb *c, uint32_t s, size_t n)
 }
 
 /*
- * Read the chain starting at start into a new buffer of want bytes (the chain may be
- * longer; shorter fails). A loop or a sector outside the file fails.
+ * Follow a chain of unit-byte sectors through next[] from start, copying want bytes into a
+ * new buffer: sector s is at data + (s + skip) * unit (skip 1 in the file, whose first
+ * sector is the header; 0 in the mini stream). A sector met twice (a loop), one outside
+ * next[] or outside data, or a chain too short fails.
  */
-static int read_chain(const struct cfb *c, uint32_t start, size_t want, unsigned char **out, th_err *e)
+static int follow(const unsigned char *data, size_t len, size_t unit, unsigned skip, const uint32_t *next,
+		  size_t n_next, uint32_t start, size_t want, unsigned char **out, th_err *e)
 {
 	unsigned char *b, *seen;
 	size_t got = 0;
 	uint32_t s = start;
 
 	*out = NULL;
-	if (want > c->len)
-		return damaged(e, "một luồng dữ liệu khai báo dài hơn cả tệp");
+	if (want > len)
+		return damaged(e, "một luồng dữ liệu khai báo dài hơn cả phần chứa nó");
 	b = th_xmalloc(want ? want : 1);
-	seen = th_xcalloc((size_t)c->nsec / 8 + 1, 1); /* a sector met twice is a loop */
+	seen = th_xcalloc(n_next / 8 + 1, 1);
 	while (got < want) {
-		size_t n = want - got < c->ssz ? want - got : c->ssz;
-		const unsigned char *p = sector(c, s, n);
+		size_t n = want - got < unit ? want - got : unit;
 
-		if (!p || s >= c->nfat || (seen[s / 8] & (1u << (s % 8)))) {
+		if (s >= n_next || ((size_t)s + skip) * unit + n > len || (seen[s / 8] & (1u << (s % 8)))) {
 			free(b);
 			free(seen);
 			return damaged(e, "chuỗi sector của một luồng dữ liệu hỏng hoặc lặp vòng");
 		}
 		seen[s / 8] |= (unsigned char)(1u << (s % 8));
-		memcpy(b + got, p, n);
+		memcpy(b + got, data + ((size_t)s + skip) * unit, n);
 		got += n;
-		s = c->fat[s];
+		s = next[s];
 	}
 	free(seen);
 	*out = b;
 	return 0;
 }
 
+static int read_chain(const struct cfb *c, uint32_t start, size_t want, unsigned char **out, th_err *e)
+{
+	return follow(c->buf, c->len, c->ssz, 1, c->fat, c->nfat, start, want, out, e);
+}
+
 /* The same in the mini stream (64-byte sectors, chained by the mini FAT). */
 static int read_mini_chain(const struct cfb *c, uint32_t start, size_t want, unsigned char **out, th_err *e)
 {
-	unsigned char *b, *seen;
-	size_t got = 0;
-	uint32_t s = start;
-
-	*out = NULL;
-	if (want > c->ministream_len)
-		return damaged(e, "một luồng dữ liệu nhỏ khai báo dài hơn luồng chứa nó");
-	b = th_xmalloc(want ? want : 1);
-	seen = th_xcalloc(c->nminifat / 8 + 1, 1);
-	while (got < want) {
-		size_t n = want - got < 64 ? want - got : 64;
-
-		if (s >= c->nminifat || (size_t)s * 64 + n > c->ministream_len || (seen[s / 8] & (1u << (s % 8)))) {
-			free(b);
-			free(seen);
-			return damaged(e, "chuỗi sector nhỏ của một luồng dữ liệu hỏng hoặc lặp vòng");
-		}
-		seen[s / 8] |= (unsigned char)(1u << (s % 8));
-		memcpy(b + got, c->ministream + (size_t)s * 64, n);
-		got += n;
-		s = c->minifat[s];
-	}
-	free(seen);
-	*out = b;
-	return 0;
+	return follow(c->ministream, c->ministream_len, 64, 0, c->minifat, c->nminifat, start, want, out, e);
 }
 
 /* The number of sectors in the chain from start (-1 when it leaves the file or loops). */
