@@ -657,6 +657,10 @@ static int keep_cell(struct rd *r)
 	} else if (!vt || strcmp(vt, "string") == 0 || (strcmp(vt, "void") != 0 && r->paras)) {
 		if (has_text && *text)
 			c.type = TH_CELL_STRING;
+		else if (c.formula && (vt || r->paras))
+			/* a formula shown as an empty paragraph (LibreOffice writes IF(…;"";…) so,
+			 * without a value type): computed, its result the empty text */
+			c.type = TH_CELL_STRING;
 	}
 	if (c.type == TH_CELL_STRING || c.type == TH_CELL_ERROR) {
 		c.off = r->rtext.len;

@@ -279,7 +279,8 @@ static void test_value_types(void **state)
 			   ROW("<table:table-cell table:formula=\"of:=1/0\" office:value-type=\"float\" office:value=\"0\" calcext:value-type=\"error\"><text:p>#DIV/0!</text:p></table:table-cell>"
 			       "<table:table-cell table:formula=\"of:=[.Z9]\" office:value-type=\"float\" office:value=\"0\"><text:p>Err:502</text:p></table:table-cell>"
 			       "<table:table-cell table:formula=\"of:=SUM([.A1:.B1])\" office:value-type=\"float\" office:value=\"1235.3816\"><text:p>1235</text:p></table:table-cell>"
-			       "<table:table-cell table:formula=\"of:=A1\"/>")));
+			       "<table:table-cell table:formula=\"of:=A1\"/>"
+			       "<table:table-cell table:formula=\"of:=IF(1;&quot;&quot;;1)\"><text:p/></table:table-cell>")));
 	struct got g = { 0 };
 	unsigned char *buf;
 	const struct gcell *k;
@@ -316,6 +317,10 @@ static void test_value_types(void **state)
 	k = at(&g, 1, 3); /* a formula with no cached value: kept, its value unknown */
 	assert_non_null(k);
 	assert_int_equal(k->type, TH_CELL_EMPTY);
+	assert_true(k->formula);
+	k = at(&g, 1, 4); /* shown as an empty paragraph: computed, the empty text */
+	assert_int_equal(k->type, TH_CELL_STRING);
+	assert_string_equal(k->text, "");
 	assert_true(k->formula);
 	done(&g, buf);
 }
