@@ -926,7 +926,8 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 				break;
 			c.type = TH_CELL_NUMBER;
 			c.num = rk_value(u32(r.p + 6));
-			emit(&s, &c);
+			if (isfinite(c.num)) /* the top 30 bits of a double can make an infinity */
+				emit(&s, &c);
 			break;
 		case R_MULRK:
 			if (r.n < 6)
@@ -941,7 +942,8 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 				c.col = (uint16_t)col;
 				c.style = u16(r.p + k);
 				c.num = rk_value(u32(r.p + k + 2));
-				emit(&s, &c);
+				if (isfinite(c.num))
+					emit(&s, &c);
 			}
 			break;
 		case R_LABELSST: {
