@@ -4,6 +4,7 @@
 #   make demo       deps + build + run tonghop on the bundled data
 #   make test       build with ASan/UBSan and run every test; ends with "N passed, N failed"
 #   make bench      speed figures (generated data, not committed)
+#   make snapshot   every output on the bundled data and its SHA-256 (build/snapshot/snapshot.sha)
 #   make fuzz       libFuzzer targets (clang)
 #   make layouts    the returns-as-they-come suite alone (tests/layouts), on the optimised build
 #   make layouts-lo make the LibreOffice-written cases of tests/layouts/lo again (LibreOffice)
@@ -53,7 +54,8 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures layouts layouts-lo
+.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures layouts layouts-lo \
+	snapshot
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -129,6 +131,10 @@ layouts: all $(B)/gen_lxw
 layouts-lo: $(B)/gen_lxw
 	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(LO_PACKAGES)"
 	$(Q)rm -rf $(B)/layouts-lo && /usr/bin/python3 tests/layouts/gen.py $(B)/layouts-lo --lxw $(B)/gen_lxw --lo
+
+# Byte-identity check for changes meant to keep behaviour (see tests/snapshot.sh).
+snapshot: all
+	$(Q)tests/snapshot.sh $(B)/tonghop $(B)/snapshot
 
 bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns
 	$(Q)bench/run.sh $(B)

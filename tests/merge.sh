@@ -33,11 +33,18 @@ cmp -s "$tmp/a.xlsx" "$tmp/b.xlsx" && ok "merge-004-byte-identical" || ko "merge
 "$T" merge --period 2023-Q3 -o "$tmp/no/such/dir/x.xlsx" fixtures/demo > /dev/null 2> "$tmp/err"
 rc=$?
 [ "$rc" = 5 ] && [ ! -e "$tmp/no" ] && ok "merge-005-unwritable-exit-5" || ko "merge-005-unwritable-exit-5" "exit $rc"
-cp "$tmp/a.xlsx" "$tmp/good.xlsx"
-mkdir "$tmp/good.xlsx.tmp" # the temporary file cannot be created
-"$T" merge --period 2023-Q3 -o "$tmp/good.xlsx" fixtures/demo > /dev/null 2>&1
+# the disk fills up while the workbook is written (a file size limit, the signal ignored):
+# the good file from before stays whole and no temporary file is left beside it
+mkdir "$tmp/full"
+cp "$tmp/a.xlsx" "$tmp/full/good.xlsx"
+(trap '' XFSZ; ulimit -f 8; exec "$T" merge --period 2023-Q3 -o "$tmp/full/good.xlsx" fixtures/demo) > /dev/null 2> "$tmp/err"
 rc=$?
-[ "$rc" = 5 ] && cmp -s "$tmp/a.xlsx" "$tmp/good.xlsx" && ok "merge-006-good-file-kept" || ko "merge-006-good-file-kept" "exit $rc"
+if [ "$rc" = 5 ] && cmp -s "$tmp/a.xlsx" "$tmp/full/good.xlsx" && [ "$(ls -A "$tmp/full")" = good.xlsx ] &&
+	grep -q "^tonghop: $tmp/full/good.xlsx: không ghi được bảng tính" "$tmp/err"; then
+	ok "merge-006-good-file-kept"
+else
+	ko "merge-006-good-file-kept" "exit $rc, left: $(ls -A "$tmp/full" | tr '\n' ' ') $(tail -n 1 "$tmp/err")"
+fi
 # usage
 "$T" merge -o "$tmp/x.xlsx" fixtures/demo > /dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] && ok "merge-007-needs-period" || ko "merge-007-needs-period" "exit $rc"
@@ -186,15 +193,23 @@ then ok "merge-012-subfolder"; else ko "merge-012-subfolder" "see $tmp/s.json"; 
 rc=$?
 [ "$rc" = 5 ] && [ ! -e "$tmp/no" ] && grep -q "không có tệp hay thư mục này" "$tmp/err" &&
 	ok "safe-004-json-unwritable" || ko "safe-004-json-unwritable" "exit $rc $(head -c 200 "$tmp/err")"
-# a device is never replaced: the JSON is written through it, a workbook refused
+# a device or a pipe is never written as an output file (a workbook or the JSON to /dev/null,
+# the JSON to a named pipe: refused, without waiting on the pipe); the JSON to the very file
+# standard output is goes out through standard output
 "$T" merge --period 2023-Q3 -o "$tmp/d.xlsx" --json /dev/stdout "$tmp/in/11242-thanhtung.xlsx" > "$tmp/stdout.json" 2>/dev/null
 "$T" merge --period 2023-Q3 -o /dev/null "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2> "$tmp/err"
 rc=$?
-if [ "$rc" = 5 ] && [ -c /dev/null ] && grep -q "không phải tệp thông thường" "$tmp/err" &&
+mkfifo "$tmp/fifo.json"
+timeout 60 "$T" merge --period 2023-Q3 -o "$tmp/d.xlsx" --json "$tmp/fifo.json" "$tmp/in/11242-thanhtung.xlsx" > /dev/null 2>> "$tmp/err"
+rc2=$?
+"$T" merge --period 2023-Q3 -o "$tmp/d.xlsx" --json /dev/null "$tmp/in/11242-thanhtung.xlsx" > "$tmp/o3" 2>> "$tmp/err"
+rc3=$?
+if [ "$rc" = 5 ] && [ "$rc2" = 5 ] && [ "$rc3" = 5 ] && [ -c /dev/null ] && [ -p "$tmp/fifo.json" ] &&
+	[ "$(grep -c "không phải tệp thông thường" "$tmp/err")" = 3 ] &&
 	/usr/bin/python3 -c 'import json,sys; t=open(sys.argv[1]).read(); json.loads(t[t.index("{"):t.rindex("}")+1])' "$tmp/stdout.json"; then
 	ok "safe-006-devices"
 else
-	ko "safe-006-devices" "exit $rc $(head -c 200 "$tmp/err")"
+	ko "safe-006-devices" "exit $rc/$rc2/$rc3 $(head -c 300 "$tmp/err")"
 fi
 # a file name that is not UTF-8 (a Windows zip unpacked here): valid JSON and XML still
 mkdir "$tmp/latin"
@@ -290,8 +305,9 @@ if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exi
 else
 	ko "read-002-unit-name-over-two-cells" "$(head -c 200 "$tmp/twocells.json")"
 fi
-# the JSON: through a link its target is replaced and the link kept; a .tmp planted as a
-# link is never followed; '-' gives standard output the JSON alone (the summary on stderr)
+# the JSON: through a link its target is replaced and the link kept; a link planted where
+# the temporary file used to be (trap.json.tmp) is never followed; '-' gives standard
+# output the JSON alone (the summary on stderr)
 echo keep > "$tmp/victim.txt"
 echo old > "$tmp/real.json"
 ln -s "$tmp/real.json" "$tmp/link.json"
@@ -302,9 +318,10 @@ rc=$?
 rc2=$?
 "$T" merge --period 2023-Q3 -o "$tmp/l.xlsx" --json - "$tmp/in/11242-thanhtung.xlsx" > "$tmp/dash.json" 2> "$tmp/dash.err"
 rc3=$?
-if [ "$rc" = 0 ] && [ -L "$tmp/link.json" ] && [ "$rc2" = 5 ] && [ "$(cat "$tmp/victim.txt")" = keep ] &&
+if [ "$rc" = 0 ] && [ -L "$tmp/link.json" ] && [ "$rc2" = 0 ] && [ "$(cat "$tmp/victim.txt")" = keep ] &&
+	[ -L "$tmp/trap.json.tmp" ] && [ -f "$tmp/trap.json" ] && [ ! -L "$tmp/trap.json" ] &&
 	[ "$rc3" = 0 ] && grep -q "^Đã nhận" "$tmp/dash.err" &&
-	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1])); json.load(open(sys.argv[2]))' "$tmp/real.json" "$tmp/dash.json"; then
+	/usr/bin/python3 -c 'import json,sys; [json.load(open(a)) for a in sys.argv[1:]]' "$tmp/real.json" "$tmp/dash.json" "$tmp/trap.json"; then
 	ok "safe-008-json-links-and-stdout"
 else
 	ko "safe-008-json-links-and-stdout" "exit $rc/$rc2/$rc3"

@@ -7,8 +7,6 @@
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +16,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "base/json.h"
 #include "base/mem.h"
 #include "merge/merge.h"
 #include "check/rules.h"
@@ -67,176 +64,14 @@ static const char *const template_usage =
 	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n"
 	TH_CONFIG_HELP_WHY;
 
-static void json_date(th_json *j, const char *key, th_date d)
-{
-	char s[TH_DATE_MAX];
-
-	if (d.y) {
-		th_date_iso(d, s);
-		th_json_kstr(j, key, s);
-	} else {
-		th_json_kstr(j, key, NULL);
-	}
-}
-
-/*
- * Where the JSON goes. "-", or the very file standard output is: through stdout (the
- * summary then goes to stderr, so that stdout holds the JSON alone). A link is followed:
- * its target is what is replaced. A target that exists and is no regular file (a device,
- * a pipe): written directly, never replaced. Otherwise "<target>.tmp", created without
- * following a link, then renamed over the target once whole, as the workbook is.
- */
+/* Does the JSON go to standard output: "-", or the very file standard output is (the summary
+ * then goes to stderr, so that stdout holds the JSON alone)? */
 static bool json_to_stdout(const char *path)
 {
 	struct stat st, so;
 
 	return strcmp(path, "-") == 0 || (fstat(STDOUT_FILENO, &so) == 0 && stat(path, &st) == 0 &&
 					   so.st_dev == st.st_dev && so.st_ino == st.st_ino);
-}
-
-static int write_json(const th_merge *m, const char *path)
-{
-	char *target = NULL, *tmp = NULL;
-	FILE *out = NULL;
-	th_json j;
-	char p[TH_PERIOD_MAX], eb[TH_ERRNO_VI_MAX];
-	struct stat st;
-	bool to_stdout = json_to_stdout(path), direct = to_stdout;
-	int err, fdesc;
-
-	if (!to_stdout) {
-		target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : th_xstrdup(path);
-		if (!target) {
-			th_complain("%s: liên kết không trỏ tới tệp nào, không ghi được tệp JSON", path);
-			return TH_EXIT_SYSTEM;
-		}
-		direct = stat(target, &st) == 0 && !S_ISREG(st.st_mode);
-		tmp = th_xmalloc(strlen(target) + sizeof(".tmp"));
-		memcpy(tmp, target, strlen(target));
-		memcpy(tmp + strlen(target), ".tmp", sizeof(".tmp"));
-		fdesc = direct ? open(target, O_WRONLY | O_TRUNC) :
-				 open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
-		if (fdesc < 0 || !(out = fdopen(fdesc, "w"))) {
-			th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(errno, eb));
-			if (fdesc >= 0)
-				close(fdesc);
-			free(tmp);
-			free(target);
-			return TH_EXIT_SYSTEM;
-		}
-	} else {
-		out = stdout;
-	}
-	th_json_init(&j, out);
-	th_json_obj(&j);
-	th_period_format(m->period, p, sizeof(p));
-	th_json_kstr(&j, "period", p);
-	th_json_key(&j, "window");
-	th_json_obj(&j);
-	json_date(&j, "from", m->from);
-	json_date(&j, "to", m->to);
-	th_json_end_obj(&j);
-	json_date(&j, "deadline", m->deadline);
-	th_json_key(&j, "units");
-	th_json_arr(&j);
-	for (size_t u = 0; u < m->n_units; u++) {
-		const th_munit *mu = &m->units[u];
-		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
-		th_json_obj(&j);
-		th_json_kstr(&j, "code", mu->unit->code);
-		th_json_kstr(&j, "name", mu->unit->name);
-		th_json_kstr(&j, "status", mf ? "received" : "missing");
-		th_json_kstr(&j, "file", mf ? mf->path : NULL);
-		json_date(&j, "report_date", mf ? mf->report_date : (th_date){ 0, 0, 0 });
-		th_json_key(&j, "on_time");
-		if (mu->on_time < 0)
-			th_json_null(&j);
-		else
-			th_json_bool(&j, mu->on_time == 1);
-		th_json_kint(&j, "errors", (long long)mu->errors);
-		th_json_kint(&j, "warnings", (long long)mu->warnings);
-		th_json_end_obj(&j);
-	}
-	th_json_end_arr(&j);
-	th_json_key(&j, "files");
-	th_json_arr(&j);
-	for (size_t i = 0; i < m->n_files; i++) {
-		const th_mfile *mf = &m->files[i];
-		th_json_obj(&j);
-		th_json_kstr(&j, "path", mf->path);
-		th_json_kstr(&j, "status", th_fstatus_name(mf->status));
-		th_json_kstr(&j, "unit", mf->unit ? mf->unit->code : NULL);
-		th_json_kstr(&j, "message", mf->message);
-		th_json_end_obj(&j);
-	}
-	th_json_end_arr(&j);
-	th_json_key(&j, "findings");
-	th_json_arr(&j);
-	for (size_t u = 0; u < m->n_units; u++) {
-		const th_mfile *mf = m->units[u].file >= 0 ? &m->files[m->units[u].file] : NULL;
-		for (size_t k = 0; mf && k < mf->findings.n; k++)
-			th_json_finding(&j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
-	}
-	th_json_end_arr(&j);
-	th_json_key(&j, "totals");
-	th_json_obj(&j);
-	for (size_t f = 0; f < m->schema->n_forms; f++) {
-		const th_formdef *fd = &m->schema->forms[f];
-		th_json_key(&j, fd->id);
-		th_json_obj(&j);
-		for (size_t r = 0; r < fd->n_rows; r++) {
-			th_json_key(&j, fd->rows[r].code);
-			if (m->totals[f][r].has_value)
-				th_json_num(&j, m->totals[f][r].value);
-			else
-				th_json_null(&j);
-		}
-		th_json_end_obj(&j);
-	}
-	th_json_end_obj(&j);
-	/* the totals that leave out a received unit whose figure could not be read */
-	th_json_key(&j, "incomplete");
-	th_json_obj(&j);
-	for (size_t f = 0; f < m->schema->n_forms; f++) {
-		const th_formdef *fd = &m->schema->forms[f];
-		bool any = false;
-		for (size_t r = 0; r < fd->n_rows; r++) {
-			if (!m->totals[f][r].n_unread)
-				continue;
-			if (!any) {
-				th_json_key(&j, fd->id);
-				th_json_obj(&j);
-				any = true;
-			}
-			th_json_key(&j, fd->rows[r].code);
-			th_json_arr(&j);
-			for (size_t u = 0; u < m->n_units; u++)
-				if (th_merge_unread(m, u, f, r))
-					th_json_str(&j, m->units[u].unit->code);
-			th_json_end_arr(&j);
-		}
-		if (any)
-			th_json_end_obj(&j);
-	}
-	th_json_end_obj(&j);
-	th_json_end_obj(&j);
-	putc('\n', out);
-	err = ferror(out) ? (errno ? errno : EIO) : 0;
-	if ((to_stdout ? fflush(out) : fclose(out)) != 0 && !err)
-		err = errno;
-	if (!err && !direct && rename(tmp, target) != 0)
-		err = errno;
-	if (err) {
-		th_complain("%s: không ghi được tệp JSON (%s)", path, th_errno_vi(err, eb));
-		if (!direct)
-			unlink(tmp);
-		free(tmp);
-		free(target);
-		return TH_EXIT_SYSTEM;
-	}
-	free(tmp);
-	free(target);
-	return TH_EXIT_OK;
 }
 
 static void print_summary(const th_merge *m, const char *out, FILE *o)
@@ -354,8 +189,13 @@ int cmd_merge(int argc, char **argv)
 		rc = TH_EXIT_SYSTEM;
 		goto out;
 	}
-	if (json && (rc = write_json(m, json)) != TH_EXIT_OK)
+	if (json && json_to_stdout(json)) {
+		th_merge_json(m, stdout); /* a failure to write it is said by th_finish_stdout */
+	} else if (json && th_merge_write_json(m, json, &e)) {
+		th_report(json, &e);
+		rc = TH_EXIT_SYSTEM;
 		goto out;
+	}
 	for (size_t i = 0; i < m->n_files; i++)
 		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
 			th_complain("%s: %s", m->files[i].path, m->files[i].message);

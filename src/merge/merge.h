@@ -5,7 +5,7 @@
  * roster unit is received or missing, on time or late; and every row of every form gets
  * its district total by its aggregation class (sum; ratio of the summed rows, never an
  * average of percents; a tally of coded answers; the common value of a catalogue row).
- * The writer (xlsx_writer.h) and the JSON output work from the th_merge.
+ * The workbook (xlsx_writer.h) and the JSON (th_merge_json) are written from the th_merge.
  * Ownership: a th_merge owns its files, filings and totals; it borrows the configuration.
  * SPDX-License-Identifier: MIT
  */
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model/calendar.h"
 #include "base/err.h"
@@ -100,6 +101,17 @@ const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
  * then incomplete and says so.
  */
 bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r);
+
+/*
+ * The merge as one JSON object and a newline, written to out (README "JSON"): period,
+ * window, deadline, units, files, findings, totals, incomplete. The caller checks out for
+ * write errors.
+ */
+void th_merge_json(const th_merge *m, FILE *out);
+
+/* The same written to the file at path through a temporary file (outfile.h), renamed into
+ * place only when whole. Returns 0, or -1 with *e (TH_E_WRITE). */
+int th_merge_write_json(const th_merge *m, const char *path, th_err *e);
 
 /* "used", "superseded", ... (JSON); "đã dùng", "bị thay thế", ... (people). Static. */
 const char *th_fstatus_name(th_fstatus s);

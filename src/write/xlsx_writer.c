@@ -6,7 +6,6 @@
  * a workbook with a cell silently missing is worse than no workbook.
  * SPDX-License-Identifier: MIT
  */
-#define _DEFAULT_SOURCE /* realpath, lstat */
 #include "write/xlsx_writer.h"
 
 #include <ctype.h>
@@ -24,6 +23,7 @@
 #include <xlsxwriter.h>
 
 #include "base/mem.h"
+#include "base/outfile.h"
 #include "base/sbuf.h"
 #include "base/text.h"
 #include "read/xlsx_reader.h"
@@ -78,7 +78,7 @@
 
 #define PLACEHOLDER "…………"
 
-/* ---- the workbook: .tmp, properties, formats, close and rename ---- */
+/* ---- the workbook: its file, properties, formats ---- */
 
 struct fmts {
 	lxw_format *title, *subtitle, *bold, *italic;
@@ -98,9 +98,8 @@ struct fmts {
 
 struct book {
 	lxw_workbook *wb;
-	char *target;  /* the file replaced: path, or where path links to */
-	char *tmp;     /* target + ".tmp" */
-	lxw_error err; /* the first libxlsxwriter error met */
+	th_outfile *out; /* where libxlsxwriter writes, put in place on success */
+	lxw_error err;   /* the first libxlsxwriter error met */
 	struct fmts F;
 };
 
@@ -248,54 +247,23 @@ static const char *lxw_vi(lxw_error err)
 	}
 }
 
-/*
- * Start the workbook at "<path>.tmp". The .tmp is created here first, so that a path that
- * cannot be written fails with the system's reason and libxlsxwriter never meets it (it
- * would print to stderr).
- */
+/* Start the workbook: its temporary file (outfile.h), its properties and formats. */
 static int book_open(struct book *b, const char *path, const char *title, th_err *e)
 {
-	char eb[TH_ERRNO_VI_MAX];
 	static char author[] = "tonghop";
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
 	char *title_copy;
-	size_t n;
-	int fd;
-	struct stat st;
 
 	memset(b, 0, sizeof(*b));
-	/* a link is followed (the renamed file replaces what it points to, not the link), a
-	 * device, folder or pipe is never replaced */
-	b->target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : th_xstrdup(path);
-	if (!b->target || (stat(b->target, &st) == 0 && !S_ISREG(st.st_mode))) {
-		free(b->target);
-		b->target = NULL;
-		return th_fail(e, TH_E_WRITE, "không phải tệp thông thường (thư mục, thiết bị, "
-			       "ống dẫn, liên kết hỏng...), không ghi bảng tính vào đó được");
-	}
-	n = strlen(b->target);
-	b->tmp = th_xmalloc(th_size_add(n, sizeof(".tmp")));
-	memcpy(b->tmp, b->target, n);
-	memcpy(b->tmp + n, ".tmp", sizeof(".tmp"));
-	fd = open(b->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
-	if (fd < 0) {
-		int err = errno;
-		th_fail(e, TH_E_WRITE, "không tạo được tệp tạm '%s': %s", b->tmp, th_errno_vi(err, eb));
-		free(b->tmp);
-		free(b->target);
-		b->tmp = b->target = NULL;
+	if (th_outfile_open(&b->out, path, e))
 		return -1;
-	}
-	close(fd);
-	b->wb = workbook_new_opt(b->tmp, &opt);
+	b->wb = workbook_new_opt(th_outfile_tmp_path(b->out), &opt);
 	if (!b->wb) {
-		unlink(b->tmp);
-		th_fail(e, TH_E_WRITE, "không khởi tạo được bảng tính: %s", lxw_vi(LXW_ERROR_MEMORY_MALLOC_FAILED));
-		free(b->tmp);
-		free(b->target);
-		b->tmp = b->target = NULL;
-		return -1;
+		th_outfile_abort(b->out);
+		b->out = NULL;
+		return th_fail(e, TH_E_WRITE, "không khởi tạo được bảng tính: %s",
+			       lxw_vi(LXW_ERROR_MEMORY_MALLOC_FAILED));
 	}
 	title_copy = th_xstrdup(title);
 	props.title = title_copy;
@@ -307,28 +275,22 @@ static int book_open(struct book *b, const char *path, const char *title, th_err
 	return 0;
 }
 
-/* Close the workbook (which frees it, even on failure) and rename the .tmp over the target. */
+/* Close the workbook (which frees it, even on failure) and put the file in place. */
 static int book_close(struct book *b, th_err *e)
 {
-	char eb[TH_ERRNO_VI_MAX];
 	lxw_error rc = workbook_close(b->wb);
-	int ret = 0;
+	int ret;
 
 	b->wb = NULL;
 	if (b->err == LXW_NO_ERROR)
 		b->err = rc;
 	if (b->err != LXW_NO_ERROR) {
+		th_outfile_abort(b->out);
 		ret = th_fail(e, TH_E_WRITE, "không ghi được bảng tính: %s (mã %d)", lxw_vi(b->err), (int)b->err);
-		unlink(b->tmp);
-	} else if (rename(b->tmp, b->target) != 0) {
-		int err = errno;
-		ret = th_fail(e, TH_E_WRITE, "không đổi được tên tệp tạm '%s' thành tệp kết quả: %s", b->tmp,
-			      th_errno_vi(err, eb));
-		unlink(b->tmp);
+	} else {
+		ret = th_outfile_commit(b->out, e);
 	}
-	free(b->tmp);
-	free(b->target);
-	b->tmp = b->target = NULL;
+	b->out = NULL;
 	return ret;
 }
 

@@ -21,11 +21,11 @@
 /*
  * Ownership: every argument is borrowed and nothing is kept after a call returns.
  *
- * Output: each function writes "<path>.tmp" in the same directory and renames it over path
- * only when the whole workbook was written; on failure the .tmp is removed and a file
- * already at path is left untouched. A failure is TH_E_WRITE, its message naming the cause
- * (strerror or lxw_strerror); nothing is printed by this module (libxlsxwriter itself may
- * still print on a failure it meets while zipping, e.g. a full disk).
+ * Output: through base/outfile.h, a temporary file beside path renamed over it only when
+ * the whole workbook was written; on failure a file already at path is left untouched. A
+ * failure is TH_E_WRITE, its message naming the cause (the system's or libxlsxwriter's, in
+ * Vietnamese); nothing is printed by this module (libxlsxwriter itself may still print on
+ * a failure it meets while zipping, e.g. a full disk).
  *
  * Determinism: the same inputs give byte-identical files. The document's created time is
  * $SOURCE_DATE_EPOCH when it is set to a plain number of seconds (1..253402300799), else

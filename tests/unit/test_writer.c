@@ -3,17 +3,20 @@
  * roster, values and findings set in memory, totals computed here) is written and read
  * back with tonghop's own reader: sheet order, live total formulas and their cached values
  * (a ratio of sums, not a mean of percents), the error sheet, byte-identical output, and
- * failures that leave no .tmp and never replace a good file. The template and the feedback
+ * failures that leave no temporary file and never replace a good file. The template and the feedback
  * are read back as returns (th_filing_read). Run from the project root.
  * SPDX-License-Identifier: MIT
  */
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,6 +205,20 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Hidden files in the test folder: a temporary file left behind would be one. */
+static size_t hidden_files(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] == '.' && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
 /* ---- a merge built by hand ---- */
 
 static th_value *val(th_filing *f, const char *form, const char *code)
@@ -370,12 +387,10 @@ static th_merge *build_merge(void)
 static void write_merge_ok(const th_merge *m, const char *path)
 {
 	th_err e = { 0 };
-	char tmp[300];
 
 	if (th_write_merge(m, path, &e) != 0)
 		fail_msg("th_write_merge: %s", e.msg);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	assert_false(exists(tmp));
+	assert_int_equal(hidden_files(), 0);
 }
 
 /* ---- the merged workbook ---- */
@@ -598,37 +613,45 @@ static void write_failures(void **state)
 	th_merge *m = build_merge();
 	th_err e = { 0 };
 	const char *keep = in_dir("keep.xlsx");
-	char tmp[300], *before, *after;
+	char *before, *after;
 	size_t nb, na;
+	struct rlimit old, lim;
 	(void)state;
 
 	/* a missing directory */
 	assert_int_equal(th_write_merge(m, in_dir("missing/x.xlsx"), &e), -1);
 	assert_int_equal(e.code, TH_E_WRITE);
 	assert_non_null(strstr(e.msg, "không có tệp hay thư mục này"));
-	assert_false(exists(in_dir("missing/x.xlsx.tmp")));
+	assert_false(exists(in_dir("missing")));
 
-	/* the .tmp cannot be made (it is a directory): the good file stays as it was */
+	/* the disk fills up while writing (a file size limit, the signal ignored): the good
+	 * file stays as it was and no temporary file is left */
 	write_merge_ok(m, keep);
 	before = slurp(keep, &nb);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", keep);
-	assert_int_equal(mkdir(tmp, 0755), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 4096;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	memset(&e, 0, sizeof(e));
 	assert_int_equal(th_write_template(schema, NULL, Q3, cal, keep, &e), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
 	assert_int_equal(e.code, TH_E_WRITE);
 	after = slurp(keep, &na);
 	assert_int_equal(na, nb);
 	assert_memory_equal(before, after, na);
-	assert_int_equal(rmdir(tmp), 0);
+	assert_int_equal(hidden_files(), 0);
 	free(before);
 	free(after);
 
-	/* the rename fails (the path is a directory): no .tmp is left */
+	/* a folder is no file to replace */
 	assert_int_equal(mkdir(in_dir("adir"), 0755), 0);
 	memset(&e, 0, sizeof(e));
 	assert_int_equal(th_write_merge(m, in_dir("adir"), &e), -1);
 	assert_int_equal(e.code, TH_E_WRITE);
-	assert_false(exists(in_dir("adir.tmp")));
+	assert_non_null(strstr(e.msg, "không phải tệp thông thường"));
+	assert_int_equal(hidden_files(), 0);
 	th_merge_free(m);
 }
 

@@ -1,0 +1,152 @@
+/*
+ * The merge as JSON (README "JSON"): the period, its window and deadline, every roster
+ * unit, every file given, the findings of the used returns, the totals and the totals left
+ * incomplete by a figure that could not be read. Written by the library, so the command
+ * line and the portal give the same document.
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/json.h"
+#include "base/outfile.h"
+#include "merge/merge.h"
+#include "base/banned.h"
+
+static void json_date(th_json *j, const char *key, th_date d)
+{
+	char s[TH_DATE_MAX];
+
+	if (d.y) {
+		th_date_iso(d, s);
+		th_json_kstr(j, key, s);
+	} else {
+		th_json_kstr(j, key, NULL);
+	}
+}
+
+static void json_units(th_json *j, const th_merge *m)
+{
+	th_json_key(j, "units");
+	th_json_arr(j);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_munit *mu = &m->units[u];
+		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		th_json_obj(j);
+		th_json_kstr(j, "code", mu->unit->code);
+		th_json_kstr(j, "name", mu->unit->name);
+		th_json_kstr(j, "status", mf ? "received" : "missing");
+		th_json_kstr(j, "file", mf ? mf->path : NULL);
+		json_date(j, "report_date", mf ? mf->report_date : (th_date){ 0, 0, 0 });
+		th_json_key(j, "on_time");
+		if (mu->on_time < 0)
+			th_json_null(j);
+		else
+			th_json_bool(j, mu->on_time == 1);
+		th_json_kint(j, "errors", (long long)mu->errors);
+		th_json_kint(j, "warnings", (long long)mu->warnings);
+		th_json_end_obj(j);
+	}
+	th_json_end_arr(j);
+}
+
+static void json_files(th_json *j, const th_merge *m)
+{
+	th_json_key(j, "files");
+	th_json_arr(j);
+	for (size_t i = 0; i < m->n_files; i++) {
+		const th_mfile *mf = &m->files[i];
+		th_json_obj(j);
+		th_json_kstr(j, "path", mf->path);
+		th_json_kstr(j, "status", th_fstatus_name(mf->status));
+		th_json_kstr(j, "unit", mf->unit ? mf->unit->code : NULL);
+		th_json_kstr(j, "message", mf->message);
+		th_json_end_obj(j);
+	}
+	th_json_end_arr(j);
+	th_json_key(j, "findings");
+	th_json_arr(j);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_mfile *mf = m->units[u].file >= 0 ? &m->files[m->units[u].file] : NULL;
+		for (size_t k = 0; mf && k < mf->findings.n; k++)
+			th_finding_json(j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
+	}
+	th_json_end_arr(j);
+}
+
+static void json_totals(th_json *j, const th_merge *m)
+{
+	th_json_key(j, "totals");
+	th_json_obj(j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		th_json_key(j, fd->id);
+		th_json_obj(j);
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			th_json_key(j, fd->rows[r].code);
+			if (m->totals[f][r].has_value)
+				th_json_num(j, m->totals[f][r].value);
+			else
+				th_json_null(j);
+		}
+		th_json_end_obj(j);
+	}
+	th_json_end_obj(j);
+	/* the totals that leave out a received unit whose figure could not be read */
+	th_json_key(j, "incomplete");
+	th_json_obj(j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		bool any = false;
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			if (!m->totals[f][r].n_unread)
+				continue;
+			if (!any) {
+				th_json_key(j, fd->id);
+				th_json_obj(j);
+				any = true;
+			}
+			th_json_key(j, fd->rows[r].code);
+			th_json_arr(j);
+			for (size_t u = 0; u < m->n_units; u++)
+				if (th_merge_unread(m, u, f, r))
+					th_json_str(j, m->units[u].unit->code);
+			th_json_end_arr(j);
+		}
+		if (any)
+			th_json_end_obj(j);
+	}
+	th_json_end_obj(j);
+}
+
+void th_merge_json(const th_merge *m, FILE *out)
+{
+	th_json j;
+	char p[TH_PERIOD_MAX];
+
+	th_json_init(&j, out);
+	th_json_obj(&j);
+	th_period_format(m->period, p, sizeof(p));
+	th_json_kstr(&j, "period", p);
+	th_json_key(&j, "window");
+	th_json_obj(&j);
+	json_date(&j, "from", m->from);
+	json_date(&j, "to", m->to);
+	th_json_end_obj(&j);
+	json_date(&j, "deadline", m->deadline);
+	json_units(&j, m);
+	json_files(&j, m);
+	json_totals(&j, m);
+	th_json_end_obj(&j);
+	putc('\n', out);
+}
+
+int th_merge_write_json(const th_merge *m, const char *path, th_err *e)
+{
+	th_outfile *o;
+
+	if (th_outfile_open(&o, path, e))
+		return -1;
+	th_merge_json(m, th_outfile_stream(o));
+	return th_outfile_commit(o, e);
+}
