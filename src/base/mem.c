@@ -4,23 +4,36 @@
  */
 #include "base/mem.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/banned.h"
 
-static void oom(void)
+static th_fatal_fn fatal_hook;
+
+void th_mem_on_fatal(th_fatal_fn fn)
 {
-	fputs("tonghop: hết bộ nhớ (out of memory)\n", stderr);
+	fatal_hook = fn;
+}
+
+static _Noreturn void fatal(const char *what)
+{
+	if (fatal_hook)
+		fatal_hook(what);
 	abort();
 }
+
+void th_oom(void)
+{
+	fatal("hết bộ nhớ (out of memory)");
+}
+
 
 void *th_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom();
+		th_oom();
 	return p;
 }
 
@@ -28,7 +41,7 @@ void *th_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		th_oom();
 	return p;
 }
 
@@ -36,7 +49,7 @@ void *th_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		th_oom();
 	return q;
 }
 
@@ -55,19 +68,15 @@ char *th_xstrdup(const char *s)
 
 size_t th_size_add(size_t a, size_t b)
 {
-	if (a > (size_t)-1 - b) {
-		fputs("tonghop: size overflow\n", stderr);
-		abort();
-	}
+	if (a > (size_t)-1 - b)
+		fatal("size overflow");
 	return a + b;
 }
 
 size_t th_size_mul(size_t a, size_t b)
 {
-	if (a && b > (size_t)-1 / a) {
-		fputs("tonghop: size overflow\n", stderr);
-		abort();
-	}
+	if (a && b > (size_t)-1 / a)
+		fatal("size overflow");
 	return a * b;
 }
 

@@ -1,6 +1,8 @@
 /*
- * The command-line interface: exit codes, the commands' entry points and the few helpers
- * every command shares to report failures. Only main.c and cmd_*.c print or exit.
+ * The command line: the commands' entry points (one cmd_*.c each, listed in main.c) and
+ * what several of them share: the configuration they load for a period (cmd_config.c)
+ * and the same-file check (cmd_common.c). Reporting and exit codes are in report.h; only
+ * the cli folder prints or exits.
  * SPDX-License-Identifier: MIT
  */
 #ifndef TH_CLI_H
@@ -8,26 +10,14 @@
 
 #include <getopt.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "check/setup.h"
+#include "cli/report.h"
 #include "model/calendar.h"
-#include "base/err.h"
-#include "model/finding.h"
-#include "base/json.h"
+#include "model/filing.h"
 #include "model/finding_json.h"
 #include "model/roster.h"
 #include "model/schema.h"
-
-/* Exit codes, listed in `tonghop --help`. */
-enum th_exit {
-	TH_EXIT_OK = 0,       /* done; no error finding */
-	TH_EXIT_FINDINGS = 1, /* findings with severity error */
-	TH_EXIT_USAGE = 2,    /* bad command line */
-	TH_EXIT_CONFIG = 3,   /* schema, rules, roster or calendar invalid */
-	TH_EXIT_INPUT = 4,    /* an input could not be read */
-	TH_EXIT_SYSTEM = 5,   /* output or system failure */
-};
 
 int cmd_dump(int argc, char **argv);
 int cmd_read(int argc, char **argv);
@@ -85,37 +75,8 @@ int th_config_read(th_config *c, const char *path, th_filing **out, th_err *e);
 void th_config_release(th_config *c);
 int cmd_config(int argc, char **argv);
 
-/* Print s left-aligned in width characters (UTF-8 aware: printf pads bytes). */
-void th_put_padded(FILE *out, const char *s, int width);
-
 /* True when paths a and b both exist and are the same file (device and inode), so that an
  * output never overwrites an input whatever the names. */
 bool th_same_file(const char *a, const char *b);
-
-/* The exit code that fits a failure code (config 3, input 4, output/system 5). */
-int th_exit_for(th_code code);
-
-/* Print "tonghop: FILE: message" for failure e on stderr (file may be NULL). */
-void th_report(const char *file, const th_err *e);
-
-/* Write s with control characters shown as '?' (file names and cell text are untrusted). */
-void th_put_clean(const char *s, FILE *out);
-
-/*
- * getopt_long with its complaints in Vietnamese: an unknown option or one missing its
- * value is said ("tonghop: tuỳ chọn '--x' không có") and gives '?'. shortopts as for
- * getopt_long (a leading '+' stops at the first non-option; without it options may come
- * after the file names).
- */
-int th_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
-
-/* Say that period text s is not a period, and how one is written. */
-void th_bad_period(const char *s);
-
-/* Print "tonghop: message" on stderr, control characters shown as '?'. */
-void th_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Flush and close stdout; returns TH_EXIT_SYSTEM (and says so) if that failed, else rc. */
-int th_finish_stdout(int rc);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * `tonghop check FILE...`: a commune (or the district) checks returns against the rules:
  * every finding in Vietnamese, grouped by form, with sheet, cell, the written and the
- * expected value, and a one-line verdict per file; or one JSON object with --json.
- * `tonghop rules [--lint]`: the rules in force, or a check of a rule file.
+ * expected value, and a one-line verdict per file; or one JSON object with --json; with
+ * --feedback, the return written back with its findings marked.
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "model/filing.h"
-#include "model/finding_order.h"
 #include "base/json.h"
 #include "base/mem.h"
 #include "check/check_file.h"
 #include "check/rules.h"
+#include "cli/cli.h"
+#include "model/filing.h"
+#include "model/finding_order.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
@@ -43,16 +43,6 @@ static const char *const check_usage =
 	"\n"
 	"Mã thoát: 0 không có lỗi (có thể còn cảnh báo), 1 có lỗi, 2 sai cú pháp lệnh,\n"
 	"3 cấu hình không hợp lệ hoặc không có hiệu lực cho kỳ, 4 có tệp không đọc được.\n"
-	TH_CONFIG_HELP_WHY;
-
-static const char *const rules_usage =
-	"cách dùng: tonghop rules [--lint] [--rules TỆP.ini] [--schema TỆP.ini] [--period KỲ]\n"
-	"\n"
-	"Liệt kê các quy tắc kiểm tra đang dùng; với --lint, kiểm tra tệp quy tắc: cú pháp\n"
-	"(TỆP:DÒNG và dấu ^ dưới chỗ sai), biểu hay dòng không có, điều kiện không bao giờ\n"
-	"đúng, giới hạn trái nhau.\n"
-	"\n"
-	"Mã thoát: 0 tốt, 1 --lint thấy vấn đề, 2 sai cú pháp lệnh, 3 tệp quy tắc lỗi.\n"
 	TH_CONFIG_HELP_WHY;
 
 /* ---- the terminal report ---- */
@@ -139,7 +129,17 @@ static void take_findings(th_findings *dst, th_findings *src)
 	src->n = src->cap = 0;
 }
 
-int cmd_check(int argc, char **argv)
+/* What the command line asked for. */
+struct check_args {
+	const char *feedback;
+	th_config_opts o;
+	bool json;
+	th_period want;
+	struct colours col;
+};
+
+/* Parse the options into *a. Returns -1 to go on, or the exit code to end with. */
+static int check_args(int argc, char **argv, struct check_args *a)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -151,31 +151,23 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *feedback = NULL;
-	th_config_opts o = { NULL, NULL, NULL, NULL };
-	bool json = false;
-	th_period want = { TH_P_NONE, 0, 0 };
-	th_config cfg;
-	struct result *res;
-	struct colours col = { "", "", "", "", "", "" };
-	int ch, rc, worst = TH_EXIT_OK;
-	size_t nfiles;
+	int ch;
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
-		if (th_config_option(&o, ch, optarg))
+		if (th_config_option(&a->o, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'j': json = true; break;
+		case 'j': a->json = true; break;
 		case 'p':
-			if (th_period_parse(optarg, &want)) {
+			if (th_period_parse(optarg, &a->want)) {
 				th_bad_period(optarg);
 				return TH_EXIT_USAGE;
 			}
 			break;
-		case 'r': o.rules = optarg; break;
-		case 's': o.schema = optarg; break;
-		case 'f': feedback = optarg; break;
+		case 'r': a->o.rules = optarg; break;
+		case 's': a->o.schema = optarg; break;
+		case 'f': a->feedback = optarg; break;
 		case 'h': fputs(check_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop check --help'\n", stderr);
@@ -187,91 +179,115 @@ int cmd_check(int argc, char **argv)
 		fputs(check_usage, stderr);
 		return TH_EXIT_USAGE;
 	}
-	if (feedback && argc - optind != 1) {
+	if (a->feedback && argc - optind != 1) {
 		th_complain("--feedback chỉ dùng với đúng một tệp");
 		return TH_EXIT_USAGE;
 	}
-	if (feedback && (strcmp(feedback, argv[optind]) == 0 || th_same_file(feedback, argv[optind]))) {
-		th_complain("%s: bản phản hồi không được ghi đè lên chính báo cáo: chọn tên khác", feedback);
+	if (a->feedback && (strcmp(a->feedback, argv[optind]) == 0 || th_same_file(a->feedback, argv[optind]))) {
+		th_complain("%s: bản phản hồi không được ghi đè lên chính báo cáo: chọn tên khác", a->feedback);
 		return TH_EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* The verdict line of a return read, on the terminal. */
+static void print_verdict(const char *path, const th_findings *fs, const struct colours *col)
+{
+	size_t nerr = th_findings_count(fs, TH_SEV_ERROR);
+	size_t nwarn = th_findings_count(fs, TH_SEV_WARNING);
+	size_t ninfo = th_findings_count(fs, TH_SEV_INFO);
+
+	if (nerr)
+		printf("%s✗ %s: %zu lỗi, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",
+		       col->err, path, nerr, nwarn, ninfo, col->off);
+	else
+		printf("%s✓ %s: không có lỗi (%zu cảnh báo, %zu thông tin)%s\n\n", nwarn ? col->warn : "",
+		       path, nwarn, ninfo, nwarn ? col->off : "");
+}
+
+/*
+ * Read and check one return into *res: with --period by the period's configuration, else
+ * by the configuration of the period the return gives (cfg follows it). Print it unless
+ * JSON, write its feedback; *worst takes the exit code it calls for.
+ */
+static void check_one(const struct check_args *a, th_config *cfg, const char *path, struct result *res,
+		      int *worst)
+{
+	const struct colours *col = &a->col;
+	th_filing *f = NULL;
+	th_err e = { 0 };
+
+	res->path = th_xstrdup(path);
+	if (a->want.kind != TH_P_NONE ? th_check_file(&f, path, cfg->schema, cfg->roster, cfg->rules, cfg->calendar,
+						      a->want, &e) :
+					th_config_read(cfg, path, &f, &e)) {
+		int code = th_exit_for(e.code);
+		th_report(path, &e);
+		res->status = "unreadable";
+		if (code > *worst)
+			*worst = code;
+		if (!a->json) {
+			printf("%s✗ ", col->err);
+			th_put_clean(path, stdout);
+			printf(": %s — %s%s\n\n", e.code == TH_E_CONFIG ? "không kiểm tra được" : "không đọc được",
+			       e.msg, col->off);
+		}
+		return;
+	}
+	if (a->want.kind == TH_P_NONE)
+		th_check_filing(f, cfg->rules, cfg->calendar, a->want);
+	if (f->unit)
+		res->unit = th_xstrdup(f->unit->code);
+	if (f->period.kind != TH_P_NONE) {
+		char p[TH_PERIOD_MAX];
+		th_period_format(f->period, p, sizeof(p));
+		res->period = th_xstrdup(p);
+	}
+	res->status = th_findings_count(&f->findings, TH_SEV_ERROR) ? "errors" : "ok";
+	if (th_findings_count(&f->findings, TH_SEV_ERROR) && *worst == TH_EXIT_OK)
+		*worst = TH_EXIT_FINDINGS;
+	if (!a->json) {
+		fputs(col->bold, stdout);
+		th_put_clean(path, stdout);
+		printf("%s — %s\n", col->off, f->unit ? f->unit->name : "đơn vị chưa xác định");
+		print_findings(cfg->schema, &f->findings, col, stdout);
+		print_verdict(path, &f->findings, col);
+	}
+	if (a->feedback) {
+		th_err we = { 0 };
+		if (th_write_feedback(f, &f->findings, cfg->calendar, a->feedback, &we)) {
+			th_report(a->feedback, &we);
+			*worst = TH_EXIT_SYSTEM;
+		} else if (!a->json) {
+			printf("Đã ghi bản phản hồi: %s\n\n", a->feedback);
+		}
+	}
+	take_findings(&res->findings, &f->findings);
+	th_filing_free(f);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check_args a = { .want = { TH_P_NONE, 0, 0 }, .col = { "", "", "", "", "", "" } };
+	th_config cfg;
+	struct result *res;
+	int rc, worst = TH_EXIT_OK;
+	size_t nfiles;
+
+	rc = check_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
 	/* with --period the configuration is the period's; without, each return's own */
-	rc = th_config_load(&cfg, &o, want, true);
+	rc = th_config_load(&cfg, &a.o, a.want, true);
 	if (rc)
 		return rc;
-	if (!json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")) {
-		col.err = "\033[31m";
-		col.warn = "\033[33m";
-		col.info = "\033[36m";
-		col.bold = "\033[1m";
-		col.dim = "\033[2m";
-		col.off = "\033[0m";
-	}
+	if (!a.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
+		a.col = (struct colours){ "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m" };
 	nfiles = (size_t)(argc - optind);
 	res = th_xcalloc(nfiles + 1, sizeof(*res));
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path = argv[optind + (int)i];
-		th_filing *f = NULL;
-		th_err e = { 0 };
-		size_t nerr, nwarn, ninfo;
-
-		res[i].path = th_xstrdup(path);
-		if (want.kind != TH_P_NONE ? th_check_file(&f, path, cfg.schema, cfg.roster, cfg.rules, cfg.calendar,
-							  want, &e) :
-					     th_config_read(&cfg, path, &f, &e)) {
-			int code = th_exit_for(e.code);
-			th_report(path, &e);
-			res[i].status = "unreadable";
-			if (code > worst)
-				worst = code;
-			if (!json) {
-				printf("%s✗ ", col.err);
-				th_put_clean(path, stdout);
-				printf(": %s — %s%s\n\n", e.code == TH_E_CONFIG ? "không kiểm tra được" : "không đọc được",
-				       e.msg, col.off);
-			}
-			continue;
-		}
-		if (want.kind == TH_P_NONE)
-			th_check_filing(f, cfg.rules, cfg.calendar, want);
-		if (f->unit)
-			res[i].unit = th_xstrdup(f->unit->code);
-		if (f->period.kind != TH_P_NONE) {
-			char p[TH_PERIOD_MAX];
-			th_period_format(f->period, p, sizeof(p));
-			res[i].period = th_xstrdup(p);
-		}
-		nerr = th_findings_count(&f->findings, TH_SEV_ERROR);
-		nwarn = th_findings_count(&f->findings, TH_SEV_WARNING);
-		ninfo = th_findings_count(&f->findings, TH_SEV_INFO);
-		res[i].status = nerr ? "errors" : "ok";
-		if (nerr && worst == TH_EXIT_OK)
-			worst = TH_EXIT_FINDINGS;
-		if (!json) {
-			fputs(col.bold, stdout);
-			th_put_clean(path, stdout);
-			printf("%s — %s\n", col.off, f->unit ? f->unit->name : "đơn vị chưa xác định");
-			print_findings(cfg.schema, &f->findings, &col, stdout);
-			if (nerr)
-				printf("%s✗ %s: %zu lỗi, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",
-				       col.err, path, nerr, nwarn, ninfo, col.off);
-			else
-				printf("%s✓ %s: không có lỗi (%zu cảnh báo, %zu thông tin)%s\n\n", nwarn ? col.warn : "",
-				       path, nwarn, ninfo, nwarn ? col.off : "");
-		}
-		if (feedback) {
-			th_err we = { 0 };
-			if (th_write_feedback(f, &f->findings, cfg.calendar, feedback, &we)) {
-				th_report(feedback, &we);
-				worst = TH_EXIT_SYSTEM;
-			} else if (!json) {
-				printf("Đã ghi bản phản hồi: %s\n\n", feedback);
-			}
-		}
-		take_findings(&res[i].findings, &f->findings);
-		th_filing_free(f);
-	}
-	if (json)
+	for (size_t i = 0; i < nfiles; i++)
+		check_one(&a, &cfg, argv[optind + (int)i], &res[i], &worst);
+	if (a.json)
 		print_json(res, nfiles, stdout);
 	for (size_t i = 0; i < nfiles; i++) {
 		free(res[i].path);
@@ -282,73 +298,4 @@ int cmd_check(int argc, char **argv)
 	free(res);
 	th_config_release(&cfg);
 	return th_finish_stdout(worst);
-}
-
-int cmd_rules(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "lint", no_argument, NULL, 'l' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "schema", required_argument, NULL, 's' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	th_config_opts o = { NULL, NULL, NULL, NULL };
-	th_period period = { TH_P_NONE, 0, 0 };
-	bool lint = false;
-	th_config cfg;
-	int ch, rc;
-
-	optind = 0;
-	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
-		switch (ch) {
-		case 'l': lint = true; break;
-		case 'r': o.rules = optarg; break;
-		case 's': o.schema = optarg; break;
-		case 'p':
-			if (th_period_parse(optarg, &period)) {
-				th_bad_period(optarg);
-				return TH_EXIT_USAGE;
-			}
-			break;
-		case 'h': fputs(rules_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
-		default:
-			fputs("xem 'tonghop rules --help'\n", stderr);
-			return TH_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		th_complain("rules không nhận tệp; dùng --rules TỆP.ini");
-		return TH_EXIT_USAGE;
-	}
-	rc = th_config_load(&cfg, &o, period, !lint);
-	if (rc)
-		return rc;
-	if (lint) {
-		th_findings fs = TH_FINDINGS_INIT;
-		th_err e = { 0 };
-		const char *p = cfg.pick.rules_path;
-		if (th_rules_lint(p, cfg.schema, &fs, &e)) {
-			th_report(NULL, &e);
-			rc = TH_EXIT_CONFIG;
-		} else {
-			for (size_t i = 0; i < fs.n; i++)
-				printf("%s\n", fs.v[i].message);
-			printf("%s: %zu quy tắc có vấn đề\n", p, fs.n);
-			rc = fs.n ? TH_EXIT_FINDINGS : TH_EXIT_OK;
-		}
-		th_findings_release(&fs);
-	} else {
-		const th_ruleset *rs = cfg.rules;
-		printf("%s: %zu quy tắc\n", rs->path, rs->n_rules);
-		for (size_t i = 0; i < rs->n_rules; i++) {
-			const th_rule *r = &rs->rules[i];
-			printf("  %-6s ", r->id);
-			th_put_padded(stdout, th_severity_vi(r->severity), 9);
-			printf(" %s\n         %s\n", r->title[0] ? r->title : "", r->check_text);
-		}
-	}
-	th_config_release(&cfg);
-	return th_finish_stdout(rc);
 }

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "base/mem.h"
 #include "base/sbuf.h"
+#include "cli/cli.h"
 #include "model/validity.h"
 #include "base/banned.h"
 

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli/cli.h"
 #include "base/mem.h"
-#include "read/numfmt.h"
 #include "base/sbuf.h"
+#include "cli/cli.h"
+#include "read/numfmt.h"
 #include "read/xlsx_reader.h"
 #include "base/banned.h"
 

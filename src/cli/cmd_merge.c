@@ -3,7 +3,6 @@
  * consolidates a period. Every return is read and checked; a bad file never stops the
  * merge; the workbook (who sent what, a sheet per form with live totals, the error sheet)
  * and the JSON are written; a summary is printed in Vietnamese.
- * `tonghop template -o mau.xlsx [--unit CODE] [--period P]`: the blank return.
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
@@ -15,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "base/mem.h"
-#include "merge/merge.h"
 #include "check/rules.h"
+#include "cli/cli.h"
+#include "merge/merge.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
@@ -44,24 +43,6 @@ static const char *const merge_usage =
 	"Mã thoát: 0 xong, không có lỗi; 1 có báo cáo có lỗi; 2 sai cú pháp lệnh; 3 cấu hình\n"
 	"lỗi hoặc không có hiệu lực cho kỳ; 4 có tệp không đọc được (các tệp khác vẫn được tổng\n"
 	"hợp); 5 không ghi được kết quả.\n"
-	TH_CONFIG_HELP_WHY;
-
-static const char *const template_usage =
-	"cách dùng: tonghop template -o TỆP.xlsx [--unit MÃ] [--period KỲ] [--schema TỆP.ini]\n"
-	"                            [--roster TỆP.ini] [--calendar TỆP.ini]\n"
-	"\n"
-	"Ghi mẫu báo cáo trống để xã điền: phần thông tin chung, 7 biểu và danh mục văn bản;\n"
-	"ô số liệu có kiểm tra dữ liệu (số nguyên không âm, tỷ lệ 0–100, danh sách chọn cho\n"
-	"dòng mã hoá), nhãn bị khoá.\n"
-	"\n"
-	"  -o, --output TỆP  tệp .xlsx cần ghi (bắt buộc)\n"
-	"  --unit MÃ         điền sẵn đơn vị (mã 5 chữ số trong danh sách đơn vị)\n"
-	"  --period KỲ       điền sẵn kỳ báo cáo và thời gian lấy số liệu\n"
-	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
-	"                    trong schemas/)\n"
-	TH_CONFIG_HELP
-	"\n"
-	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n"
 	TH_CONFIG_HELP_WHY;
 
 /* Does the JSON go to standard output: "-", or the very file standard output is (the summary
@@ -208,71 +189,6 @@ int cmd_merge(int argc, char **argv)
 			rc = TH_EXIT_INPUT;
 out:
 	th_merge_free(m);
-	th_config_release(&cfg);
-	return th_finish_stdout(rc);
-}
-
-int cmd_template(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "schema", required_argument, NULL, 's' },
-		TH_CONFIG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL, *ucode = NULL;
-	th_config_opts o = { NULL, NULL, NULL, NULL };
-	th_period period = { TH_P_NONE, 0, 0 };
-	const th_unit *unit = NULL;
-	th_config cfg;
-	th_err e = { 0 };
-	int ch, rc;
-
-	optind = 0;
-	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
-		if (th_config_option(&o, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'u': ucode = optarg; break;
-		case 'p':
-			if (th_period_parse(optarg, &period)) {
-				th_bad_period(optarg);
-				return TH_EXIT_USAGE;
-			}
-			break;
-		case 's': o.schema = optarg; break;
-		case 'h': fputs(template_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
-		default:
-			fputs("xem 'tonghop template --help'\n", stderr);
-			return TH_EXIT_USAGE;
-		}
-	}
-	if (!out || optind < argc) {
-		th_complain("template cần -o TỆP.xlsx (và không nhận tệp nào khác)");
-		return TH_EXIT_USAGE;
-	}
-	rc = th_config_load(&cfg, &o, period, false);
-	if (rc)
-		return rc;
-	if (ucode) {
-		unit = cfg.roster ? th_roster_by_code(cfg.roster, ucode) : NULL;
-		if (!unit) {
-			th_complain("không có đơn vị mã '%s' trong danh sách đơn vị %s", ucode,
-				    cfg.roster ? cfg.roster->path : "(biểu mẫu không ghi danh sách)");
-			th_config_release(&cfg);
-			return TH_EXIT_USAGE;
-		}
-	}
-	if (th_write_template(cfg.schema, unit, period, cfg.calendar, out, &e)) {
-		th_report(out, &e);
-		rc = TH_EXIT_SYSTEM;
-	} else {
-		printf("Đã ghi mẫu báo cáo: %s\n", out);
-	}
 	th_config_release(&cfg);
 	return th_finish_stdout(rc);
 }

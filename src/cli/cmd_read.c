@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "cli/cli.h"
 #include "model/filing.h"
-#include "base/json.h"
 #include "base/banned.h"
 
 static const char *const read_usage =

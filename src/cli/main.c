@@ -1,18 +1,13 @@
 /*
- * tonghop's entry point: global options, the command table, and the shared reporting
- * helpers of cli.h.
+ * tonghop's entry point: the global options and the command table.
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
-#include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "base/mem.h"
 #include "base/banned.h"
 
 #define TH_VERSION "0.1.0"
@@ -54,78 +49,6 @@ static void usage(FILE *out)
 	      "  5  lỗi ghi kết quả hoặc lỗi hệ thống\n", out);
 }
 
-int th_exit_for(th_code code)
-{
-	if (code == TH_E_USAGE)
-		return TH_EXIT_USAGE;
-	if (code >= 10 && code < 20)
-		return TH_EXIT_CONFIG;
-	if (code >= 20 && code < 50)
-		return TH_EXIT_INPUT;
-	return TH_EXIT_SYSTEM;
-}
-
-void th_put_clean(const char *s, FILE *out)
-{
-	for (; *s; s++)
-		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
-
-void th_report(const char *file, const th_err *e)
-{
-	fputs("tonghop: ", stderr);
-	if (file) {
-		th_put_clean(file, stderr);
-		fputs(": ", stderr);
-	}
-	th_put_clean(e->msg, stderr);
-	putc('\n', stderr);
-	/* the detail may hold several lines (the offending line, a caret under it) */
-	for (const char *d = e->detail; *d;) {
-		const char *nl = strchr(d, '\n');
-		size_t n = nl ? (size_t)(nl - d) : strlen(d);
-		char line[sizeof(e->detail)];
-		memcpy(line, d, n);
-		line[n] = '\0';
-		fputs("    ", stderr);
-		th_put_clean(line, stderr);
-		putc('\n', stderr);
-		d += n + (nl ? 1 : 0);
-	}
-}
-
-void th_complain(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0) {
-		s = th_xmalloc((size_t)n + 1);
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	fputs("tonghop: ", stderr);
-	th_put_clean(s ? s : "", stderr); /* file names and cell text are untrusted */
-	putc('\n', stderr);
-	free(s);
-}
-
-int th_finish_stdout(int rc)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		int err = errno;
-		char eb[TH_ERRNO_VI_MAX];
-		th_complain("không ghi được kết quả ra đầu ra chuẩn: %s", th_errno_vi(err, eb));
-		return TH_EXIT_SYSTEM;
-	}
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -135,6 +58,7 @@ int main(int argc, char **argv)
 	};
 	int ch;
 
+	th_report_fatal_errors();
 	while ((ch = th_getopt(argc, argv, "+hV", opts)) != -1) {
 		switch (ch) {
 		case 'h':

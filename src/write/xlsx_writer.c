@@ -130,7 +130,7 @@ static lxw_format *fmt_new(struct book *b, int border)
 	lxw_format *f = workbook_add_format(b->wb);
 
 	if (!f)
-		abort(); /* out of memory, as th_xmalloc */
+		th_oom();
 	if (border)
 		format_set_border(f, LXW_BORDER_THIN);
 	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
