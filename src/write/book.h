@@ -1,0 +1,167 @@
+/*
+ * The small layer over libxlsxwriter that the workbooks of write/ are built on: a workbook
+ * written through base/outfile.h with its fixed properties and shared formats, the first
+ * libxlsxwriter failure remembered (a workbook with a cell silently missing is worse than
+ * none), text made fit for the XML and cut to Excel's limits, comments sized to their
+ * text, valid unique sheet names, links inside the workbook, and the columns and order of
+ * an error sheet. Private to src/write/.
+ * Ownership: libxlsxwriter copies every string it is given; nothing here outlives a call.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_BOOK_H
+#define TH_BOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "base/err.h"
+#include "base/outfile.h"
+#include "base/sbuf.h"
+#include "model/finding.h"
+#include "model/schema.h"
+#include "read/vnnum.h"
+
+/* Colours: Excel's "Bad" red for errors, amber for warnings and missing units, light yellow
+ * for the cells a commune fills in, grey for headers. */
+#define COL_ERR_FILL 0xFFC7CE
+#define COL_ERR_FONT 0x9C0006
+#define COL_AMBER 0xFFD966
+#define COL_INPUT 0xFFFFCC
+#define COL_HEAD 0xD9D9D9
+#define COL_GROUP 0xEDEDED
+
+/* Cell text is cut to this many bytes (Excel's limit is 32,767 characters). */
+#define TH_BOOK_TEXT_MAX 32000
+/* A comment holds at most this many bytes of messages; the rest is counted, not shown. */
+#define TH_BOOK_COMMENT_MAX 1200
+/* A sheet name as libxlsxwriter takes it: 31 characters of up to 4 bytes, plus " (NN)". */
+#define TH_BOOK_NAME_MAX (LXW_SHEETNAME_MAX * 4 + 16)
+
+/* The formats every workbook of tonghop shares, made once per workbook in a fixed order
+ * (the order is part of the file: byte-identical output depends on it). */
+struct th_book_fmts {
+	lxw_format *title, *subtitle, *bold, *italic;
+	lxw_format *head;                  /* table headers: bold, wrapped, centred, grey */
+	lxw_format *cell, *wrap, *date;    /* bordered */
+	lxw_format *group, *group_wrap;    /* bordered, bold */
+	lxw_format *err, *warn;            /* bordered, red / amber */
+	lxw_format *amber, *amber_wrap, *amber_date;
+	lxw_format *total, *total_ratio, *total_text, *total_warn;
+	lxw_format *link;
+	/* returns */
+	lxw_format *input, *input_text, *input_date, *input_wrap;
+	lxw_format *input_err, *input_warn, *input_line;
+	lxw_format *note, *grey, *grey_input;
+	lxw_format *line_err, *line_warn;  /* an identification line with a finding */
+};
+
+struct th_book {
+	lxw_workbook *wb;
+	th_outfile *out; /* where libxlsxwriter writes, put in place on success */
+	lxw_error err;   /* the first libxlsxwriter error met */
+	struct th_book_fmts F;
+};
+
+/* ---- the workbook ---- */
+
+/*
+ * Start a workbook for path titled title: its output file, its properties (author
+ * tonghop, created $SOURCE_DATE_EPOCH or TH_WRITER_EPOCH) and its formats. Returns 0, or
+ * -1 with *e (TH_E_WRITE).
+ */
+int th_book_open(struct th_book *b, const char *path, const char *title, th_err *e);
+
+/* Close the workbook (which frees it, even on failure) and put the file in place, unless a
+ * libxlsxwriter call failed on the way. Returns 0, or -1 with *e (TH_E_WRITE). */
+int th_book_close(struct th_book *b, th_err *e);
+
+/* Remember rc when it is the first libxlsxwriter failure of the workbook. */
+void th_book_ck(struct th_book *b, lxw_error rc);
+
+/* A new format of the workbook, top-aligned, with a thin border when border is set. */
+lxw_format *th_book_format(struct th_book *b, int border);
+
+/*
+ * Add a worksheet named after want, made valid and unused (Excel's forbidden characters
+ * as '_', cut to 31 characters, " (2)"... when taken); name receives the name used.
+ * NULL (and the failure remembered) when libxlsxwriter refuses it.
+ */
+lxw_worksheet *th_book_sheet(struct th_book *b, const char *want, char name[TH_BOOK_NAME_MAX]);
+
+/* ---- cells ---- */
+
+/* Text s (NULL or "": a blank cell, only when fmt is given), made fit for XML and cut to
+ * TH_BOOK_TEXT_MAX bytes on a character boundary. */
+void th_book_text(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
+		  lxw_format *fmt);
+/* A number; a blank cell for a value that is not finite. */
+void th_book_num(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt);
+/* A date; a blank cell for no date. */
+void th_book_date(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, th_date d, lxw_format *fmt);
+/* A hidden comment sized to its text. */
+void th_book_comment(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *text);
+
+/* Add one finding's line ("Lỗi R7: …") to a cell comment in sb, within TH_BOOK_COMMENT_MAX;
+ * *left counts those left out. th_book_comment_end then says how many were. */
+void th_book_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left);
+void th_book_comment_end(th_sbuf *sb, size_t left);
+
+/* Hyperlinks written on one sheet (Excel takes 65,530; past that, plain text). */
+struct th_book_links {
+	size_t n;
+};
+
+/* A link at row, col to cell trow, tcol of sheet (a sheet of this workbook); shown is the
+ * visible text. */
+void th_book_link(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row, uint16_t col,
+		  const char *sheet, uint32_t trow, uint16_t tcol, const char *shown);
+
+/* ---- words ---- */
+
+/* The length of the longest prefix of s within max bytes that does not cut a UTF-8 character. */
+size_t th_book_utf8_fit(const char *s, size_t max);
+/* s with its first letter upper-cased (ASCII and đ only: the words write/ writes). */
+void th_book_add_capitalised(th_sbuf *sb, const char *s);
+/* s with its first letter lower-cased ("Xã Ngô Quyền" -> "xã Ngô Quyền", "Đặc khu" -> "đặc khu"). */
+void th_book_add_uncapitalised(th_sbuf *sb, const char *s);
+/* "Lỗi", "Cảnh báo", "Thông tin". Static. */
+const char *th_book_sev_label(th_severity s);
+
+/* ---- error sheets ---- */
+
+/*
+ * Where a finding sits in the schema: *form and *row are indexes, -1 when it names no form
+ * (HEADER, VB, "") or no row. Returns its place in form order: the identification block
+ * first, the forms in schema order, the register, then anything else.
+ */
+int th_book_finding_pos(const th_schema *s, const th_finding *fd, int *form, int *row);
+
+/* What the "Biểu" column says for a finding that names no form. Static or owned by s. */
+const char *th_book_place_label(const th_schema *s, const th_finding *fd);
+
+/* One row of an error sheet, for sorting: unit (roster order), form order, row, then as found. */
+struct th_book_item {
+	const th_finding *fd;
+	size_t unit, seq;
+	int key, form, row;
+};
+
+/* qsort order of struct th_book_item. */
+int th_book_item_cmp(const void *a, const void *b);
+
+/* The header row of an error sheet (cols, widths: n each), frozen. */
+void th_book_errors_header(struct th_book *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
+			   size_t n);
+
+/*
+ * The columns every error sheet ends with, from column c0: the cell (a link to sheet!trow,tcol
+ * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
+ * text), the rule, the severity, the written and the expected value, the message.
+ */
+void th_book_finding_tail(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row,
+			  uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol);
+
+#endif
