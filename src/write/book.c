@@ -532,7 +532,7 @@ const char *th_book_place_label(const th_schema *s, const th_finding *fd)
 	return fd->form;
 }
 
-int th_book_item_cmp(const void *a, const void *b)
+static int item_cmp(const void *a, const void *b)
 {
 	const struct th_book_item *p = a, *q = b;
 
@@ -543,6 +543,31 @@ int th_book_item_cmp(const void *a, const void *b)
 	if (p->row != q->row)
 		return p->row < q->row ? -1 : 1;
 	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+void th_book_items_add(struct th_book_items *it, const th_schema *s, const th_findings *fs, size_t unit)
+{
+	for (size_t i = 0; fs && i < fs->n; i++) {
+		struct th_book_item *t;
+		int form, row;
+
+		if (fs->v[i].severity < TH_SEV_WARNING)
+			continue;
+		th_grow((void **)&it->v, &it->cap, it->n + 1, sizeof(*it->v));
+		t = &it->v[it->n++];
+		t->fd = &fs->v[i];
+		t->unit = unit;
+		t->seq = i;
+		t->key = th_book_finding_pos(s, &fs->v[i], &form, &row);
+		t->form = form;
+		t->row = row;
+	}
+}
+
+void th_book_items_sort(struct th_book_items *it)
+{
+	if (it->n > 1)
+		qsort(it->v, it->n, sizeof(*it->v), item_cmp);
 }
 
 void th_book_errors_header(struct th_book *b, lxw_worksheet *ws, const char *const *cols, const double *widths,

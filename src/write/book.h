@@ -142,15 +142,24 @@ int th_book_finding_pos(const th_schema *s, const th_finding *fd, int *form, int
 /* What the "Biểu" column says for a finding that names no form. Static or owned by s. */
 const char *th_book_place_label(const th_schema *s, const th_finding *fd);
 
-/* One row of an error sheet, for sorting: unit (roster order), form order, row, then as found. */
+/* One row of an error sheet: a finding, the unit it belongs to and its place. */
 struct th_book_item {
 	const th_finding *fd;
-	size_t unit, seq;
-	int key, form, row;
+	size_t unit, seq;   /* unit: roster index (0 for a single return); seq: index in its list */
+	int key, form, row; /* th_book_finding_pos */
 };
 
-/* qsort order of struct th_book_item. */
-int th_book_item_cmp(const void *a, const void *b);
+/* The rows of an error sheet. */
+struct th_book_items {
+	struct th_book_item *v;
+	size_t n, cap;
+};
+
+/* Add the errors and warnings of fs (info findings are left out) as unit's. */
+void th_book_items_add(struct th_book_items *it, const th_schema *s, const th_findings *fs, size_t unit);
+
+/* Sort the rows: unit, form order, row, then as found. */
+void th_book_items_sort(struct th_book_items *it);
 
 /* The header row of an error sheet (cols, widths: n each), frozen. */
 void th_book_errors_header(struct th_book *b, lxw_worksheet *ws, const char *const *cols, const double *widths,

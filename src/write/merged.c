@@ -438,49 +438,33 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 	static const char *const cols[] = { "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức",
 					    "Đã ghi", "Đúng", "Nội dung" };
 	static const double widths[] = { 22, 30, 14, 9, 13, 20, 10, 14, 14, 90 };
-	struct th_book_item *it = NULL;
-	size_t n = 0, cap = 0;
+	struct th_book_items it = { 0 };
 	struct th_book_links lk = { 0 };
 	uint32_t row = 0;
 
 	th_book_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
 	for (size_t u = 0; u < m->n_units; u++) {
 		int k = m->units[u].file;
-		const th_findings *fs = k >= 0 ? &m->files[k].findings : NULL;
-
-		for (size_t i = 0; fs && i < fs->n; i++) {
-			int form, rw;
-			if (fs->v[i].severity < TH_SEV_WARNING)
-				continue;
-			th_grow((void **)&it, &cap, n + 1, sizeof(*it));
-			it[n].fd = &fs->v[i];
-			it[n].unit = u;
-			it[n].seq = i;
-			it[n].key = th_book_finding_pos(c->s, &fs->v[i], &form, &rw);
-			it[n].form = form;
-			it[n].row = rw;
-			n++;
-		}
+		th_book_items_add(&it, c->s, k >= 0 ? &m->files[k].findings : NULL, u);
 	}
-	if (n > 1)
-		qsort(it, n, sizeof(*it), th_book_item_cmp);
-	for (size_t i = 0; i < n && row + 2 < LXW_ROW_MAX; i++) {
-		const th_finding *fd = it[i].fd;
-		const th_munit *mu = &m->units[it[i].unit];
+	th_book_items_sort(&it);
+	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
+		const th_finding *fd = it.v[i].fd;
+		const th_munit *mu = &m->units[it.v[i].unit];
 
 		row++;
 		th_book_text(b, ws, row, 0, mu->unit ? mu->unit->name : "", F->wrap);
 		th_book_text(b, ws, row, 1, m->files[mu->file].path, F->wrap);
-		th_book_text(b, ws, row, 2, it[i].form >= 0 ? c->s->forms[it[i].form].id : th_book_place_label(c->s, fd), F->cell);
+		th_book_text(b, ws, row, 2, it.v[i].form >= 0 ? c->s->forms[it.v[i].form].id : th_book_place_label(c->s, fd), F->cell);
 		th_book_text(b, ws, row, 3, fd->code, F->cell);
 		/* the unit's cell in the form sheet (its header cell when the finding names no row);
 		 * no cell of this workbook for the header block and the register */
-		th_book_finding_tail(b, ws, &lk, row, 4, fd, it[i].form >= 0 ? c->names[it[i].form] : NULL,
-				     it[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it[i].row) : M_HEAD_ROW,
-				     (uint16_t)(M_UNIT_COL + it[i].unit));
+		th_book_finding_tail(b, ws, &lk, row, 4, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
+				     it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
+				     (uint16_t)(M_UNIT_COL + it.v[i].unit));
 	}
 	th_book_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
-	free(it);
+	free(it.v);
 }
 
 int th_write_merge(const th_merge *m, const char *path, th_err *e)

@@ -395,47 +395,33 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 	const struct th_book_fmts *F = &b->F;
 	static const char *const cols[] = { "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức", "Đã ghi", "Đúng", "Nội dung" };
 	static const double widths[] = { 14, 9, 18, 20, 10, 14, 14, 90 };
-	struct th_book_item *it = NULL;
-	size_t n = 0, cap = 0;
+	struct th_book_items it = { 0 };
 	struct th_book_links lk = { 0 };
 	uint32_t row = 0;
 
 	th_book_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
-	for (size_t i = 0; c->fs && i < c->fs->n; i++) {
-		int form, rw;
-		if (c->fs->v[i].severity < TH_SEV_WARNING)
-			continue;
-		th_grow((void **)&it, &cap, n + 1, sizeof(*it));
-		it[n].fd = &c->fs->v[i];
-		it[n].unit = 0;
-		it[n].seq = i;
-		it[n].key = th_book_finding_pos(c->s, &c->fs->v[i], &form, &rw);
-		it[n].form = form;
-		it[n].row = rw;
-		n++;
-	}
-	if (n > 1)
-		qsort(it, n, sizeof(*it), th_book_item_cmp);
-	for (size_t i = 0; i < n && row + 2 < LXW_ROW_MAX; i++) {
-		const th_finding *fd = it[i].fd;
-		const struct target *t = &c->at[it[i].seq];
+	th_book_items_add(&it, c->s, c->fs, 0);
+	th_book_items_sort(&it);
+	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
+		const th_finding *fd = it.v[i].fd;
+		const struct target *t = &c->at[it.v[i].seq];
 		const char *sheet = t->sheet >= 0 ? c->names[t->sheet] : t->sheet == T_INFO ? c->info :
 				    t->sheet == T_REG ? c->reg : NULL;
 
 		row++;
-		if (it[i].form >= 0)
-			th_book_num(b, ws, row, 0, (double)c->s->forms[it[i].form].number, c->form_id[it[i].form]);
+		if (it.v[i].form >= 0)
+			th_book_num(b, ws, row, 0, (double)c->s->forms[it.v[i].form].number, c->form_id[it.v[i].form]);
 		else
 			th_book_text(b, ws, row, 0, th_book_place_label(c->s, fd), F->cell);
 		th_book_text(b, ws, row, 1, fd->code, F->cell);
 		th_book_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col);
 	}
-	if (!n)
+	if (!it.n)
 		th_book_text(b, ws, ++row, 0, "Không có lỗi hay cảnh báo.", NULL);
 	th_book_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
-	if (n)
+	if (it.n)
 		worksheet_activate(ws);
-	free(it);
+	free(it.v);
 }
 
 /* A number format that shows the text id whatever the number: every character escaped. */
