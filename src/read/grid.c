@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "read/vnnum.h"
 #include "base/banned.h"
 
 struct load {
@@ -175,3 +176,18 @@ const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col)
 	return NULL;
 }
 
+void th_grid_cell_text(const th_grid *g, const th_gcell *c, th_sbuf *out)
+{
+	if (c->type == TH_CELL_NUMBER && th_numkind_is_serial(c->kind)) {
+		th_date d;
+		if (th_date_from_serial(c->num, g->date1904, &d) == 0) {
+			th_sbuf_addf(out, "%d/%d/%d", d.d, d.m, (int)d.y);
+			return;
+		}
+	}
+	if (c->type == TH_CELL_NUMBER) {
+		th_sbuf_addf(out, "%.15g", c->num);
+		return;
+	}
+	th_sbuf_adds(out, c->text);
+}

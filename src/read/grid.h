@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/sbuf.h"
 #include "read/numfmt.h"
 #include "base/text.h"
 #include "read/xlsx_reader.h"
@@ -57,6 +58,13 @@ typedef struct th_grid {
  * TH_E_TOO_BIG past TH_GRID_MAX_CELLS cells. */
 int th_grid_load(th_grid **out, const char *path, th_err *e);
 void th_grid_free(th_grid *g);
+
+/*
+ * Append the text cell c shows to out: its text; a number as %.15g; a number under a date
+ * format as the date d/m/yyyy (its number when that is no date). For header lines, notes
+ * and register entries, read as a person reads the sheet.
+ */
+void th_grid_cell_text(const th_grid *g, const th_gcell *c, th_sbuf *out);
 
 /* The cell at (row, col), or NULL. */
 const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col);

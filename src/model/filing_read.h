@@ -1,0 +1,73 @@
+/*
+ * Reading a return into a th_filing (filing.h), in stages that share one context: the
+ * identification block (filing_header.c), the forms and their rows (filing_forms.c), each
+ * row's value (filing_value.c) and the document register (filing_register.c); filing.c
+ * runs them in order. Every problem met is a finding in the filing, never a failure.
+ * Private to src/model/.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef TH_FILING_READ_H
+#define TH_FILING_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/filing.h"
+#include "read/grid.h"
+
+/* What the stages share: the filing being filled, the workbook, the configuration. */
+struct locate {
+	th_filing *f;
+	const th_grid *g;
+	const th_schema *schema;
+	const th_roster *roster;  /* NULL: no unit matching */
+	bool legacy_said[3];      /* per legacy encoding: already said once */
+};
+
+/* Where a finding points: form, row code, and a cell of sheet (-1: no cell). */
+static inline th_where where(const struct locate *c, const char *form, const char *code, int sheet,
+			     uint32_t row, uint16_t col)
+{
+	th_where w = { form, code, sheet >= 0 ? c->g->sheets[sheet].name : NULL, row, col };
+	return w;
+}
+
+/* Say once per workbook and encoding that legacy (TCVN3, VNI) text of cell was converted. */
+void th_locate_legacy(struct locate *c, int sheet, const th_gcell *cell, const char *form, const char *code);
+
+/*
+ * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…". Writes the
+ * code without its trailing dot into code (cap bytes) and returns a pointer to what follows
+ * (the glued label, blanks skipped), or NULL when s does not start with a code.
+ */
+const char *th_locate_code(const char *s, char *code, size_t cap);
+
+/* The code of a row as written in cell c ("2.1" typed as a number included), as
+ * th_locate_code; numbuf (ncap bytes) holds a number's text. NULL if none. */
+const char *th_locate_cell_code(const th_gcell *c, char *code, size_t cap, char *numbuf, size_t ncap);
+
+/* The identification block: unit, period, data window, report date. */
+void th_locate_header(struct locate *c);
+
+/* Where a form was found: its sheet and rows. */
+struct region {
+	int sheet;            /* -1: form not found */
+	uint32_t first, last; /* rows, inclusive */
+	uint32_t title_row;
+};
+
+/* Find every form of the schema (reg: one per form), by title or sheet name. */
+void th_locate_regions(struct locate *c, struct region *reg);
+
+/* Read form fi's rows from its region: codes, labels, units, values, notes. */
+void th_locate_form(struct locate *c, size_t fi, const struct region *r);
+
+/* Read a row's value from its cell (NULL: blank) into v by the row's kind. */
+void th_locate_value(struct locate *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
+		     const th_gcell *cell, th_value *v);
+
+/* The document register, when the schema has one. */
+void th_locate_register(struct locate *c);
+
+#endif
