@@ -267,39 +267,45 @@ void th_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-int th_serial_to_iso(double serial, bool date1904, char out[TH_ISO_MAX])
+int th_serial_split(double serial, bool date1904, th_serial *out)
 {
-	int64_t ms, days, t, y;
-	unsigned m, d, hh, mi, ss, mmm;
-	char tbuf[48];
-	int n;
+	int64_t ms;
 
-	out[0] = '\0';
+	memset(out, 0, sizeof(*out));
 	if (!isfinite(serial) || serial < 0 || serial >= 2958466.0)
 		return -1;
 	ms = (int64_t)floor(serial * 86400000.0 + 0.5);
-	days = ms / 86400000;
-	t = ms % 86400000;
-	hh = (unsigned)(t / 3600000);
-	mi = (unsigned)(t / 60000 % 60);
-	ss = (unsigned)(t / 1000 % 60);
-	mmm = (unsigned)(t % 1000);
+	out->day = ms / 86400000;
+	out->ms = (uint32_t)(ms % 86400000);
+	if (date1904) {
+		th_civil_from_days(th_days_from_civil(1904, 1, 1) + out->day, &out->y, &out->m, &out->d);
+	} else if (out->day == 60) {
+		out->y = 1900, out->m = 2, out->d = 29;
+	} else {
+		int64_t base = out->day < 60 ? th_days_from_civil(1899, 12, 31) : th_days_from_civil(1899, 12, 30);
+		th_civil_from_days(base + out->day, &out->y, &out->m, &out->d);
+	}
+	return out->y > 9999 ? -1 : 0;
+}
+
+int th_serial_to_iso(double serial, bool date1904, char out[TH_ISO_MAX])
+{
+	th_serial sr;
+	unsigned hh, mi, ss, mmm;
+	char tbuf[48];
+
+	out[0] = '\0';
+	if (th_serial_split(serial, date1904, &sr) != 0)
+		return -1;
+	hh = sr.ms / 3600000;
+	mi = sr.ms / 60000 % 60;
+	ss = sr.ms / 1000 % 60;
+	mmm = sr.ms % 1000;
 	if (mmm)
 		snprintf(tbuf, sizeof(tbuf), "%02u:%02u:%02u.%03u", hh, mi, ss, mmm);
 	else
 		snprintf(tbuf, sizeof(tbuf), "%02u:%02u:%02u", hh, mi, ss);
-	if (days == 0)
+	if (sr.day == 0)
 		return snprintf(out, TH_ISO_MAX, "%s", tbuf);
-	if (date1904) {
-		th_civil_from_days(th_days_from_civil(1904, 1, 1) + days, &y, &m, &d);
-	} else if (days == 60) {
-		y = 1900, m = 2, d = 29;
-	} else {
-		int64_t base = days < 60 ? th_days_from_civil(1899, 12, 31) : th_days_from_civil(1899, 12, 30);
-		th_civil_from_days(base + days, &y, &m, &d);
-	}
-	if (y > 9999)
-		return -1;
-	n = snprintf(out, TH_ISO_MAX, "%04d-%02u-%02uT%s", (int)y, m, d, tbuf);
-	return n;
+	return snprintf(out, TH_ISO_MAX, "%04d-%02u-%02uT%s", (int)sr.y, sr.m, sr.d, tbuf);
 }

@@ -41,11 +41,25 @@ th_numkind th_numfmt_kind(uint32_t id, const char *code);
 int th_numfmt_decimals(const char *code);
 
 /*
+ * The one reading of an Excel date serial: after rounding to the millisecond, its day and
+ * its time of day. day counts from the system's epoch (0 for a time of day alone); y, m, d
+ * is that day's date in the 1900 system (base 1899-12-30, Excel's fictitious 1900-02-29
+ * kept as serial 60, days before it from 1899-12-31) or the 1904 system (base 1904-01-01).
+ * Returns 0, or -1 when serial is negative, not finite, or in year 10000 or later.
+ */
+typedef struct th_serial {
+	int64_t day;
+	int64_t y;
+	unsigned m, d;
+	uint32_t ms; /* milliseconds since midnight */
+} th_serial;
+int th_serial_split(double serial, bool date1904, th_serial *out);
+
+/*
  * Write serial as ISO 8601 local date-time into out ("2023-09-12T00:00:00", with ".mmm"
- * only when the milliseconds are not zero; a serial in [0, 1) is a time only, "10:10:10").
- * date1904 selects the 1904 date system; the 1900 system keeps Excel's fictitious
- * 1900-02-29 (serial 60). Returns the length, or -1 when serial is not a representable
- * date (negative, not finite, or year 10000 and later); out is then "".
+ * only when the milliseconds are not zero; a serial in [0, 1) is a time only, "10:10:10"),
+ * as th_serial_split reads it. Returns the length, or -1 when serial is not a
+ * representable date; out is then "".
  */
 #define TH_ISO_MAX sizeof("9999-12-31T23:59:59.999")
 int th_serial_to_iso(double serial, bool date1904, char out[TH_ISO_MAX]);

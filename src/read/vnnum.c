@@ -172,12 +172,124 @@ static int take_sign(const unsigned char **b, const unsigned char *e)
 	return 0;
 }
 
+/* A number's body: its digits, and the runs of digits with the separators between them. */
+struct body {
+	char dig[MAX_DIGITS];
+	size_t runs[MAX_RUNS]; /* digits per run, runs[0..k] */
+	char seps[MAX_RUNS];   /* seps[i] between runs i and i+1: '.', ',' or ' ' (any blank run) */
+	size_t nd, k;
+};
+
+/* Split b..e into digit runs and separators; *spaces set when a blank separates. -1 when it
+ * is no number body ("1..2", "5.", "1. 2", a letter, too many digits). */
+static int split_runs(const unsigned char *b, const unsigned char *e, struct body *bd, bool *spaces)
+{
+	bd->nd = bd->k = 0;
+	bd->runs[0] = 0;
+	for (const unsigned char *p = b; p < e;) {
+		size_t bl;
+
+		if (isdigit(*p)) {
+			if (bd->nd == MAX_DIGITS)
+				return -1;
+			bd->dig[bd->nd++] = (char)*p++;
+			bd->runs[bd->k]++;
+			continue;
+		}
+		bl = blank_len(p, e);
+		if (*p != '.' && *p != ',' && bl == 0)
+			return -1;
+		if (bd->k + 1 == MAX_RUNS)
+			return -1;
+		if (bl) {
+			while ((bl = blank_len(p, e)) != 0)
+				p += bl;
+			bd->seps[bd->k] = ' ';
+			*spaces = true;
+		} else {
+			bd->seps[bd->k] = (char)*p++;
+		}
+		bd->runs[++bd->k] = 0;
+	}
+	for (size_t i = 1; i <= bd->k; i++)
+		if (bd->runs[i] == 0)
+			return -1; /* "1..2", "5.", "1. 2" */
+	if (bd->runs[0] == 0 && !(bd->k == 1 && bd->seps[0] != ' '))
+		return -1;
+	return 0;
+}
+
+/* One '.' or ','. Three digits after a valid leader is the ambiguous case, settled by the
+ * hint (a percent sign counts as decimal). Sets r->how and *nf, the fraction's digits. */
+static void one_separator(const struct body *bd, th_numhint hint, th_num *r, size_t *nf)
+{
+	bool dot = bd->seps[0] == '.';
+	bool thousands = false;
+
+	if (bd->runs[1] == 3 && group_leader(bd->dig, bd->runs[0])) {
+		th_numhint h = hint;
+
+		if (h == TH_HINT_NONE && r->percent_sign)
+			h = TH_HINT_DECIMAL;
+		thousands = h == TH_HINT_WHOLE || (h == TH_HINT_NONE && dot);
+		r->how = thousands ? TH_READ_AMBIGUOUS_THOUSANDS : TH_READ_AMBIGUOUS_DECIMAL;
+	} else {
+		r->how = dot ? TH_READ_DECIMAL_DOT : TH_READ_DECIMAL_COMMA;
+	}
+	if (!thousands)
+		*nf = bd->runs[1];
+}
+
+/* How the separators read: sets r->how and *nf, the digits after the decimal mark (0 for
+ * none). -1 when they make no number (bad grouping, mixed group marks). */
+static int judge_separators(const struct body *bd, th_numhint hint, th_num *r, size_t *nf)
+{
+	const size_t k = bd->k;
+	bool same = true;
+
+	*nf = 0;
+	if (k == 0) {
+		r->how = TH_READ_PLAIN;
+		return 0;
+	}
+	for (size_t i = 1; i < k; i++)
+		if (bd->seps[i] != bd->seps[0])
+			same = false;
+	if (same && bd->seps[k - 1] == ' ') {
+		if (!grouping(bd->dig, bd->runs, k))
+			return -1;
+		r->how = TH_READ_PLAIN;
+	} else if (same && k >= 2) {
+		if (!grouping(bd->dig, bd->runs, k))
+			return -1;
+		r->how = bd->seps[0] == '.' ? TH_READ_GROUPED_DOT : TH_READ_GROUPED_COMMA;
+	} else if (same) {
+		one_separator(bd, hint, r, nf);
+	} else {
+		/* The last separator is the decimal mark; all before it group, one kind. */
+		char dm = bd->seps[k - 1], g = bd->seps[0];
+
+		if (dm == ' ')
+			return -1;
+		for (size_t i = 1; i + 1 < k; i++)
+			if (bd->seps[i] != g)
+				return -1;
+		if (!grouping(bd->dig, bd->runs, k - 1))
+			return -1;
+		if (g == ' ')
+			r->how = dm == '.' ? TH_READ_DECIMAL_DOT : TH_READ_DECIMAL_COMMA;
+		else
+			r->how = TH_READ_MIXED;
+		*nf = bd->runs[k];
+	}
+	return 0;
+}
+
 int th_vn_parse_number(const char *s, size_t n, th_numhint hint, th_num *out)
 {
-	const unsigned char *b, *e, *p;
-	char dig[MAX_DIGITS];
-	size_t runs[MAX_RUNS], nd = 0, k = 0, ni, nf;
-	char seps[MAX_RUNS];
+	const unsigned char *b, *e;
+	struct body bd;
+	size_t nf;
 	bool neg = false;
 	th_num r = { 0 };
 	int sign;
@@ -200,100 +312,10 @@ int th_vn_parse_number(const char *s, size_t n, th_numhint hint, th_num *out)
 		if (b < e && (*b == '+' || *b == '-' || take_sign(&b, e)))
 			return -1; /* two signs */
 	}
-	if (b == e)
+	if (b == e || split_runs(b, e, &bd, &r.had_spaces) || judge_separators(&bd, hint, &r, &nf))
 		return -1;
-
-	/* Split the body into digit runs and the separators between them. */
-	runs[0] = 0;
-	for (p = b; p < e;) {
-		size_t bl;
-
-		if (isdigit(*p)) {
-			if (nd == MAX_DIGITS)
-				return -1;
-			dig[nd++] = (char)*p++;
-			runs[k]++;
-			continue;
-		}
-		bl = blank_len(p, e);
-		if (*p != '.' && *p != ',' && bl == 0)
-			return -1;
-		if (k + 1 == MAX_RUNS)
-			return -1;
-		if (bl) {
-			while ((bl = blank_len(p, e)) != 0)
-				p += bl;
-			seps[k] = ' ';
-			r.had_spaces = true;
-		} else {
-			seps[k] = (char)*p++;
-		}
-		runs[++k] = 0;
-	}
-	for (size_t i = 1; i <= k; i++)
-		if (runs[i] == 0)
-			return -1; /* "1..2", "5.", "1. 2" */
-	if (runs[0] == 0 && !(k == 1 && seps[0] != ' '))
-		return -1;
-
-	ni = nd;
-	nf = 0;
-	if (k == 0) {
-		r.how = TH_READ_PLAIN;
-	} else {
-		bool same = true;
-
-		for (size_t i = 1; i < k; i++)
-			if (seps[i] != seps[0])
-				same = false;
-		if (same && seps[k - 1] == ' ') {
-			if (!grouping(dig, runs, k))
-				return -1;
-			r.how = TH_READ_PLAIN;
-		} else if (same && k >= 2) {
-			if (!grouping(dig, runs, k))
-				return -1;
-			r.how = seps[0] == '.' ? TH_READ_GROUPED_DOT : TH_READ_GROUPED_COMMA;
-		} else if (same) {
-			/* One '.' or ','. Three digits after a valid leader is the ambiguous case. */
-			bool dot = seps[0] == '.';
-			bool thousands = false;
-
-			if (runs[1] == 3 && group_leader(dig, runs[0])) {
-				th_numhint h = hint;
-
-				if (h == TH_HINT_NONE && r.percent_sign)
-					h = TH_HINT_DECIMAL;
-				thousands = h == TH_HINT_WHOLE || (h == TH_HINT_NONE && dot);
-				r.how = thousands ? TH_READ_AMBIGUOUS_THOUSANDS : TH_READ_AMBIGUOUS_DECIMAL;
-			} else {
-				r.how = dot ? TH_READ_DECIMAL_DOT : TH_READ_DECIMAL_COMMA;
-			}
-			if (!thousands) {
-				nf = runs[1];
-				ni = nd - nf;
-			}
-		} else {
-			/* The last separator is the decimal mark; all before it group, one kind. */
-			char dm = seps[k - 1], g = seps[0];
-
-			if (dm == ' ')
-				return -1;
-			for (size_t i = 1; i + 1 < k; i++)
-				if (seps[i] != g)
-					return -1;
-			if (!grouping(dig, runs, k - 1))
-				return -1;
-			if (g == ' ')
-				r.how = dm == '.' ? TH_READ_DECIMAL_DOT : TH_READ_DECIMAL_COMMA;
-			else
-				r.how = TH_READ_MIXED;
-			nf = runs[k];
-			ni = nd - nf;
-		}
-	}
 	r.decimals = (int)nf;
-	r.value = digits_value(dig, ni, nf);
+	r.value = digits_value(bd.dig, bd.nd - nf, nf);
 	if (!(r.value <= TH_VN_NUM_MAX))
 		return -1;
 	if (neg && r.value != 0)
@@ -387,26 +409,16 @@ int th_date_cmp(th_date a, th_date b)
 
 int th_date_from_serial(double serial, bool date1904, th_date *out)
 {
-	int64_t days, z;
+	th_serial sr;
 
 	*out = no_date;
-	if (!isfinite(serial) || serial < 0 || serial >= 2958466.0)
+	/* a time of day alone is no date, nor is the 1900 system's fictitious 1900-02-29 */
+	if (th_serial_split(serial, date1904, &sr) != 0 || sr.day < 1 ||
+	    !th_date_valid((int)sr.y, (int)sr.m, (int)sr.d))
 		return -1;
-	/* The same rounding as th_serial_to_iso, so 45087.9999999999 is the next day in both. */
-	days = (int64_t)floor(serial * 86400000.0 + 0.5) / 86400000;
-	if (days < 1)
-		return -1;
-	if (date1904)
-		z = th_days_from_civil(1904, 1, 1) + days;
-	else if (days == 60)
-		return -1; /* 1900-02-29, which Excel keeps for Lotus 1-2-3 and never existed */
-	else if (days < 60)
-		z = th_days_from_civil(1899, 12, 31) + days;
-	else
-		z = th_days_from_civil(1899, 12, 30) + days;
-	if (z < DAYS_MIN || z > DAYS_MAX)
-		return -1;
-	*out = th_date_from_days((int32_t)z);
+	out->y = (int32_t)sr.y;
+	out->m = (uint8_t)sr.m;
+	out->d = (uint8_t)sr.d;
 	return 0;
 }
 

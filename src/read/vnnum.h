@@ -121,11 +121,10 @@ int th_date_cmp(th_date a, th_date b);
 bool th_date_valid(int y, int m, int d);
 
 /*
- * Excel serial in the 1900 (base 1899-12-30, Excel's fictitious 1900-02-29 = serial 60)
- * or 1904 (base 1904-01-01) system → date, the time of day dropped after the same
- * millisecond rounding th_serial_to_iso uses (so the two always agree on the day).
- * Returns 0, or -1 with out->y = 0 when serial is not a date: not finite, below 1 (a time
- * of day only, in both systems), serial 60 in the 1900 system, or after 9999-12-31.
+ * The date of an Excel serial, as th_serial_split (numfmt.h) reads it, the time of day
+ * dropped. Returns 0, or -1 with out->y = 0 when serial is not a date: not finite, below 1
+ * (a time of day only, in both systems), serial 60 in the 1900 system (Excel's fictitious
+ * 1900-02-29), or after 9999-12-31.
  */
 int th_date_from_serial(double serial, bool date1904, th_date *out);
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -462,29 +463,74 @@ static void test_date_from_serial(void **state)
 	assert_int_equal(t.y, 0);
 }
 
-/* The day agrees with th_serial_to_iso for every serial of the range, both systems. */
-static void test_date_serial_agrees_with_numfmt(void **state)
+/* The next day of a calendar walked one day at a time (not the library's arithmetic). */
+static void next_day(int *y, int *m, int *d)
+{
+	static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int n = len[*m - 1] + (*m == 2 && ((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0));
+
+	if (++*d > n) {
+		*d = 1;
+		if (++*m > 12) {
+			*m = 1;
+			++*y;
+		}
+	}
+}
+
+/* serial is the day y-m-d for th_date_from_serial, and for th_serial_to_iso when iso is set. */
+static void serial_day(double serial, bool sys, int y, int m, int d, bool iso)
+{
+	char want[TH_DATE_MAX], text[TH_ISO_MAX];
+	th_date t;
+
+	if (th_date_from_serial(serial, sys, &t) != 0 || t.y != y || t.m != m || t.d != d)
+		fail_msg("serial %.17g (1904 %d): %d-%d-%d, want %d-%d-%d", serial, sys, (int)t.y, t.m, t.d, y, m, d);
+	if (!iso)
+		return;
+	snprintf(want, sizeof(want), "%04d-%02d-%02d", y, m, d);
+	if (th_serial_to_iso(serial, sys, text) < 0 || strncmp(text, want, 10) != 0 || text[10] != 'T')
+		fail_msg("serial %.17g (1904 %d): iso %s, want %s", serial, sys, text, want);
+}
+
+/*
+ * Every day of both date systems against a calendar walked day by day from each epoch:
+ * serial 1 is 1900-01-01 (1904-01-02 in the 1904 system), serial 60 the fictitious
+ * 1900-02-29 (no date, shown as such by th_serial_to_iso), and the last day 9999-12-31;
+ * a time of day and a millisecond's rounding never move the day (checked on every 61st
+ * day and the first and last years, with th_serial_to_iso's text).
+ */
+static void test_date_serial_walk(void **state)
 {
 	(void)state;
 	for (int sys = 0; sys < 2; sys++) {
-		for (double s = 1; s < 80000; s += 0.37) {
-			char iso[TH_ISO_MAX], mine[TH_DATE_MAX];
-			th_date t;
-			int rc = th_date_from_serial(s, sys, &t);
+		int y = sys ? 1904 : 1900, m = 1, d = sys ? 2 : 1;
+		double s = 1;
+		th_date t;
+		char iso[TH_ISO_MAX];
 
-			if (th_serial_to_iso(s, sys, iso) < 0)
-				fail_msg("numfmt refused %.17g", s);
-			if (rc != 0) {
-				if (!sys && strncmp(iso, "1900-02-29", 10) == 0)
-					continue;
-				if (strlen(iso) < 19)
-					continue; /* a time of day only */
-				fail_msg("serial %.17g refused, numfmt says %s", s, iso);
+		for (;; s++) {
+			if (!sys && s == 60) {
+				assert_int_equal(th_date_from_serial(60, false, &t), -1);
+				assert_int_equal(th_serial_to_iso(60.5, false, iso), 19);
+				assert_string_equal(iso, "1900-02-29T12:00:00");
+				continue;
 			}
-			th_date_iso(t, mine);
-			if (strncmp(iso, mine, 10) != 0)
-				fail_msg("serial %.17g: %s, numfmt %s", s, mine, iso);
+			/* every day; a time of day, a millisecond's rounding and the text on a sample */
+			bool sample = (long)s % 61 == 0 || y < 1901 || y > 9998;
+			serial_day(s, sys, y, m, d, sample);
+			if (sample) {
+				serial_day(s + 0.37, sys, y, m, d, true);
+				serial_day(s + 0.9999, sys, y, m, d, true);
+				serial_day(s - 1e-9, sys, y, m, d, true); /* rounds to this day's midnight */
+			}
+			if (y == 9999 && m == 12 && d == 31)
+				break;
+			next_day(&y, &m, &d);
 		}
+		assert_true(s == (sys ? 2957003 : 2958465));
+		assert_int_equal(th_date_from_serial(s + 1, sys, &t), -1);
+		assert_int_equal(th_serial_to_iso(s + 1, sys, iso), -1);
 	}
 }
 
@@ -749,7 +795,7 @@ int main(void)
 		cmocka_unit_test(test_date_add_days),
 		cmocka_unit_test(test_date_cmp),
 		cmocka_unit_test(test_date_from_serial),
-		cmocka_unit_test(test_date_serial_agrees_with_numfmt),
+		cmocka_unit_test(test_date_serial_walk),
 		cmocka_unit_test(test_date_format),
 		cmocka_unit_test(test_parse_date_numeric),
 		cmocka_unit_test(test_parse_date_words),
