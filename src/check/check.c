@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
-#include "check/rules.h"
+#include "check/expr.h"
 #include "base/sbuf.h"
 #include "base/banned.h"
 

@@ -1,6 +1,6 @@
 /*
  * Cross-check rules: an INI file of rules (rules/README.md) compiled against a schema
- * into expression trees, and their evaluation on a return (check.c). A rule that breaks
+ * (rules.c, the language in expr.h), linted (lint.c), and evaluated on a return (check.c). A rule that breaks
  * gives a finding, never a failure; a rule file with a mistake fails to load with
  * FILE:LINE and a caret under the fault.
  * Ownership: a th_ruleset owns its rules; it borrows the schema it was compiled against.
@@ -19,20 +19,8 @@
 #include "model/finding.h"
 #include "model/schema.h"
 
-typedef enum th_nkind {
-	TH_N_NUM,      /* num */
-	TH_N_REF,      /* form, row */
-	TH_N_CHILDREN, /* form, row: the row's children (only inside sum()) */
-	TH_N_ADD, TH_N_SUB, TH_N_MUL, TH_N_DIV, TH_N_NEG,
-	TH_N_RATIO, TH_N_SUM, TH_N_ABS, TH_N_MIN, TH_N_MAX,
-} th_nkind;
-
-typedef struct th_node {
-	th_nkind kind;
-	double num;
-	int form, row;          /* TH_N_REF, TH_N_CHILDREN: indexes into the schema */
-	struct th_node *a, *b;  /* operands */
-} th_node;
+/* The syntax tree of a rule's expression: private to check/ (expr.h). */
+typedef struct th_node th_node;
 
 typedef enum th_cmpop { TH_EQ, TH_NE, TH_LT, TH_LE, TH_GT, TH_GE } th_cmpop;
 
