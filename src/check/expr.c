@@ -224,24 +224,26 @@ static th_node *parse_factor(struct th_parser *ps)
 	return NULL;
 }
 
-static th_node *parse_term(struct th_parser *ps)
+/* A left-associative chain of next() joined by the operators c1 (kind k1) and c2 (k2). */
+static th_node *chain(struct th_parser *ps, th_node *(*next)(struct th_parser *), char c1, th_nkind k1, char c2,
+		      th_nkind k2)
 {
-	th_node *l = parse_factor(ps);
+	th_node *l = next(ps);
 
 	while (l && !ps->err) {
 		th_nkind k;
 		th_node *n;
 		skip_ws(ps);
-		if (*ps->p == '*')
-			k = TH_N_MUL;
-		else if (*ps->p == '/')
-			k = TH_N_DIV;
+		if (*ps->p == c1)
+			k = k1;
+		else if (*ps->p == c2)
+			k = k2;
 		else
 			break;
 		ps->p++;
 		n = node_new(k);
 		n->a = l;
-		n->b = parse_factor(ps);
+		n->b = next(ps);
 		l = n;
 		if (!n->b) {
 			th_expr_free(l);
@@ -251,31 +253,14 @@ static th_node *parse_term(struct th_parser *ps)
 	return l;
 }
 
+static th_node *parse_term(struct th_parser *ps)
+{
+	return chain(ps, parse_factor, '*', TH_N_MUL, '/', TH_N_DIV);
+}
+
 static th_node *parse_expr(struct th_parser *ps)
 {
-	th_node *l = parse_term(ps);
-
-	while (l && !ps->err) {
-		th_nkind k;
-		th_node *n;
-		skip_ws(ps);
-		if (*ps->p == '+')
-			k = TH_N_ADD;
-		else if (*ps->p == '-')
-			k = TH_N_SUB;
-		else
-			break;
-		ps->p++;
-		n = node_new(k);
-		n->a = l;
-		n->b = parse_term(ps);
-		l = n;
-		if (!n->b) {
-			th_expr_free(l);
-			return NULL;
-		}
-	}
-	return l;
+	return chain(ps, parse_term, '+', TH_N_ADD, '-', TH_N_SUB);
 }
 
 static bool parse_cmpop(struct th_parser *ps, th_cmpop *op)
