@@ -108,7 +108,26 @@ static long parse_count(const char *s, long lo, long hi)
 	return v;
 }
 
-int cmd_serve(int argc, char **argv)
+/* What the command line asked for. */
+struct serve_args {
+	const char *data, *listen, *cert, *key;
+	th_config_opts co;
+	char **periods; /* canonical ("2023-Q3"), to open */
+	size_t n_periods, cap;
+	long threads, max_mb;
+	char host[64];
+	uint16_t port;
+};
+
+static void serve_args_release(struct serve_args *a)
+{
+	for (size_t i = 0; i < a->n_periods; i++)
+		free(a->periods[i]);
+	free(a->periods);
+}
+
+/* Parse the options into *a. Returns -1 to go on, or the exit code to end with. */
+static int serve_options(int argc, char **argv, struct serve_args *a)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
@@ -125,136 +144,103 @@ int cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *data = NULL, *listen = "127.0.0.1:8080", *schema = NULL, *rules = NULL, *roster = NULL,
-		   *calendar = NULL, *cert = NULL, *key = NULL;
-	char **periods = NULL;
-	size_t n_periods = 0, cap = 0;
-	long threads = 8, max_mb = 20;
-	char host[64];
-	uint16_t port;
-	th_config cfg;
-	th_web *w = NULL;
-	th_httpd *h = NULL;
-	th_err e = { 0 };
-	th_webconf wc = { 0 };
-	th_httpd_conf hc = { 0 };
-	char *cert_pem = NULL, *key_pem = NULL;
-	sigset_t set;
-	int ch, sig, rc = TH_EXIT_OK;
+	int ch;
 
 	optind = 0;
 	while ((ch = th_getopt(argc, argv, "h", opts)) != -1) {
 		switch (ch) {
-		case 'd': data = optarg; break;
-		case 'l': listen = optarg; break;
+		case 'd': a->data = optarg; break;
+		case 'l': a->listen = optarg; break;
 		case 'p': {
 			th_period p;
 			char canon[TH_PERIOD_MAX];
 			if (th_period_parse(optarg, &p)) {
 				th_bad_period(optarg);
-				free(periods);
 				return TH_EXIT_USAGE;
 			}
 			th_period_format(p, canon, sizeof(canon));
-			th_grow((void **)&periods, &cap, n_periods + 1, sizeof(*periods));
-			periods[n_periods++] = th_xstrdup(canon);
+			th_grow((void **)&a->periods, &a->cap, a->n_periods + 1, sizeof(*a->periods));
+			a->periods[a->n_periods++] = th_xstrdup(canon);
 			break;
 		}
-		case 's': schema = optarg; break;
-		case 'r': rules = optarg; break;
-		case 'R': roster = optarg; break;
-		case 'C': calendar = optarg; break;
+		case 's': a->co.schema = optarg; break;
+		case 'r': a->co.rules = optarg; break;
+		case 'R': a->co.roster = optarg; break;
+		case 'C': a->co.calendar = optarg; break;
 		case 't':
-			if ((threads = parse_count(optarg, 1, 256)) < 0) {
+			if ((a->threads = parse_count(optarg, 1, 256)) < 0) {
 				th_complain("--threads cần một số từ 1 đến 256");
-				rc = TH_EXIT_USAGE;
-				goto out;
+				return TH_EXIT_USAGE;
 			}
 			break;
 		case 'm':
-			if ((max_mb = parse_count(optarg, 1, 1024)) < 0) {
+			if ((a->max_mb = parse_count(optarg, 1, 1024)) < 0) {
 				th_complain("--max-upload cần một số MB từ 1 đến 1024");
-				rc = TH_EXIT_USAGE;
-				goto out;
+				return TH_EXIT_USAGE;
 			}
 			break;
-		case 'c': cert = optarg; break;
-		case 'k': key = optarg; break;
+		case 'c': a->cert = optarg; break;
+		case 'k': a->key = optarg; break;
 		case 'h':
 			fputs(serve_usage, stdout);
-			rc = th_finish_stdout(TH_EXIT_OK);
-			goto out;
+			return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop serve --help'\n", stderr);
-			rc = TH_EXIT_USAGE;
-			goto out;
+			return TH_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+/* The options that must go together or be there. Returns -1 to go on, or the exit code. */
+static int serve_check_args(int argc, char **argv, struct serve_args *a)
+{
 	if (optind < argc) {
 		th_complain("serve không nhận tệp: '%s'", argv[optind]);
-		rc = TH_EXIT_USAGE;
-		goto out;
+		return TH_EXIT_USAGE;
 	}
-	if (!data) {
+	if (!a->data) {
 		th_complain("serve cần --data THƯ-MỤC (nơi giữ cơ sở dữ liệu và các tệp đã nộp)");
-		rc = TH_EXIT_USAGE;
-		goto out;
+		return TH_EXIT_USAGE;
 	}
-	if (parse_listen(listen, host, sizeof(host), &port)) {
-		th_complain("--listen '%s' không hợp lệ: viết như 127.0.0.1:8080", listen);
-		rc = TH_EXIT_USAGE;
-		goto out;
+	if (parse_listen(a->listen, a->host, sizeof(a->host), &a->port)) {
+		th_complain("--listen '%s' không hợp lệ: viết như 127.0.0.1:8080", a->listen);
+		return TH_EXIT_USAGE;
 	}
-	if (!cert != !key) {
+	if (!a->cert != !a->key) {
 		th_complain("--cert và --key phải dùng cùng nhau");
-		rc = TH_EXIT_USAGE;
-		goto out;
+		return TH_EXIT_USAGE;
 	}
-	if (cert && (!(cert_pem = slurp(cert)) || !(key_pem = slurp(key)))) {
-		th_complain("không đọc được %s", cert_pem ? key : cert);
-		rc = TH_EXIT_CONFIG;
-		goto out;
-	}
-	{
-		/* one configuration for the server: the one that holds for the last period opened
-		 * here, else today's (a province's roster since 7/2025) */
-		th_config_opts co = { schema, rules, roster, calendar };
-		th_period p0 = { TH_P_NONE, 0, 0 };
-		if (n_periods)
-			th_period_parse(periods[n_periods - 1], &p0);
-		if ((rc = th_config_load(&cfg, &co, p0, true)))
-			goto out;
-	}
-	if (!cfg.roster) {
-		th_complain("cổng cần danh sách đơn vị: biểu mẫu không chỉ tới danh sách nào, hãy dùng --roster");
-		rc = TH_EXIT_CONFIG;
-		goto out_cfg;
-	}
-	wc.data_dir = data;
-	wc.schema = cfg.schema;
-	wc.roster = cfg.roster;
-	wc.cal = cfg.calendar;
-	wc.rules = cfg.rules;
-	wc.max_upload = (uint64_t)max_mb * 1024 * 1024;
-	wc.max_uploads = (unsigned)(threads > 2 ? threads - 1 : 1);
-	wc.tls = cert != NULL;
-	wc.log = log_line;
-	if (th_web_new(&w, &wc, &e)) {
-		th_report(data, &e);
-		rc = TH_EXIT_SYSTEM;
-		goto out_cfg;
-	}
-	for (size_t i = 0; i < n_periods; i++) {
+	return -1;
+}
+
+/* Open the periods the command line names, in the store of w. */
+static int open_periods(const struct serve_args *a, th_web *w)
+{
+	th_err e = { 0 };
+
+	for (size_t i = 0; i < a->n_periods; i++) {
 		th_actor who = { 0, "(dòng lệnh)", "" };
 		bool open;
 		th_store *st = th_web_store(w, &e);
-		if (!st || th_store_period_open(st, periods[i], &open, &e) ||
-		    (!open && th_store_period_set(st, &who, periods[i], true, (int64_t)time(NULL), &e))) {
-			th_report(data, &e);
-			rc = TH_EXIT_SYSTEM;
-			goto out_web;
+		if (!st || th_store_period_open(st, a->periods[i], &open, &e) ||
+		    (!open && th_store_period_set(st, &who, a->periods[i], true, (int64_t)time(NULL), &e))) {
+			th_report(a->data, &e);
+			return TH_EXIT_SYSTEM;
 		}
 	}
+	return TH_EXIT_OK;
+}
+
+/* Start the server for w and wait for SIGINT or SIGTERM. */
+static int serve_until_stopped(const struct serve_args *a, th_web *w, const char *cert_pem, const char *key_pem)
+{
+	th_httpd *h = NULL;
+	th_httpd_conf hc = { 0 };
+	th_err e = { 0 };
+	sigset_t set;
+	int sig;
+
 	/* SIGINT and SIGTERM are waited for here; the worker threads started below inherit the mask */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -262,30 +248,81 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	tzset(); /* local times (localtime_r, libzip's entry times) on many threads: the zone loaded once */
-	hc.host = host;
-	hc.port = port;
-	hc.threads = (unsigned)threads;
+	hc.host = a->host;
+	hc.port = a->port;
+	hc.threads = (unsigned)a->threads;
 	hc.cert_pem = cert_pem;
 	hc.key_pem = key_pem;
 	if (th_httpd_start(&h, w, &hc, &e)) {
 		th_report(NULL, &e);
-		rc = e.code == TH_E_USAGE ? TH_EXIT_USAGE : TH_EXIT_SYSTEM;
-		goto out_web;
+		return e.code == TH_E_USAGE ? TH_EXIT_USAGE : TH_EXIT_SYSTEM;
 	}
-	fprintf(stderr, "tonghop serve: đang phục vụ tại %s://%s%s%s:%u (dữ liệu: %s)\n", cert ? "https" : "http",
-		strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", (unsigned)th_httpd_port(h), data);
+	fprintf(stderr, "tonghop serve: đang phục vụ tại %s://%s%s%s:%u (dữ liệu: %s)\n", a->cert ? "https" : "http",
+		strchr(a->host, ':') ? "[" : "", a->host, strchr(a->host, ':') ? "]" : "", (unsigned)th_httpd_port(h),
+		a->data);
 	fflush(stderr);
 	sigwait(&set, &sig);
 	fprintf(stderr, "tonghop serve: dừng (tín hiệu %d)\n", sig);
 	th_httpd_stop(h);
-out_web:
+	return TH_EXIT_OK;
+}
+
+/* Load the configuration, make the portal over it, open the periods and serve. */
+static int serve(const struct serve_args *a, const char *cert_pem, const char *key_pem)
+{
+	/* one configuration for the server: the one that holds for the last period opened
+	 * here, else today's (a province's roster since 7/2025) */
+	th_period p0 = { TH_P_NONE, 0, 0 };
+	th_config cfg;
+	th_webconf wc = { 0 };
+	th_web *w = NULL;
+	th_err e = { 0 };
+	int rc;
+
+	if (a->n_periods)
+		th_period_parse(a->periods[a->n_periods - 1], &p0);
+	if ((rc = th_config_load(&cfg, &a->co, p0, true)))
+		return rc;
+	if (!cfg.roster) {
+		th_complain("cổng cần danh sách đơn vị: biểu mẫu không chỉ tới danh sách nào, hãy dùng --roster");
+		th_config_release(&cfg);
+		return TH_EXIT_CONFIG;
+	}
+	wc.data_dir = a->data;
+	wc.schema = cfg.schema;
+	wc.roster = cfg.roster;
+	wc.cal = cfg.calendar;
+	wc.rules = cfg.rules;
+	wc.max_upload = (uint64_t)a->max_mb * 1024 * 1024;
+	wc.max_uploads = (unsigned)(a->threads > 2 ? a->threads - 1 : 1);
+	wc.tls = a->cert != NULL;
+	wc.log = log_line;
+	if (th_web_new(&w, &wc, &e)) {
+		th_report(a->data, &e);
+		rc = TH_EXIT_SYSTEM;
+	} else if ((rc = open_periods(a, w)) == TH_EXIT_OK) {
+		rc = serve_until_stopped(a, w, cert_pem, key_pem);
+	}
 	th_web_free(w);
-out_cfg:
 	th_config_release(&cfg);
-out:
-	for (size_t i = 0; i < n_periods; i++)
-		free(periods[i]);
-	free(periods);
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_args a = { .listen = "127.0.0.1:8080", .threads = 8, .max_mb = 20 };
+	char *cert_pem = NULL, *key_pem = NULL;
+	int rc = serve_options(argc, argv, &a);
+
+	if (rc < 0)
+		rc = serve_check_args(argc, argv, &a);
+	if (rc < 0 && a.cert && (!(cert_pem = slurp(a.cert)) || !(key_pem = slurp(a.key)))) {
+		th_complain("không đọc được %s", cert_pem ? a.key : a.cert);
+		rc = TH_EXIT_CONFIG;
+	}
+	if (rc < 0)
+		rc = serve(&a, cert_pem, key_pem);
+	serve_args_release(&a);
 	free(cert_pem);
 	free(key_pem);
 	return rc;
