@@ -743,6 +743,116 @@ static int text_failed(struct rd *r)
 		       r->b->sheets[r->want].name, th_xlsx_limits_of(r->o->x)->max_text);
 }
 
+/* Before the sheet's table: find office:body, office:spreadsheet and the wanted table:table. */
+static void rd_outside(struct rd *r, const char *name)
+{
+	if (strcmp(name, "body") == 0 && !r->body_depth)
+		r->body_depth = r->depth;
+	else if (strcmp(name, "spreadsheet") == 0 && r->body_depth && r->depth == r->body_depth + 1)
+		r->ss_depth = r->depth;
+	else if (strcmp(name, "table") == 0 && r->ss_depth && r->depth == r->ss_depth + 1) {
+		if (r->seen++ == r->want) {
+			r->in_table = true;
+			r->table_depth = r->depth;
+		} else {
+			r->skip_depth = r->depth;
+		}
+	}
+}
+
+/* Inside a cell: its paragraphs and what they hold (spaces, tabs, line breaks); notes skipped. */
+static int rd_in_cell(th_xmlcb *cb, struct rd *r, const char *name, const char **atts)
+{
+	if (r->depth == r->cell_depth + 1) {
+		if (strcmp(name, "p") == 0 || strcmp(name, "h") == 0) {
+			if (r->paras++)
+				th_sbuf_addc(&r->ptext, '\n');
+			r->para_depth = r->depth;
+			cb->text = &r->ptext;
+		} else {
+			r->skip_depth = r->depth; /* an annotation, a drawing, ... */
+			cb->text = NULL;
+		}
+		return 0;
+	}
+	if (!r->para_depth)
+		return 0;
+	if (strcmp(name, "s") == 0) {
+		add_text(r, ' ', att_count(atts, "text:c"));
+	} else if (strcmp(name, "tab") == 0) {
+		add_text(r, '\t', 1);
+	} else if (strcmp(name, "line-break") == 0) {
+		add_text(r, '\n', 1);
+	} else if (strcmp(name, "annotation") == 0 || strcmp(name, "annotation-end") == 0 ||
+		   strcmp(name, "note") == 0 || strcmp(name, "ruby-text") == 0) {
+		r->skip_depth = r->depth;
+		cb->text = NULL;
+	}
+	if (th_sbuf_err(&r->ptext))
+		return text_failed(r);
+	return 0;
+}
+
+/* A table:table-cell (or a covered one, hidden under a merge): its span, value and style. */
+static void rd_cell(struct rd *r, const char *name, const char **atts)
+{
+	const char *sn = att(atts, "table:style-name");
+	uint64_t cs = att_count(atts, "table:number-columns-spanned");
+	uint64_t rs = att_count(atts, "table:number-rows-spanned");
+
+	r->cell_rep = att_count(atts, "table:number-columns-repeated");
+	if (name[0] == 'c') { /* covered by a merge: its value is hidden, as Excel shows it */
+		r->skip_depth = r->depth;
+		r->col += r->cell_rep;
+		return;
+	}
+	if ((cs > 1 || rs > 1) && r->col < TH_MAX_COLS && r->row < TH_MAX_ROWS) {
+		uint64_t c2 = r->col + cs - 1, r2 = r->row + rs - 1;
+		th_book_add_merge(r->b, (uint32_t)r->row, (uint16_t)r->col,
+				  (uint32_t)(r2 < TH_MAX_ROWS ? r2 : TH_MAX_ROWS - 1),
+				  (uint16_t)(c2 < TH_MAX_COLS ? c2 : TH_MAX_COLS - 1));
+	}
+	r->in_cell = true;
+	r->cell_depth = r->depth;
+	r->paras = 0;
+	r->para_depth = 0;
+	th_sbuf_reset(&r->ptext);
+	cell_reset(r);
+	r->vt = dup_or_null(att(atts, "office:value-type"));
+	r->cvt = dup_or_null(att(atts, "calcext:value-type"));
+	r->value = dup_or_null(att(atts, "office:value"));
+	r->date = dup_or_null(att(atts, "office:date-value"));
+	r->time = dup_or_null(att(atts, "office:time-value"));
+	r->boolean = dup_or_null(att(atts, "office:boolean-value"));
+	r->strval = dup_or_null(att(atts, "office:string-value"));
+	r->has_strval = r->strval != NULL;
+	r->formula = dup_or_null(att(atts, "table:formula"));
+	if (sn)
+		r->cstyle = cell_style(r->o, r->b, sn, r->o->st_default);
+	else if (r->row_style != UINT32_MAX)
+		r->cstyle = r->row_style;
+	else if ((r->cstyle = col_style(r, r->col)) == UINT32_MAX)
+		r->cstyle = r->o->st_default;
+}
+
+/* A table:table-column: the default style of a run of columns. */
+static void rd_column(struct rd *r, const char **atts)
+{
+	const char *ds = att(atts, "table:default-cell-style-name");
+	uint64_t n = att_count(atts, "table:number-columns-repeated");
+	uint64_t c1 = r->next_col_def;
+
+	r->next_col_def += n;
+	if (ds && c1 < TH_MAX_COLS) {
+		struct colrun *cr;
+		th_grow((void **)&r->cols, &r->cap_cols, r->n_cols + 1, sizeof(*r->cols));
+		cr = &r->cols[r->n_cols++];
+		cr->c1 = (uint32_t)c1;
+		cr->c2 = (uint32_t)(c1 + n - 1 < TH_MAX_COLS ? c1 + n - 1 : TH_MAX_COLS - 1);
+		cr->style = cell_style(r->o, r->b, ds, r->o->st_default);
+	}
+}
+
 static int rd_start(th_xmlcb *cb, const char *name, const char **atts)
 {
 	struct rd *r = cb->ud;
@@ -751,118 +861,23 @@ static int rd_start(th_xmlcb *cb, const char *name, const char **atts)
 	if (r->skip_depth)
 		return 0;
 	if (!r->in_table) {
-		if (strcmp(name, "body") == 0 && !r->body_depth)
-			r->body_depth = r->depth;
-		else if (strcmp(name, "spreadsheet") == 0 && r->body_depth && r->depth == r->body_depth + 1)
-			r->ss_depth = r->depth;
-		else if (strcmp(name, "table") == 0 && r->ss_depth && r->depth == r->ss_depth + 1) {
-			if (r->seen++ == r->want) {
-				r->in_table = true;
-				r->table_depth = r->depth;
-			} else {
-				r->skip_depth = r->depth;
-			}
-		}
-		return 0;
-	}
-	if (r->in_cell) {
-		if (r->depth == r->cell_depth + 1) {
-			if (strcmp(name, "p") == 0 || strcmp(name, "h") == 0) {
-				if (r->paras++)
-					th_sbuf_addc(&r->ptext, '\n');
-				r->para_depth = r->depth;
-				cb->text = &r->ptext;
-			} else {
-				r->skip_depth = r->depth; /* an annotation, a drawing, ... */
-				cb->text = NULL;
-			}
-			return 0;
-		}
-		if (!r->para_depth)
-			return 0;
-		if (strcmp(name, "s") == 0) {
-			add_text(r, ' ', att_count(atts, "text:c"));
-		} else if (strcmp(name, "tab") == 0) {
-			add_text(r, '\t', 1);
-		} else if (strcmp(name, "line-break") == 0) {
-			add_text(r, '\n', 1);
-		} else if (strcmp(name, "annotation") == 0 || strcmp(name, "annotation-end") == 0 ||
-			   strcmp(name, "note") == 0 || strcmp(name, "ruby-text") == 0) {
-			r->skip_depth = r->depth;
-			cb->text = NULL;
-		}
-		if (th_sbuf_err(&r->ptext))
-			return text_failed(r);
-		return 0;
-	}
-	if (strcmp(name, "table-cell") == 0 || strcmp(name, "covered-table-cell") == 0) {
-		const char *sn = att(atts, "table:style-name");
-		uint64_t cs = att_count(atts, "table:number-columns-spanned");
-		uint64_t rs = att_count(atts, "table:number-rows-spanned");
-
-		r->cell_rep = att_count(atts, "table:number-columns-repeated");
-		if (name[0] == 'c') { /* covered by a merge: its value is hidden, as Excel shows it */
-			r->skip_depth = r->depth;
-			r->col += r->cell_rep;
-			return 0;
-		}
-		if ((cs > 1 || rs > 1) && r->col < TH_MAX_COLS && r->row < TH_MAX_ROWS) {
-			uint64_t c2 = r->col + cs - 1, r2 = r->row + rs - 1;
-			th_book_add_merge(r->b, (uint32_t)r->row, (uint16_t)r->col,
-					  (uint32_t)(r2 < TH_MAX_ROWS ? r2 : TH_MAX_ROWS - 1),
-					  (uint16_t)(c2 < TH_MAX_COLS ? c2 : TH_MAX_COLS - 1));
-		}
-		r->in_cell = true;
-		r->cell_depth = r->depth;
-		r->paras = 0;
-		r->para_depth = 0;
-		th_sbuf_reset(&r->ptext);
-		cell_reset(r);
-		r->vt = dup_or_null(att(atts, "office:value-type"));
-		r->cvt = dup_or_null(att(atts, "calcext:value-type"));
-		r->value = dup_or_null(att(atts, "office:value"));
-		r->date = dup_or_null(att(atts, "office:date-value"));
-		r->time = dup_or_null(att(atts, "office:time-value"));
-		r->boolean = dup_or_null(att(atts, "office:boolean-value"));
-		r->strval = dup_or_null(att(atts, "office:string-value"));
-		r->has_strval = r->strval != NULL;
-		r->formula = dup_or_null(att(atts, "table:formula"));
-		if (sn)
-			r->cstyle = cell_style(r->o, r->b, sn, r->o->st_default);
-		else if (r->row_style != UINT32_MAX)
-			r->cstyle = r->row_style;
-		else if ((r->cstyle = col_style(r, r->col)) == UINT32_MAX)
-			r->cstyle = r->o->st_default;
-		return 0;
-	}
-	if (strcmp(name, "table-row") == 0) {
+		rd_outside(r, name);
+	} else if (r->in_cell) {
+		return rd_in_cell(cb, r, name, atts);
+	} else if (strcmp(name, "table-cell") == 0 || strcmp(name, "covered-table-cell") == 0) {
+		rd_cell(r, name, atts);
+	} else if (strcmp(name, "table-row") == 0) {
 		const char *ds = att(atts, "table:default-cell-style-name");
 		r->row_rep = att_count(atts, "table:number-rows-repeated");
 		r->row_style = ds ? cell_style(r->o, r->b, ds, r->o->st_default) : UINT32_MAX;
 		r->col = 0;
 		r->n_cells = 0;
 		th_sbuf_reset(&r->rtext);
-		return 0;
-	}
-	if (strcmp(name, "table-column") == 0) {
-		const char *ds = att(atts, "table:default-cell-style-name");
-		uint64_t n = att_count(atts, "table:number-columns-repeated");
-		uint64_t c1 = r->next_col_def;
-
-		r->next_col_def += n;
-		if (ds && c1 < TH_MAX_COLS) {
-			struct colrun *cr;
-			th_grow((void **)&r->cols, &r->cap_cols, r->n_cols + 1, sizeof(*r->cols));
-			cr = &r->cols[r->n_cols++];
-			cr->c1 = (uint32_t)c1;
-			cr->c2 = (uint32_t)(c1 + n - 1 < TH_MAX_COLS ? c1 + n - 1 : TH_MAX_COLS - 1);
-			cr->style = cell_style(r->o, r->b, ds, r->o->st_default);
-		}
-		return 0;
-	}
-	if (strcmp(name, "table") == 0 || strcmp(name, "shapes") == 0 || strcmp(name, "named-expressions") == 0) {
+	} else if (strcmp(name, "table-column") == 0) {
+		rd_column(r, atts);
+	} else if (strcmp(name, "table") == 0 || strcmp(name, "shapes") == 0 ||
+		   strcmp(name, "named-expressions") == 0) {
 		r->skip_depth = r->depth; /* a table inside a table, drawings, names: no cells of this sheet */
-		return 0;
 	}
 	return 0;
 }

@@ -165,13 +165,128 @@ static bool de_named(const unsigned char *de, const char *name)
 	return true;
 }
 
+/* The FAT: its sectors (109 in the header, then the DIFAT chain), read into c->fat. */
+static int cfb_fat(struct cfb *c, th_err *e)
+{
+	const unsigned char *buf = c->buf;
+	size_t nfatsec = 0, cap = (size_t)c->nsec + 109;
+	uint32_t *fatsecs = th_xmalloc(cap * sizeof(*fatsecs));
+	uint32_t ds = u32(buf + 68), nd = u32(buf + 72);
+	int rc = -1;
+
+	for (size_t i = 0; i < 109; i++) {
+		uint32_t s = u32(buf + 76 + 4 * i);
+		if (s == FREESECT || s == ENDOFCHAIN)
+			break;
+		fatsecs[nfatsec++] = s;
+	}
+	for (uint32_t k = 0; k < nd && ds != ENDOFCHAIN && ds != FREESECT; k++) {
+		const unsigned char *p = sector(c, ds, c->ssz);
+		if (!p || k > c->nsec) {
+			damaged(e, "bảng DIFAT hỏng");
+			goto out;
+		}
+		for (size_t i = 0; i + 1 < c->ssz / 4; i++) {
+			uint32_t s = u32(p + 4 * i);
+			if (s == FREESECT || s == ENDOFCHAIN)
+				continue;
+			if (nfatsec >= cap) {
+				damaged(e, "bảng DIFAT dài hơn cả tệp");
+				goto out;
+			}
+			fatsecs[nfatsec++] = s;
+		}
+		ds = u32(p + c->ssz - 4);
+	}
+	if (!nfatsec) {
+		damaged(e, "không có bảng FAT");
+		goto out;
+	}
+	c->nfat = nfatsec * (c->ssz / 4);
+	c->fat = th_xmalloc(c->nfat * sizeof(*c->fat));
+	for (size_t i = 0; i < nfatsec; i++) {
+		const unsigned char *p = sector(c, fatsecs[i], c->ssz);
+		if (!p) {
+			damaged(e, "một sector của bảng FAT nằm ngoài tệp");
+			goto out;
+		}
+		for (size_t k = 0; k < c->ssz / 4; k++)
+			c->fat[i * (c->ssz / 4) + k] = u32(p + 4 * k);
+	}
+	rc = 0;
+out:
+	free(fatsecs);
+	return rc;
+}
+
+/* The directory (*dir, *ndir bytes; its chain has no declared length: followed to its end),
+ * and in it the Workbook (or Book) stream's entry and the root entry. An encrypted package
+ * or an OLE2 file with no workbook fails. */
+static int cfb_entries(const struct cfb *c, unsigned char **dir, size_t *ndir, const unsigned char **wb,
+		       const unsigned char **root, th_err *e)
+{
+	long n = chain_len(c, u32(c->buf + 48));
+
+	*wb = *root = NULL;
+	if (n < 0)
+		return damaged(e, "chuỗi sector của thư mục hỏng");
+	*ndir = (size_t)n * c->ssz;
+	if (read_chain(c, u32(c->buf + 48), *ndir, dir, e))
+		return -1;
+	for (size_t off = 0; off + 128 <= *ndir; off += 128) {
+		const unsigned char *de = *dir + off;
+		unsigned type = de[66];
+
+		if (type == 5 && !*root)
+			*root = de;
+		if (type != 2)
+			continue;
+		if (de_named(de, "EncryptionInfo") || de_named(de, "EncryptedPackage"))
+			return th_fail_encrypted(e);
+		if (de_named(de, "Workbook") || (!*wb && de_named(de, "Book")))
+			*wb = de;
+	}
+	if (!*wb)
+		return th_fail(e, TH_E_FORMAT_OTHER,
+			       "đây là tệp Office dạng cũ (OLE2) nhưng không chứa bảng tính Excel (có thể là "
+			       "tệp .doc hay .ppt được đặt đuôi bảng tính)");
+	return 0;
+}
+
+/* A stream under the cutoff lives in the mini stream (the root entry's chain), chained by
+ * the mini FAT: read them into c, then the stream from start into *stream. */
+static int cfb_mini_stream(struct cfb *c, const unsigned char *root, uint32_t start, uint64_t size,
+			   unsigned char **stream, th_err *e)
+{
+	/* the mini FAT: its chain, whatever the header counts (seen wrong in real files) */
+	uint32_t mf = u32(c->buf + 60);
+	long nmf = chain_len(c, mf);
+	unsigned char *mfb = NULL;
+	uint64_t rsize;
+
+	if (!root)
+		return damaged(e, "thiếu mục gốc của thư mục");
+	rsize = c->v3 ? u32(root + 120) : (uint64_t)u32(root + 120) | (uint64_t)u32(root + 124) << 32;
+	if (rsize > c->len || nmf < 0)
+		return damaged(e, "luồng nhỏ hoặc bảng mini FAT hỏng");
+	if (read_chain(c, u32(root + 116), (size_t)rsize, &c->ministream, e) ||
+	    read_chain(c, mf, (size_t)nmf * c->ssz, &mfb, e))
+		return -1;
+	c->ministream_len = (size_t)rsize;
+	c->nminifat = (size_t)nmf * c->ssz / 4;
+	c->minifat = th_xmalloc((c->nminifat ? c->nminifat : 1) * sizeof(*c->minifat));
+	for (size_t k = 0; k < c->nminifat; k++)
+		c->minifat[k] = u32(mfb + 4 * k);
+	free(mfb);
+	return read_mini_chain(c, start, (size_t)size, stream, e);
+}
+
 /* Open the compound file and read its Workbook (or Book) stream into *stream. */
 static int cfb_workbook(const unsigned char *buf, size_t len, unsigned char **stream, size_t *slen, th_err *e)
 {
 	struct cfb c = { .buf = buf, .len = len };
 	unsigned char *dir = NULL;
-	size_t ndir_bytes, nfatsec = 0, cap;
-	uint32_t *fatsecs = NULL;
+	size_t ndir_bytes;
 	const unsigned char *wb = NULL, *root = NULL;
 	int rc = -1;
 
@@ -187,83 +302,8 @@ static int cfb_workbook(const unsigned char *buf, size_t len, unsigned char **st
 	/* the header takes the first sector; a last one cut short counts (reads are checked) */
 	c.nsec = (uint32_t)((len + c.ssz - 1) / c.ssz - 1);
 	c.cutoff = u32(buf + 56);
-	/* the FAT sectors: 109 in the header, then the DIFAT chain */
-	cap = (size_t)c.nsec + 109;
-	fatsecs = th_xmalloc(cap * sizeof(*fatsecs));
-	for (size_t i = 0; i < 109; i++) {
-		uint32_t s = u32(buf + 76 + 4 * i);
-		if (s == FREESECT || s == ENDOFCHAIN)
-			break;
-		fatsecs[nfatsec++] = s;
-	}
-	{
-		uint32_t ds = u32(buf + 68), nd = u32(buf + 72);
-		for (uint32_t k = 0; k < nd && ds != ENDOFCHAIN && ds != FREESECT; k++) {
-			const unsigned char *p = sector(&c, ds, c.ssz);
-			if (!p || k > c.nsec) {
-				damaged(e, "bảng DIFAT hỏng");
-				goto out;
-			}
-			for (size_t i = 0; i + 1 < c.ssz / 4; i++) {
-				uint32_t s = u32(p + 4 * i);
-				if (s == FREESECT || s == ENDOFCHAIN)
-					continue;
-				if (nfatsec >= cap) {
-					damaged(e, "bảng DIFAT dài hơn cả tệp");
-					goto out;
-				}
-				fatsecs[nfatsec++] = s;
-			}
-			ds = u32(p + c.ssz - 4);
-		}
-	}
-	if (!nfatsec) {
-		damaged(e, "không có bảng FAT");
+	if (cfb_fat(&c, e) || cfb_entries(&c, &dir, &ndir_bytes, &wb, &root, e))
 		goto out;
-	}
-	c.nfat = nfatsec * (c.ssz / 4);
-	c.fat = th_xmalloc(c.nfat * sizeof(*c.fat));
-	for (size_t i = 0; i < nfatsec; i++) {
-		const unsigned char *p = sector(&c, fatsecs[i], c.ssz);
-		if (!p) {
-			damaged(e, "một sector của bảng FAT nằm ngoài tệp");
-			goto out;
-		}
-		for (size_t k = 0; k < c.ssz / 4; k++)
-			c.fat[i * (c.ssz / 4) + k] = u32(p + 4 * k);
-	}
-	/* the directory: its chain has no declared length; follow it to its end */
-	{
-		long n = chain_len(&c, u32(buf + 48));
-		if (n < 0) {
-			damaged(e, "chuỗi sector của thư mục hỏng");
-			goto out;
-		}
-		ndir_bytes = (size_t)n * c.ssz;
-		if (read_chain(&c, u32(buf + 48), ndir_bytes, &dir, e))
-			goto out;
-	}
-	for (size_t off = 0; off + 128 <= ndir_bytes; off += 128) {
-		const unsigned char *de = dir + off;
-		unsigned type = de[66];
-
-		if (type == 5 && !root)
-			root = de;
-		if (type != 2)
-			continue;
-		if (de_named(de, "EncryptionInfo") || de_named(de, "EncryptedPackage")) {
-			th_fail_encrypted(e);
-			goto out;
-		}
-		if (de_named(de, "Workbook") || (!wb && de_named(de, "Book")))
-			wb = de;
-	}
-	if (!wb) {
-		th_fail(e, TH_E_FORMAT_OTHER,
-			"đây là tệp Office dạng cũ (OLE2) nhưng không chứa bảng tính Excel (có thể là "
-			"tệp .doc hay .ppt được đặt đuôi bảng tính)");
-		goto out;
-	}
 	{
 		uint64_t size = c.v3 ? u32(wb + 120) : (uint64_t)u32(wb + 120) | (uint64_t)u32(wb + 124) << 32;
 		uint32_t start = u32(wb + 116);
@@ -272,42 +312,13 @@ static int cfb_workbook(const unsigned char *buf, size_t len, unsigned char **st
 			damaged(e, "luồng Workbook khai báo dài hơn cả tệp");
 			goto out;
 		}
-		if (size < c.cutoff) {
-			/* a small stream lives in the mini stream (the root entry's chain) */
-			/* the mini FAT: its chain, whatever the header counts (seen wrong in real files) */
-			uint32_t mf = u32(buf + 60);
-			long nmf = chain_len(&c, mf);
-			unsigned char *mfb = NULL;
-			uint64_t rsize;
-
-			if (!root) {
-				damaged(e, "thiếu mục gốc của thư mục");
-				goto out;
-			}
-			rsize = c.v3 ? u32(root + 120) : (uint64_t)u32(root + 120) | (uint64_t)u32(root + 124) << 32;
-			if (rsize > len || nmf < 0) {
-				damaged(e, "luồng nhỏ hoặc bảng mini FAT hỏng");
-				goto out;
-			}
-			if (read_chain(&c, u32(root + 116), (size_t)rsize, &c.ministream, e) ||
-			    read_chain(&c, mf, (size_t)nmf * c.ssz, &mfb, e))
-				goto out;
-			c.ministream_len = (size_t)rsize;
-			c.nminifat = (size_t)nmf * c.ssz / 4;
-			c.minifat = th_xmalloc((c.nminifat ? c.nminifat : 1) * sizeof(*c.minifat));
-			for (size_t k = 0; k < c.nminifat; k++)
-				c.minifat[k] = u32(mfb + 4 * k);
-			free(mfb);
-			if (read_mini_chain(&c, start, (size_t)size, stream, e))
-				goto out;
-		} else if (read_chain(&c, start, (size_t)size, stream, e)) {
+		if (size < c.cutoff ? cfb_mini_stream(&c, root, start, size, stream, e) :
+				      read_chain(&c, start, (size_t)size, stream, e))
 			goto out;
-		}
 		*slen = (size_t)size;
 	}
 	rc = 0;
 out:
-	free(fatsecs);
 	free(dir);
 	cfb_release(&c);
 	return rc;
@@ -653,6 +664,128 @@ static int read_sst(struct xls *x, const struct rec *r, th_err *e)
 	return 0;
 }
 
+/* The globals' first record: a BOF naming BIFF8 or BIFF5/7 (sets x->biff). */
+static int globals_bof(struct xls *x, const struct rec *r, th_err *e)
+{
+	uint16_t vers = r->n >= 2 ? u16(r->p) : 0;
+
+	if (r->type != R_BOF) {
+		if ((r->type & 0xFF) == 0x09)
+			return th_fail(e, TH_E_FORMAT_XLS,
+				       "đây là tệp Excel 2.x-4.0 (.xls rất cũ), tonghop không đọc dạng "
+				       "này: hãy mở bằng Excel và lưu lại dưới dạng .xlsx");
+		return damaged(e, "luồng Workbook không bắt đầu bằng bản ghi BOF");
+	}
+	if (vers == 0x0600)
+		x->biff = 8;
+	else if (vers == 0x0500)
+		x->biff = 5;
+	else
+		return damaged(e, "phiên bản BIFF không rõ");
+	return 0;
+}
+
+/* A FONT record: its name (font index 4 does not exist: the fifth FONT record is font 5). */
+static void globals_font(struct xls *x, struct globals *g, struct cur *c, th_sbuf *s)
+{
+	char *name;
+
+	th_sbuf_reset(s);
+	c->pos = 14;
+	if (c->r.n < 15 || !cur_string(x, c, false, s))
+		th_sbuf_reset(s);
+	name = th_xstrdup(s->buf);
+	if (g->n_fonts == 4) {
+		th_grow((void **)&g->fonts, &g->cap_fonts, g->n_fonts + 1, sizeof(*g->fonts));
+		g->fonts[g->n_fonts++] = th_xstrdup("");
+	}
+	th_grow((void **)&g->fonts, &g->cap_fonts, g->n_fonts + 1, sizeof(*g->fonts));
+	g->fonts[g->n_fonts++] = name;
+}
+
+/* One record of the globals after the BOF; *eof set at their end. Returns 0 or -1. */
+static int globals_record(struct xls *x, th_book *b, struct globals *g, const struct rec *r, th_sbuf *s,
+			  bool *eof, th_err *e)
+{
+	struct cur c = { .x = x, .r = *r };
+
+	switch (r->type) {
+	case R_EOF:
+		*eof = true;
+		break;
+	case R_FILEPASS:
+		return th_fail_encrypted(e);
+	case R_CODEPAGE:
+		if (r->n >= 2)
+			x->codepage = u16(r->p);
+		break;
+	case R_DATEMODE:
+		if (r->n >= 2)
+			b->date1904 = u16(r->p) == 1;
+		break;
+	case R_FONT:
+		globals_font(x, g, &c, s);
+		break;
+	case R_FORMAT: {
+		struct fmtrec *f;
+		if (r->n < 3)
+			break;
+		c.pos = 2;
+		if (!cur_string(x, &c, x->biff == 8, s))
+			break;
+		th_grow((void **)&g->fmts, &g->cap_fmts, g->n_fmts + 1, sizeof(*g->fmts));
+		f = &g->fmts[g->n_fmts++];
+		f->id = u16(r->p);
+		f->code = th_xstrdup(s->buf);
+		break;
+	}
+	case R_XF:
+		if (r->n >= 4) {
+			th_grow((void **)&g->xfs, &g->cap_xfs, g->n_xfs + 1, sizeof(*g->xfs));
+			g->xfs[g->n_xfs].font = u16(r->p);
+			g->xfs[g->n_xfs].fmt = u16(r->p + 2);
+			g->n_xfs++;
+		}
+		break;
+	case R_BOUNDSHEET:
+		if (r->n < 7)
+			break;
+		c.pos = 6;
+		if (!cur_string(x, &c, false, s))
+			break;
+		if (r->p[5] != 0)
+			break; /* a chart, macro sheet or VB module: not a worksheet */
+		if (b->n_sheets >= x->lim.max_sheets)
+			return th_fail(e, TH_E_TOO_BIG, "bảng tính có hơn %u trang tính", x->lim.max_sheets);
+		th_book_add_sheet(b, s->buf, (r->p[4] & 3) == 1 ? TH_SHEET_HIDDEN :
+				  (r->p[4] & 3) == 2 ? TH_SHEET_VERYHIDDEN : TH_SHEET_VISIBLE, u32(r->p));
+		break;
+	case R_SST:
+		return read_sst(x, r, e);
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The styles: one per XF, in order, so that a cell's XF index is its style. */
+static void globals_styles(const struct globals *g, th_book *b)
+{
+	for (size_t i = 0; i < g->n_xfs; i++) {
+		const struct xfrec *xf = &g->xfs[i];
+		const char *code = fmt_code(g, xf->fmt);
+		th_numkind kind = th_numfmt_kind(xf->fmt, code);
+		const char *shown = code ? code : th_numfmt_builtin(xf->fmt);
+
+		/* no sharing (th_book_add_style): style i must be XF i */
+		th_grow((void **)&b->styles, &b->cap_styles, i + 1, sizeof(*b->styles));
+		b->styles[i].kind = kind;
+		b->styles[i].format = th_xstrdup(shown ? shown : "General");
+		b->styles[i].font = th_xstrdup(xf->font < g->n_fonts ? g->fonts[xf->font] : "");
+		b->n_styles = i + 1;
+	}
+}
+
 /* Read the globals substream at the start of the stream: fonts, formats, XFs, sheets, SST. */
 static int read_globals(struct xls *x, th_book *b, th_err *e)
 {
@@ -665,105 +798,15 @@ static int read_globals(struct xls *x, th_book *b, th_err *e)
 
 	th_sbuf_init(&s, x->lim.max_text);
 	while (!eof && rec_at(x, off, &r)) {
-		struct cur c = { .x = x, .r = r };
-
 		off = r.next;
 		if (first) {
-			uint16_t vers = r.n >= 2 ? u16(r.p) : 0;
 			first = false;
-			if (r.type != R_BOF) {
-				if ((r.type & 0xFF) == 0x09)
-					th_fail(e, TH_E_FORMAT_XLS,
-						"đây là tệp Excel 2.x-4.0 (.xls rất cũ), tonghop không đọc dạng "
-						"này: hãy mở bằng Excel và lưu lại dưới dạng .xlsx");
-				else
-					damaged(e, "luồng Workbook không bắt đầu bằng bản ghi BOF");
+			if (globals_bof(x, &r, e))
 				goto out;
-			}
-			if (vers == 0x0600) {
-				x->biff = 8;
-			} else if (vers == 0x0500) {
-				x->biff = 5;
-			} else {
-				damaged(e, "phiên bản BIFF không rõ");
-				goto out;
-			}
 			continue;
 		}
-		switch (r.type) {
-		case R_EOF:
-			eof = true;
-			break;
-		case R_FILEPASS:
-			th_fail_encrypted(e);
+		if (globals_record(x, b, &g, &r, &s, &eof, e))
 			goto out;
-		case R_CODEPAGE:
-			if (r.n >= 2)
-				x->codepage = u16(r.p);
-			break;
-		case R_DATEMODE:
-			if (r.n >= 2)
-				b->date1904 = u16(r.p) == 1;
-			break;
-		case R_FONT: {
-			char *name;
-			th_sbuf_reset(&s);
-			c.pos = 14;
-			if (r.n < 15 || !cur_string(x, &c, false, &s))
-				th_sbuf_reset(&s);
-			name = th_xstrdup(s.buf);
-			/* font index 4 does not exist: the fifth FONT record is font 5 */
-			if (g.n_fonts == 4) {
-				th_grow((void **)&g.fonts, &g.cap_fonts, g.n_fonts + 1, sizeof(*g.fonts));
-				g.fonts[g.n_fonts++] = th_xstrdup("");
-			}
-			th_grow((void **)&g.fonts, &g.cap_fonts, g.n_fonts + 1, sizeof(*g.fonts));
-			g.fonts[g.n_fonts++] = name;
-			break;
-		}
-		case R_FORMAT: {
-			struct fmtrec *f;
-			if (r.n < 3)
-				break;
-			c.pos = 2;
-			if (!cur_string(x, &c, x->biff == 8, &s))
-				break;
-			th_grow((void **)&g.fmts, &g.cap_fmts, g.n_fmts + 1, sizeof(*g.fmts));
-			f = &g.fmts[g.n_fmts++];
-			f->id = u16(r.p);
-			f->code = th_xstrdup(s.buf);
-			break;
-		}
-		case R_XF:
-			if (r.n >= 4) {
-				th_grow((void **)&g.xfs, &g.cap_xfs, g.n_xfs + 1, sizeof(*g.xfs));
-				g.xfs[g.n_xfs].font = u16(r.p);
-				g.xfs[g.n_xfs].fmt = u16(r.p + 2);
-				g.n_xfs++;
-			}
-			break;
-		case R_BOUNDSHEET:
-			if (r.n < 7)
-				break;
-			c.pos = 6;
-			if (!cur_string(x, &c, false, &s))
-				break;
-			if (r.p[5] != 0)
-				break; /* a chart, macro sheet or VB module: not a worksheet */
-			if (b->n_sheets >= x->lim.max_sheets) {
-				th_fail(e, TH_E_TOO_BIG, "bảng tính có hơn %u trang tính", x->lim.max_sheets);
-				goto out;
-			}
-			th_book_add_sheet(b, s.buf, (r.p[4] & 3) == 1 ? TH_SHEET_HIDDEN :
-					  (r.p[4] & 3) == 2 ? TH_SHEET_VERYHIDDEN : TH_SHEET_VISIBLE, u32(r.p));
-			break;
-		case R_SST:
-			if (read_sst(x, &r, e))
-				goto out;
-			break;
-		default:
-			break;
-		}
 		if (th_sbuf_err(&s)) {
 			th_fail(e, TH_E_CELL_TOO_BIG, "một tên hoặc định dạng dài quá %u byte", x->lim.max_text);
 			goto out;
@@ -773,20 +816,7 @@ static int read_globals(struct xls *x, th_book *b, th_err *e)
 		damaged(e, "luồng Workbook rỗng");
 		goto out;
 	}
-	/* the styles: one per XF, in order, so that a cell's XF index is its style */
-	for (size_t i = 0; i < g.n_xfs; i++) {
-		const struct xfrec *xf = &g.xfs[i];
-		const char *code = fmt_code(&g, xf->fmt);
-		th_numkind kind = th_numfmt_kind(xf->fmt, code);
-		const char *shown = code ? code : th_numfmt_builtin(xf->fmt);
-
-		/* no sharing (th_book_add_style): style i must be XF i */
-		th_grow((void **)&b->styles, &b->cap_styles, i + 1, sizeof(*b->styles));
-		b->styles[i].kind = kind;
-		b->styles[i].format = th_xstrdup(shown ? shown : "General");
-		b->styles[i].font = th_xstrdup(xf->font < g.n_fonts ? g.fonts[xf->font] : "");
-		b->n_styles = i + 1;
-	}
+	globals_styles(&g, b);
 	rc = 0;
 out:
 	th_sbuf_release(&s);
@@ -869,13 +899,196 @@ static int col_fail(struct sheet_rd *s, unsigned col)
 		       "trang '%s': một ô ở cột thứ %u, vượt quá XFD1048576 (tệp hỏng)", s->name, col + 1);
 }
 
+/* An error literal's text ("#DIV/0!", else "#ERRn" in s->errbuf). */
+static const char *error_shown(struct sheet_rd *s, unsigned code)
+{
+	const char *t = error_text(code);
+
+	if (!t) {
+		snprintf(s->errbuf, sizeof(s->errbuf), "#ERR%u", code);
+		t = s->errbuf;
+	}
+	return t;
+}
+
+/* A FORMULA record's cached result: a number, a boolean, an error, an empty string, or a
+ * string that the STRING record after it holds (kept pending until then). */
+static void formula_cell(struct sheet_rd *s, const struct rec *r, th_cell *c)
+{
+	const char *t;
+
+	c->has_formula = true;
+	if (u16(r->p + 12) != 0xFFFF) {
+		c->type = TH_CELL_NUMBER;
+		c->num = f64(r->p + 6);
+		if (!isfinite(c->num))
+			c->type = TH_CELL_EMPTY;
+		emit(s, c);
+		return;
+	}
+	switch (r->p[6]) {
+	case 0: /* a string: in the STRING record that follows */
+		c->type = TH_CELL_EMPTY;
+		s->pend = *c;
+		s->pending = true;
+		return;
+	case 1:
+		c->type = TH_CELL_BOOL;
+		c->num = r->p[8] != 0;
+		break;
+	case 2:
+		t = error_shown(s, r->p[8]);
+		c->type = TH_CELL_ERROR;
+		c->text = t;
+		c->len = strlen(t);
+		break;
+	case 3: /* an empty string */
+		c->type = TH_CELL_STRING;
+		break;
+	default:
+		break;
+	}
+	emit(s, c);
+}
+
+/* A MULRK record: numbers in a run of columns. -1 when a column is past XFD. */
+static int mulrk_cells(struct sheet_rd *s, const struct rec *r, th_cell *c)
+{
+	c->type = TH_CELL_NUMBER;
+	for (size_t k = 4; k + 6 <= r->n - 2 && !s->stop; k += 6) {
+		unsigned col = u16(r->p + 2) + (unsigned)((k - 4) / 6);
+		if (col >= TH_MAX_COLS)
+			return col_fail(s, col);
+		c->col = (uint16_t)col;
+		c->style = u16(r->p + k);
+		c->num = rk_value(u32(r->p + k + 2));
+		if (isfinite(c->num))
+			emit(s, c);
+	}
+	return 0;
+}
+
+static void merged_cells(struct sheet_rd *s, const struct rec *r)
+{
+	for (size_t k = 0; k < u16(r->p) && 2 + 8 * k + 8 <= r->n; k++) {
+		const unsigned char *q = r->p + 2 + 8 * k;
+		unsigned c1 = u16(q + 4), c2 = u16(q + 6);
+		if (c1 >= TH_MAX_COLS || c2 >= TH_MAX_COLS)
+			continue;
+		th_book_add_merge(s->b, u16(q), (uint16_t)c1, u16(q + 2), (uint16_t)c2);
+	}
+}
+
+/* A LABEL, RSTRING or STRING record's text into s->text: 0, -1 (damaged) or 1 (too long). */
+static int record_text(struct sheet_rd *s, const struct rec *r, size_t pos, const char *damage)
+{
+	struct cur cu = { .x = s->x, .r = *r, .pos = pos };
+
+	if (!cur_string(s->x, &cu, true, &s->text))
+		return damaged(s->e, damage);
+	return th_sbuf_err(&s->text) ? 1 : 0;
+}
+
+/* One record of a sheet's substream, its cell (row, column, style) read into c. Returns 0,
+ * -1 with s->e set, or 1 for a text over the limit. */
+static int sheet_record(struct sheet_rd *s, const struct rec *r, th_cell *c)
+{
+	int rc;
+
+	switch (r->type) {
+	case R_NUMBER:
+		if (r->n < 14)
+			break;
+		c->type = TH_CELL_NUMBER;
+		c->num = f64(r->p + 6);
+		if (isfinite(c->num))
+			emit(s, c);
+		break;
+	case R_RK:
+		if (r->n < 10)
+			break;
+		c->type = TH_CELL_NUMBER;
+		c->num = rk_value(u32(r->p + 6));
+		if (isfinite(c->num)) /* the top 30 bits of a double can make an infinity */
+			emit(s, c);
+		break;
+	case R_MULRK:
+		if (r->n >= 6)
+			return mulrk_cells(s, r, c);
+		break;
+	case R_LABELSST: {
+		uint32_t k;
+		char ref[TH_CELLREF_MAX];
+		if (r->n < 10)
+			break;
+		k = u32(r->p + 6);
+		if (k >= s->x->n_sst)
+			return th_fail(s->e, TH_E_SST_INDEX,
+				       "trang '%s' ô %s: trỏ tới chuỗi dùng chung số %u nhưng tệp chỉ có %zu "
+				       "chuỗi (tệp bị hỏng)", s->name, th_cellref(c->row, c->col, ref), k, s->x->n_sst);
+		c->type = TH_CELL_STRING;
+		c->text = s->x->sst.buf + s->x->sst_off[k];
+		c->len = s->x->sst_len[k];
+		emit(s, c);
+		break;
+	}
+	case R_LABEL:
+	case R_RSTRING:
+		if (r->n < 8)
+			break;
+		if ((rc = record_text(s, r, 6, "một ô chữ bị cắt cụt")))
+			return rc;
+		c->type = TH_CELL_STRING;
+		c->text = s->text.buf;
+		c->len = s->text.len;
+		emit(s, c);
+		break;
+	case R_BOOLERR:
+		if (r->n < 8)
+			break;
+		if (r->p[7]) {
+			const char *t = error_shown(s, r->p[6]);
+			c->type = TH_CELL_ERROR;
+			c->text = t;
+			c->len = strlen(t);
+		} else {
+			c->type = TH_CELL_BOOL;
+			c->num = r->p[6] != 0;
+		}
+		emit(s, c);
+		break;
+	case R_FORMULA:
+		if (r->n >= 14)
+			formula_cell(s, r, c);
+		break;
+	case R_STRING:
+		if (!s->pending)
+			break;
+		if ((rc = record_text(s, r, 0, "kết quả chữ của một công thức bị cắt cụt")))
+			return rc;
+		s->pending = false;
+		s->pend.type = TH_CELL_STRING;
+		s->pend.text = s->text.buf;
+		s->pend.len = s->text.len;
+		emit(s, &s->pend);
+		break;
+	case R_MERGEDCELLS:
+		if (r->n >= 2)
+			merged_cells(s, r);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err *e)
 {
 	struct xls *x = b->impl;
 	struct sheet_rd s = { .x = x, .b = b, .name = b->sheets[i].name, .fn = fn, .ud = ud, .e = e };
 	size_t off = (size_t)b->sheets[i].pos;
 	struct rec r;
-	int depth = 0, rc = -1;
+	int depth = 0, rc = -1, rr;
 
 	th_sbuf_init(&s.text, x->lim.max_text);
 	if (b->sheets[i].pos >= x->slen || !rec_at(x, off, &r) || r.type != R_BOF) {
@@ -884,7 +1097,6 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 	}
 	while (rec_at(x, off, &r)) {
 		th_cell c = { 0 };
-		struct cur cu = { .x = x, .r = r };
 
 		off = r.next;
 		if (r.type == R_BOF) {
@@ -912,165 +1124,13 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 			}
 			c.style = u16(r.p + 4);
 		}
-		switch (r.type) {
-		case R_NUMBER:
-			if (r.n < 14)
-				break;
-			c.type = TH_CELL_NUMBER;
-			c.num = f64(r.p + 6);
-			if (isfinite(c.num))
-				emit(&s, &c);
-			break;
-		case R_RK:
-			if (r.n < 10)
-				break;
-			c.type = TH_CELL_NUMBER;
-			c.num = rk_value(u32(r.p + 6));
-			if (isfinite(c.num)) /* the top 30 bits of a double can make an infinity */
-				emit(&s, &c);
-			break;
-		case R_MULRK:
-			if (r.n < 6)
-				break;
-			c.type = TH_CELL_NUMBER;
-			for (size_t k = 4; k + 6 <= r.n - 2 && !s.stop; k += 6) {
-				unsigned col = u16(r.p + 2) + (unsigned)((k - 4) / 6);
-				if (col >= TH_MAX_COLS) {
-					col_fail(&s, col);
-					goto out;
-				}
-				c.col = (uint16_t)col;
-				c.style = u16(r.p + k);
-				c.num = rk_value(u32(r.p + k + 2));
-				if (isfinite(c.num))
-					emit(&s, &c);
-			}
-			break;
-		case R_LABELSST: {
-			uint32_t k;
-			char ref[TH_CELLREF_MAX];
-			if (r.n < 10)
-				break;
-			k = u32(r.p + 6);
-			if (k >= x->n_sst) {
-				th_fail(e, TH_E_SST_INDEX,
-					"trang '%s' ô %s: trỏ tới chuỗi dùng chung số %u nhưng tệp chỉ có %zu "
-					"chuỗi (tệp bị hỏng)", s.name, th_cellref(c.row, c.col, ref), k, x->n_sst);
-				goto out;
-			}
-			c.type = TH_CELL_STRING;
-			c.text = x->sst.buf + x->sst_off[k];
-			c.len = x->sst_len[k];
-			emit(&s, &c);
-			break;
-		}
-		case R_LABEL:
-		case R_RSTRING:
-			if (r.n < 8)
-				break;
-			cu.pos = 6;
-			if (!cur_string(x, &cu, true, &s.text)) {
-				damaged(e, "một ô chữ bị cắt cụt");
-				goto out;
-			}
-			if (th_sbuf_err(&s.text))
-				goto too_long;
-			c.type = TH_CELL_STRING;
-			c.text = s.text.buf;
-			c.len = s.text.len;
-			emit(&s, &c);
-			break;
-		case R_BOOLERR:
-			if (r.n < 8)
-				break;
-			if (r.p[7]) {
-				const char *t = error_text(r.p[6]);
-				if (!t) {
-					snprintf(s.errbuf, sizeof(s.errbuf), "#ERR%u", r.p[6]);
-					t = s.errbuf;
-				}
-				c.type = TH_CELL_ERROR;
-				c.text = t;
-				c.len = strlen(t);
-			} else {
-				c.type = TH_CELL_BOOL;
-				c.num = r.p[6] != 0;
-			}
-			emit(&s, &c);
-			break;
-		case R_FORMULA:
-			if (r.n < 14)
-				break;
-			c.has_formula = true;
-			if (u16(r.p + 12) != 0xFFFF) {
-				c.type = TH_CELL_NUMBER;
-				c.num = f64(r.p + 6);
-				if (!isfinite(c.num))
-					c.type = TH_CELL_EMPTY;
-				emit(&s, &c);
-				break;
-			}
-			switch (r.p[6]) {
-			case 0: /* a string: in the STRING record that follows */
-				c.type = TH_CELL_EMPTY;
-				s.pend = c;
-				s.pending = true;
-				break;
-			case 1:
-				c.type = TH_CELL_BOOL;
-				c.num = r.p[8] != 0;
-				emit(&s, &c);
-				break;
-			case 2: {
-				const char *t = error_text(r.p[8]);
-				if (!t) {
-					snprintf(s.errbuf, sizeof(s.errbuf), "#ERR%u", r.p[8]);
-					t = s.errbuf;
-				}
-				c.type = TH_CELL_ERROR;
-				c.text = t;
-				c.len = strlen(t);
-				emit(&s, &c);
-				break;
-			}
-			case 3: /* an empty string */
-				c.type = TH_CELL_STRING;
-				emit(&s, &c);
-				break;
-			default:
-				emit(&s, &c);
-				break;
-			}
-			break;
-		case R_STRING:
-			if (!s.pending)
-				break;
-			cu.pos = 0;
-			if (!cur_string(x, &cu, true, &s.text)) {
-				damaged(e, "kết quả chữ của một công thức bị cắt cụt");
-				goto out;
-			}
-			if (th_sbuf_err(&s.text))
-				goto too_long;
-			s.pending = false;
-			s.pend.type = TH_CELL_STRING;
-			s.pend.text = s.text.buf;
-			s.pend.len = s.text.len;
-			emit(&s, &s.pend);
-			break;
-		case R_MERGEDCELLS:
-			if (r.n < 2)
-				break;
-			for (size_t k = 0; k < u16(r.p) && 2 + 8 * k + 8 <= r.n; k++) {
-				const unsigned char *q = r.p + 2 + 8 * k;
-				unsigned c1 = u16(q + 4), c2 = u16(q + 6);
-				if (c1 >= TH_MAX_COLS || c2 >= TH_MAX_COLS)
-					continue;
-				th_book_add_merge(b, u16(q), (uint16_t)c1, u16(q + 2), (uint16_t)c2);
-			}
-			break;
-		default:
-			break;
+		rr = sheet_record(&s, &r, &c);
+		if (rr < 0)
+			goto out;
+		if (rr > 0) {
+			th_fail(e, TH_E_CELL_TOO_BIG, "trang '%s': một ô có nội dung văn bản dài quá %u byte", s.name,
+				x->lim.max_text);
+			goto out;
 		}
 		if (s.stop)
 			break;
@@ -1078,10 +1138,6 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 	if (!s.stop)
 		flush_pending(&s);
 	rc = s.stop;
-	goto out;
-too_long:
-	th_fail(e, TH_E_CELL_TOO_BIG, "trang '%s': một ô có nội dung văn bản dài quá %u byte", s.name,
-		x->lim.max_text);
 out:
 	th_sbuf_release(&s.text);
 	return rc;
