@@ -3,14 +3,22 @@
 #   make deps       install the Debian packages the build and tests need (apt-get)
 #   make demo       deps + build + run tonghop on the bundled data
 #   make test       build with ASan/UBSan and run every test; ends with "N passed, N failed"
+#   make quicktest  the same without the shared corpus (unit, end-to-end, golden, layers)
+#   make install    PREFIX=/usr/local DESTDIR=: the program, its schemas and rules under
+#                   share/tonghop, the manual (Vietnamese; English under man/en)
 #   make bench      speed figures (generated data, not committed)
 #   make snapshot   every output on the bundled data and its SHA-256 (build/snapshot/snapshot.sha)
 #   make fuzz       libFuzzer targets (clang)
 #   make layouts    the returns-as-they-come suite alone (tests/layouts), on the optimised build
 #   make layouts-lo make the LibreOffice-written cases of tests/layouts/lo again (LibreOffice)
+# CC, CFLAGS, CPPFLAGS and LDFLAGS are taken from the environment or the command line.
+# Warnings are errors in the test builds and with DEVELOPER=1, never in a packager's
+# plain `make`: a newer compiler's new warning must not break a release build.
 # SPDX-License-Identifier: MIT
 
+ifeq ($(origin CC),default)
 CC = gcc
+endif
 PKG_CONFIG ?= pkg-config
 Q = @
 ifeq ($(V),1)
@@ -31,13 +39,16 @@ LO_PACKAGES = libreoffice-calc-nogui
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
 WERROR = -Werror
+ifeq ($(DEVELOPER),1)
+DEV_WERROR = $(WERROR)
+endif
 STD = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(INIPARSER_CFLAGS)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
 # iniparser is the oracle the INI loader is tested against (tests/unit/test_ini.c); the
 # program reads INI files itself, in linear time (src/base/ini.c says why)
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(DEV_WERROR) $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # The library, one folder per layer (each may use the ones before it), and the commands.
@@ -54,8 +65,13 @@ CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
 
-.PHONY: all deps install-packages check-deps demo test unit bench fuzz clean fixtures layouts layouts-lo \
-	snapshot
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/tonghop
+MANDIR = $(PREFIX)/share/man
+
+.PHONY: all deps install-packages check-deps demo test quicktest unit bench fuzz clean fixtures layouts \
+	layouts-lo snapshot install install-files
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -94,11 +110,11 @@ $(A)/obj/%.o: src/%.c
 
 $(B)/tonghop: $(LIB_OBJ) $(CLI_OBJ)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(A)/tonghop: $(ALIB_OBJ) $(ACLI_OBJ)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(SAN) -o $@ $^ $(DEP_LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(A)/test_%: tests/unit/test_%.c $(ALIB_OBJ) | $(A)/obj
 	@echo "  CC      $@"
@@ -121,8 +137,30 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh $(B)/tonghop
 
-test: check-deps $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw $(B)/gen_returns
+TEST_BINS = $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw \
+	$(B)/gen_returns
+
+test: check-deps $(TEST_BINS)
 	$(Q)tests/run-all.sh $(A)
+
+# Under a minute: everything but the two corpora (shared, tests/layouts).
+quicktest: check-deps $(TEST_BINS)
+	$(Q)tests/run-all.sh --quick $(A)
+
+# Install the program and its data; the program finds them from its own place
+# (bin/tonghop -> share/tonghop/schemas), wherever it is run from.
+install: all
+	$(Q)$(MAKE) --no-print-directory install-files BIN=$(B)/tonghop
+
+# install-files BIN=PROGRAM: the files alone (the tests install the program they test).
+install-files:
+	@test -n "$(BIN)" || { echo "install-files needs BIN=PROGRAM"; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/rules
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tonghop
+	$(Q)for d in schemas rules; do (cd $$d && find . -type f -name '*.ini') | while read -r f; do \
+		install -D -m 644 "$$d/$$f" "$(DESTDIR)$(DATADIR)/$$d/$$f" || exit 1; done || exit 1; done
+	install -D -m 644 doc/tonghop.1 $(DESTDIR)$(MANDIR)/man1/tonghop.1
+	install -D -m 644 doc/tonghop.en.1 $(DESTDIR)$(MANDIR)/en/man1/tonghop.1
 
 layouts: all $(B)/gen_lxw
 	$(Q)tests/layouts/run.sh $(B)/tonghop $(B)/gen_lxw
@@ -154,7 +192,7 @@ $(B)/gen_big: bench/gen_big.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)
 
 $(B)/gen_returns: bench/gen_returns.c $(LIB_OBJ) | $(B)/obj
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
 
 $(B)/floor: bench/floor.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip expat)

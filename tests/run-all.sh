@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
-# unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, .xls/.ods end to
-# end (tests/formats.sh), the hostile inputs, the shared corpus, the fuzz corpus replay, the
-# returns laid out as they really come (tests/layouts: its known failures are listed, not
-# counted) and the portal in headless Chromium. Each suite ends with its own "N passed,
-# N failed" line; this script adds them up and ends with the total line.
-# Exit status 0 only when nothing failed.
+# unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, merge, units,
+# .xls/.ods end to end (tests/formats.sh) and the user guide's examples, the hostile
+# inputs, install and the manual, the house rules of src/, the shared corpus, the fuzz
+# corpus replay, the returns laid out as they really come (tests/layouts: its known
+# failures are listed, not counted) and the portal in headless Chromium; --quick (make
+# quicktest) leaves out the two corpora (the shared one and tests/layouts) and the
+# browser. Each suite ends with its own "N passed, N failed" line; this script adds them
+# up and ends with the total line. Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
 set -u
-BUILD=${1:?usage: tests/run-all.sh BUILD_DIR}
+QUICK=0
+if [ "${1:-}" = --quick ]; then
+	QUICK=1
+	shift
+fi
+BUILD=${1:?usage: tests/run-all.sh [--quick] BUILD_DIR}
 cd "$(dirname "$0")/.." || exit 2
 export LC_ALL=C.UTF-8
 # A sanitizer report must look like a crash (a signal), never like a clean rejection.
@@ -81,10 +88,12 @@ run_suite units tests/units.sh "$TONGHOP" build/gen_returns
 run_suite formats tests/formats.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"
 run_suite hostile tests/hostile/run.sh "$TONGHOP"
-run_suite corpus tests/corpus.sh "$TONGHOP"
+run_suite install tests/install.sh "$TONGHOP"
+run_suite arch tests/arch.sh
+[ "$QUICK" = 1 ] || run_suite corpus tests/corpus.sh "$TONGHOP"
 run_suite fuzz-replay "$BUILD/fuzz_replay" tests/fuzz/corpus
-run_suite layouts tests/layouts/run.sh "$TONGHOP" build/gen_lxw
-run_suite browser tests/browser/run.sh "$TONGHOP"
+[ "$QUICK" = 1 ] || run_suite layouts tests/layouts/run.sh "$TONGHOP" build/gen_lxw
+[ "$QUICK" = 1 ] || run_suite browser tests/browser/run.sh "$TONGHOP"
 
 echo "==== summary"
 printf '%s\n' "${summary[@]}"
