@@ -11,6 +11,8 @@
             (exit, _exit, _Exit, quick_exit, abort outside base/mem.c)
   length    no function longer than MAX_LINES lines, unless the comment just above it
             says why ("long because ...")
+  readme    the module table of README.md ("How it is built") names every file of src/
+            and no other (checked when README.md sits beside SRC_DIR)
 
 Usage: tests/arch.py SRC_DIR; prints one line per problem ("KIND FILE:LINE: what") and
 exits 1 when there is any.
@@ -155,10 +157,47 @@ def check(root):
     return problems
 
 
+def readme_files(path):
+    """The files the module table of README.md names, as LAYER/FILE."""
+    text = open(path, encoding="utf-8").read()
+    start = text.find("## How it is built")
+    block = text[text.find("```", start) + 3:]
+    block = block[:block.find("```")]
+    names, folder = set(), None
+    for line in block.split("\n"):
+        m = re.match(r"src/([a-z_]+)/", line)
+        if m:
+            folder = m.group(1)
+            continue
+        if not line.startswith("  ") or not folder:
+            if line and not line.startswith(" "):
+                folder = None
+            continue
+        head = re.split(r"\s{2,}", line.strip())[0]
+        for tok in head.split():
+            if tok.endswith(".[ch]"):
+                names.update({f"{folder}/{tok[:-5]}.c", f"{folder}/{tok[:-5]}.h"})
+            elif tok.endswith((".c", ".h")):
+                names.add(f"{folder}/{tok}")
+    return names
+
+
+def check_readme(root, files):
+    path = os.path.join(root, "..", "README.md")
+    if not os.path.exists(path):
+        return []
+    named = readme_files(path)
+    problems = [f"readme {f}:1: not in the module table of README.md" for f in sorted(set(files) - named)]
+    problems += [f"readme README.md:1: the module table names {f}, which is not in src/"
+                 for f in sorted(named - set(files))]
+    return problems
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: tests/arch.py SRC_DIR")
     problems = check(sys.argv[1])
+    problems += check_readme(sys.argv[1], list(sources(sys.argv[1])))
     for p in problems:
         print(p)
     sys.exit(1 if problems else 0)

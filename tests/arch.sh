@@ -3,7 +3,7 @@
 # stay in their folder, no include cycle, library code neither prints nor exits, no
 # function over 100 lines without a reason. Checks the tree, then plants one violation of
 # each kind in a copy of it and checks that each is caught (and that a comment or a
-# string mentioning printf is not).
+# string mentioning printf is not); the README's module table must name every file.
 # Usage: tests/arch.sh. Ends with "N passed, N failed".
 # SPDX-License-Identifier: MIT
 set -u
@@ -62,6 +62,20 @@ if /usr/bin/python3 -S tests/arch.py "$tmp/src" 2>&1 | grep -q "^cycles base/.*i
 	ok "arch-014-include-cycle"
 else
 	ko "arch-014-include-cycle" "not caught"
+fi
+
+# the README's module table and the tree, one to one
+rm -rf "$tmp/src" "$tmp/README.md"
+cp -r src "$tmp/src"
+cp README.md "$tmp/README.md"
+printf '/* x */\n' > "$tmp/src/merge/extra.c"
+sed -i '/^  lint\.c /d' "$tmp/README.md"
+out=$(/usr/bin/python3 -S tests/arch.py "$tmp/src" 2>&1)
+if printf '%s\n' "$out" | grep -q "^readme merge/extra.c:1: not in the module table" &&
+	printf '%s\n' "$out" | grep -q "^readme check/lint.c:1: not in the module table"; then
+	ok "arch-015-readme-table"
+else
+	ko "arch-015-readme-table" "$(printf '%s' "$out" | head -n 3)"
 fi
 
 echo "$pass passed, $fail failed"

@@ -20,7 +20,7 @@ typedef struct th_err {
 	th_code code;
 	char msg[512]; /* Vietnamese, one line, no file name (the CLI adds it) */
 	char detail[256]; /* optional second line: the offending configuration line, a caret... */
-	const char *src_file; /* where in tonghop's source th_fail was called (for --debug) */
+	const char *src_file; /* where in tonghop's source th_fail was called (for a debugger) */
 	int src_line;
 } th_err;
 

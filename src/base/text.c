@@ -1,6 +1,6 @@
 /*
  * Vietnamese cell text; see text.h. Legacy TCVN3 and VNI text is decoded with the tables
- * below, generated from shared/domain/vn-legacy-encodings.tsv (UniKey / glibc reference);
+ * below, taken from the UniKey and glibc conversion tables;
  * normalisation and case folding are utf8proc's, with two Vietnamese-specific passes on
  * top: stray combining marks and old-style tone placement.
  * SPDX-License-Identifier: MIT
@@ -19,8 +19,8 @@
 
 /*
  * ---- tables ----
- * Generated once from shared/domain/vn-legacy-encodings.tsv (146 letters) and pinned by
- * tests/unit/test_text.c, which embeds every row of that file.
+ * The 146 legacy letters of the UniKey / glibc reference, pinned by tests/unit/test_text.c,
+ * which checks every one of them in both encodings.
  */
 
 /*
@@ -438,8 +438,8 @@ static bool is_legacy_wordchar(int32_t c)
 }
 
 /*
- * The TCVN3 signature characters of brief §5.5: TCVN3 letters that are not Vietnamese
- * letters in Unicode and that VNI never produces.
+ * The TCVN3 signature characters: TCVN3 letters that are not Vietnamese letters in Unicode
+ * and that VNI never produces.
  */
 static bool is_tcvn3_sig(int32_t c)
 {

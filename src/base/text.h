@@ -56,8 +56,8 @@ char *th_text_nfc(const char *s, size_t n, size_t *out_len);
  *   a legacy font cannot have produced (anything above U+00FF other than the cp1252 symbols
  *   such as U+2013 and U+20AC, U+FFFD apart) is Unicode typed into an old-style cell and
  *   gives TH_ENC_UNICODE.
- * Without a telling font the text is weighed (domain brief §5.5, "Detection per cell",
- * refined so that Vietnamese Unicode written with Latin-1 letters only is not mistaken):
+ * Without a telling font the text is weighed (so that Vietnamese Unicode written with
+ * Latin-1 letters only is not mistaken for legacy text):
  *   - a character outside Latin-1 + cp1252 (ệ, đ, a combining mark...): TH_ENC_UNICODE;
  *   - for TCVN3: a signature character (¡-®, µ-¹, »-¾, Ç Ð × Þ ß ç ÷ þ) touching a letter
  *     and not a digit; a Latin-1 capital right after an ASCII small letter ("ViÖt"); weakly,

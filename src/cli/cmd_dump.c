@@ -1,6 +1,7 @@
 /*
- * `tonghop dump FILE`: every non-empty cell of a workbook in the corpus dump format
- * (shared/corpus/README.md), so the reader can be compared with a reference reader.
+ * `tonghop dump FILE`: every non-empty cell of a workbook in the test corpus's dump format
+ * ("@sheet NAME STATE", then SHEET, CELL, TYPE and VALUE per line, tab-separated), so the
+ * reader can be compared with a reference reader (tests/golden.sh, tests/corpus.sh).
  * The dump streams: a first pass over a sheet reads its merged ranges (they follow the
  * cells in the file) and whether its cells come in row order; a second prints each cell as
  * it is read, so memory does not grow with the sheet. Only a sheet whose cells are out of

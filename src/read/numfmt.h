@@ -29,8 +29,8 @@ const char *th_numfmt_builtin(uint32_t id);
 /*
  * The kind of number format id with format code code (NULL: the built-in one, if any).
  * Built-in ids 14-22, 27-36, 45-47, 50-58 and 71-81 are dates or times whatever code is
- * attached; any other id is judged by its code (shared/corpus/README.md, "Which numbers
- * are dates"). A date format without day, month-as-date or year codes is a time.
+ * attached; any other id is judged by its code, as Excel and the reference reader do. A
+ * date format without day, month-as-date or year codes is a time.
  */
 th_numkind th_numfmt_kind(uint32_t id, const char *code);
 

@@ -20,7 +20,7 @@
 
 /* ---- numbers ---- */
 
-/* What the row holds; the caller always knows it from the row's unit (domain brief §2.5). */
+/* What the row holds; the caller always knows it from the row's unit (count, %, money). */
 typedef enum th_numhint {
 	TH_HINT_NONE,    /* unknown: follow the vi locale, '.' groups and ',' is the decimal mark */
 	TH_HINT_WHOLE,   /* count, money: "3.000" = 3000, "2,014" = 2014 */
