@@ -111,7 +111,7 @@ static void print_json(const struct result *res, size_t n, FILE *out)
 	th_json_arr(&j);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < res[i].findings.n; k++)
-			th_finding_json(&j, &res[i].findings.v[k], res[i].unit ? res[i].unit : "", res[i].path);
+			th_json_finding(&j, &res[i].findings.v[k], res[i].unit ? res[i].unit : "", res[i].path);
 	th_json_end_arr(&j);
 	th_json_end_obj(&j);
 	putc('\n', out);

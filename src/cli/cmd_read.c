@@ -204,7 +204,7 @@ static void print_json(const th_filing *f, FILE *out)
 	th_json_key(&j, "problems");
 	th_json_arr(&j);
 	for (size_t i = 0; i < f->findings.n; i++)
-		th_finding_json(&j, &f->findings.v[i], NULL, NULL);
+		th_json_finding(&j, &f->findings.v[i], NULL, NULL);
 	th_json_end_arr(&j);
 	th_json_end_obj(&j);
 	putc('\n', out);

@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "base/outfile.h"
 #include "merge/merge.h"
+#include "model/finding_json.h"
 #include "base/banned.h"
 
 static void json_date(th_json *j, const char *key, th_date d)
@@ -69,7 +70,7 @@ static void json_files(th_json *j, const th_merge *m)
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_mfile *mf = m->units[u].file >= 0 ? &m->files[m->units[u].file] : NULL;
 		for (size_t k = 0; mf && k < mf->findings.n; k++)
-			th_finding_json(j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
+			th_json_finding(j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
 	}
 	th_json_end_arr(j);
 }

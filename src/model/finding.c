@@ -171,22 +171,3 @@ const char *th_severity_name(th_severity s)
 {
 	return s == TH_SEV_ERROR ? "error" : s == TH_SEV_WARNING ? "warning" : "info";
 }
-
-void th_finding_json(th_json *j, const th_finding *p, const char *unit, const char *file)
-{
-	th_json_obj(j);
-	if (unit)
-		th_json_kstr(j, "unit", unit);
-	if (file)
-		th_json_kstr(j, "file", file);
-	th_json_kstr(j, "form", p->form);
-	th_json_kstr(j, "code", p->code);
-	th_json_kstr(j, "sheet", p->sheet);
-	th_json_kstr(j, "cell", p->cell);
-	th_json_kstr(j, "rule", p->rule);
-	th_json_kstr(j, "severity", th_severity_name(p->severity));
-	th_json_kstr(j, "written", p->written);
-	th_json_kstr(j, "expected", p->expected);
-	th_json_kstr(j, "message", p->message);
-	th_json_end_obj(j);
-}

@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/json.h"
 #include "read/xlsx_reader.h"
 
 typedef enum th_severity { TH_SEV_INFO, TH_SEV_WARNING, TH_SEV_ERROR } th_severity;
@@ -68,12 +67,6 @@ size_t th_findings_cap(th_findings *fs, size_t per_rule);
 
 /* How many findings have severity sev (a cap's note counts as the findings it stands for). */
 size_t th_findings_count(const th_findings *fs, th_severity sev);
-
-/*
- * Write finding p as one JSON object: unit, file (each left out when NULL), form, code,
- * sheet, cell, rule, severity ("error", "warning", "info"), written, expected, message.
- */
-void th_finding_json(th_json *j, const th_finding *p, const char *unit, const char *file);
 
 /* "lỗi", "cảnh báo", "thông tin"; and "error", "warning", "info" for JSON. Static. */
 const char *th_severity_vi(th_severity s);
