@@ -31,7 +31,7 @@ ABORTS = {"base/mem.c"}
 MAX_LINES = 100
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
-PRIVATE = re.compile(r"Private to src/([a-z_]+)/")
+PRIVATE = re.compile(r"Private to src/([a-z_]+)\b")
 PRINTS = re.compile(r"\b(?:(printf|vprintf|puts|putchar|perror|exit|_exit|_Exit|quick_exit)\s*\(|(stdout|stderr)\b)")
 
 

@@ -40,11 +40,11 @@ planted() {
 
 planted arch-002-upward-include layers model/finding.h '#include "check/rules.h"'
 planted arch-003-include-without-layer layers merge/merge.c '#include "sbuf.h"'
-planted arch-004-private-header private cli/main.c '#include "write/book.h"'
+planted arch-004-private-header private cli/main.c '#include "write/wb.h"'
 planted arch-005-printf prints merge/merge_json.c 'static void bad(void) { printf("x\n"); }'
 planted arch-006-stderr prints read/grid.c 'static void bad(void) { fprintf(stderr, "x\n"); }'
 planted arch-007-exit prints check/check.c 'static void bad(void) { exit(1); }'
-planted arch-008-puts prints write/book.c 'static void bad(void) { puts("x"); }'
+planted arch-008-puts prints write/wb.c 'static void bad(void) { puts("x"); }'
 planted arch-009-abort prints model/filing.c 'static void bad(void) { abort(); }'
 planted arch-010-in-comment-or-string - merge/merge.c '/* printf("x"); exit(1); */ static const char *bad = "puts(stderr)";'
 planted arch-011-cli-prints - cli/cmd_dump.c 'static void fine(void) { printf("x\n"); }'

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "write/book.h"
+#include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
@@ -20,12 +20,12 @@
 #define M_UNIT_COL 3
 
 struct mctx {
-	struct th_book *b;
+	struct th_wb *b;
 	const th_merge *m;
 	const th_schema *s;
 	int **fform, **frow;          /* per file, per finding: schema indexes */
-	char (*names)[TH_BOOK_NAME_MAX];      /* the form sheets */
-	char summary[TH_BOOK_NAME_MAX], errors[TH_BOOK_NAME_MAX];
+	char (*names)[TH_WB_NAME_MAX];      /* the form sheets */
+	char summary[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
 	char label[TH_PERIOD_LABEL_MAX];
 };
 
@@ -39,22 +39,22 @@ static const th_total *total_of(const th_merge *m, size_t f, size_t r)
 /* The title lines of "Tổng hợp": roster, period, window and deadline, counts. */
 static void summary_head(struct mctx *c, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	char d1[TH_DATE_MAX], d2[TH_DATE_MAX], d3[TH_DATE_MAX];
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_book_text(b, ws, 0, 0, "TỔNG HỢP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", F->title);
+	th_wb_text(b, ws, 0, 0, "TỔNG HỢP BÁO CÁO CẢI CÁCH HÀNH CHÍNH", F->title);
 	if (m->roster) {
 		th_sbuf_adds(&sb, m->roster->name ? m->roster->name : "");
 		if (m->roster->parent && m->roster->parent[0])
 			th_sbuf_addf(&sb, " – %s", m->roster->parent);
-		th_book_text(b, ws, 1, 0, sb.buf, F->subtitle);
+		th_wb_text(b, ws, 1, 0, sb.buf, F->subtitle);
 		th_sbuf_reset(&sb);
 	}
 	th_sbuf_addf(&sb, "Kỳ báo cáo: %s", c->label[0] ? c->label : "không xác định");
-	th_book_text(b, ws, 2, 0, sb.buf, F->bold);
+	th_wb_text(b, ws, 2, 0, sb.buf, F->bold);
 	th_sbuf_reset(&sb);
 	th_date_vn(m->from, d1);
 	th_date_vn(m->to, d2);
@@ -66,17 +66,17 @@ static void summary_head(struct mctx *c, lxw_worksheet *ws)
 	} else {
 		th_sbuf_adds(&sb, "Không có lịch báo cáo: chưa xác định thời gian lấy số liệu và hạn gửi báo cáo");
 	}
-	th_book_text(b, ws, 3, 0, sb.buf, F->italic);
+	th_wb_text(b, ws, 3, 0, sb.buf, F->italic);
 	th_sbuf_reset(&sb);
 	th_sbuf_addf(&sb, "Đã nhận %zu/%zu đơn vị", m->received, m->n_units);
-	th_book_text(b, ws, 4, 0, sb.buf, F->bold);
+	th_wb_text(b, ws, 4, 0, sb.buf, F->bold);
 	th_sbuf_reset(&sb);
 	th_sbuf_addf(&sb, "Đúng hạn %zu/%zu", m->on_time, m->received);
-	th_book_text(b, ws, 5, 0, sb.buf, F->bold);
+	th_wb_text(b, ws, 5, 0, sb.buf, F->bold);
 	th_sbuf_reset(&sb);
 	th_sbuf_addf(&sb, "Các báo cáo đã nhận có %zu lỗi và %zu cảnh báo (xem trang %s)", m->errors,
 		     m->warnings, c->errors);
-	th_book_text(b, ws, 6, 0, sb.buf, NULL);
+	th_wb_text(b, ws, 6, 0, sb.buf, NULL);
 	th_sbuf_release(&sb);
 }
 
@@ -84,34 +84,34 @@ static void summary_head(struct mctx *c, lxw_worksheet *ws)
  * Returns the last row written. */
 static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	static const char *const head[] = { "STT", "Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày báo cáo",
 					    "Đúng hạn", "Số lỗi", "Số cảnh báo" };
 
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		th_book_text(b, ws, row, (uint16_t)i, head[i], F->head);
+		th_wb_text(b, ws, row, (uint16_t)i, head[i], F->head);
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_munit *mu = &m->units[u];
 		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
 		lxw_format *fc = mf ? F->cell : F->amber, *fw = mf ? F->wrap : F->amber_wrap;
 
 		row++;
-		th_book_num(b, ws, row, 0, (double)(u + 1), fc);
-		th_book_text(b, ws, row, 1, mu->unit ? mu->unit->code : "", fc);
-		th_book_text(b, ws, row, 2, mu->unit ? mu->unit->name : "", fw);
-		th_book_text(b, ws, row, 3, mf ? "Đã nhận" : "Chưa nhận", fc);
-		th_book_text(b, ws, row, 4, mf ? mf->path : "", fw);
-		th_book_date(b, ws, row, 5, mf ? mf->report_date : (th_date){ 0, 0, 0 }, mf ? F->date : F->amber_date);
-		th_book_text(b, ws, row, 6,
-			     !mf ? "" : mu->on_time > 0 ? "Đúng hạn" : mu->on_time == 0 ? "Trễ hạn" : "Không rõ", fc);
+		th_wb_num(b, ws, row, 0, (double)(u + 1), fc);
+		th_wb_text(b, ws, row, 1, mu->unit ? mu->unit->code : "", fc);
+		th_wb_text(b, ws, row, 2, mu->unit ? mu->unit->name : "", fw);
+		th_wb_text(b, ws, row, 3, mf ? "Đã nhận" : "Chưa nhận", fc);
+		th_wb_text(b, ws, row, 4, mf ? mf->path : "", fw);
+		th_wb_date(b, ws, row, 5, mf ? mf->report_date : (th_date){ 0, 0, 0 }, mf ? F->date : F->amber_date);
+		th_wb_text(b, ws, row, 6,
+			   !mf ? "" : mu->on_time > 0 ? "Đúng hạn" : mu->on_time == 0 ? "Trễ hạn" : "Không rõ", fc);
 		if (mf) {
-			th_book_num(b, ws, row, 7, (double)mu->errors, mu->errors ? F->err : fc);
-			th_book_num(b, ws, row, 8, (double)mu->warnings, mu->warnings ? F->warn : fc);
+			th_wb_num(b, ws, row, 7, (double)mu->errors, mu->errors ? F->err : fc);
+			th_wb_num(b, ws, row, 8, (double)mu->warnings, mu->warnings ? F->warn : fc);
 		} else {
-			th_book_text(b, ws, row, 7, "", fc);
-			th_book_text(b, ws, row, 8, "", fc);
+			th_wb_text(b, ws, row, 7, "", fc);
+			th_wb_text(b, ws, row, 8, "", fc);
 		}
 	}
 	return row;
@@ -120,16 +120,16 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 /* Every file given, with its status, under a subtitle at row. */
 static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	static const char *const fhead[] = { "STT", "Mã", "Đơn vị", "Tình trạng", "Tệp", "Ghi chú" };
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_book_text(b, ws, row, 0, "Các tệp đã nhận", F->subtitle);
+	th_wb_text(b, ws, row, 0, "Các tệp đã nhận", F->subtitle);
 	row++;
 	for (size_t i = 0; i < sizeof(fhead) / sizeof(fhead[0]); i++)
-		th_book_text(b, ws, row, (uint16_t)i, fhead[i], F->head);
+		th_wb_text(b, ws, row, (uint16_t)i, fhead[i], F->head);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const th_mfile *mf = &m->files[i];
 		bool attention = mf->status == TH_F_UNREADABLE || mf->status == TH_F_WRONG_PERIOD ||
@@ -137,15 +137,15 @@ static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 		lxw_format *fc = attention ? F->amber : F->cell, *fw = attention ? F->amber_wrap : F->wrap;
 
 		row++;
-		th_book_num(b, ws, row, 0, (double)(i + 1), fc);
-		th_book_text(b, ws, row, 1, mf->unit ? mf->unit->code : "", fc);
-		th_book_text(b, ws, row, 2, mf->unit ? mf->unit->name : "", fw);
-		th_book_add_capitalised(&sb, th_fstatus_vi(mf->status));
-		th_book_text(b, ws, row, 3, sb.buf, fw);
+		th_wb_num(b, ws, row, 0, (double)(i + 1), fc);
+		th_wb_text(b, ws, row, 1, mf->unit ? mf->unit->code : "", fc);
+		th_wb_text(b, ws, row, 2, mf->unit ? mf->unit->name : "", fw);
+		th_wb_add_capitalised(&sb, th_fstatus_vi(mf->status));
+		th_wb_text(b, ws, row, 3, sb.buf, fw);
 		th_sbuf_reset(&sb);
-		th_book_text(b, ws, row, 4, mf->path, fw);
+		th_wb_text(b, ws, row, 4, mf->path, fw);
 		/* unwrapped and unbordered, so that a long note runs over the empty cells on its right */
-		th_book_text(b, ws, row, 5, mf->message ? mf->message : "", NULL);
+		th_wb_text(b, ws, row, 5, mf->message ? mf->message : "", NULL);
 	}
 	th_sbuf_release(&sb);
 }
@@ -156,7 +156,7 @@ static void merge_summary(struct mctx *c, lxw_worksheet *ws)
 	uint32_t row;
 
 	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
-		th_book_ck(c->b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+		th_wb_ck(c->b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
 	summary_head(c, ws);
 	row = summary_units(c, ws, 8);
 	summary_files(c, ws, row + 2);
@@ -179,16 +179,16 @@ static int cell_findings(const struct mctx *c, size_t u, size_t f, int r, th_sbu
 			continue;
 		if ((int)fs->v[i].severity > worst)
 			worst = (int)fs->v[i].severity;
-		th_book_comment_add(comment, &fs->v[i], &left);
+		th_wb_comment_add(comment, &fs->v[i], &left);
 	}
-	th_book_comment_end(comment, left);
+	th_wb_comment_end(comment, left);
 	return worst;
 }
 
 static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
 		       bool group)
 {
-	struct th_book *b = c->b;
+	struct th_wb *b = c->b;
 	const th_value *v = th_merge_value(c->m, u, f, r);
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = cell_findings(c, u, f, (int)r, &comment);
@@ -197,13 +197,13 @@ static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, si
 	uint16_t col = (uint16_t)(M_UNIT_COL + u);
 
 	if (v && v->state == TH_VAL_NUMBER)
-		th_book_num(b, ws, row, col, v->num, fmt);
+		th_wb_num(b, ws, row, col, v->num, fmt);
 	else if (v && (v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE))
-		th_book_text(b, ws, row, col, v->written, fmt);
+		th_wb_text(b, ws, row, col, v->written, fmt);
 	else
-		th_book_text(b, ws, row, col, "", fmt);
+		th_wb_text(b, ws, row, col, "", fmt);
 	if (worst >= 0)
-		th_book_comment(b, ws, row, col, comment.buf);
+		th_wb_comment(b, ws, row, col, comment.buf);
 	th_sbuf_release(&comment);
 }
 
@@ -239,7 +239,7 @@ struct tot {
  */
 static void total_ratio(const struct tot *x)
 {
-	struct th_book *b = x->c->b;
+	struct th_wb *b = x->c->b;
 	const lxw_col_t first = M_UNIT_COL, last = (lxw_col_t)(M_UNIT_COL + x->c->m->n_units - 1);
 	const lxw_row_t nrow = (lxw_row_t)(M_DATA_ROW + x->rd->num), drow = (lxw_row_t)(M_DATA_ROW + x->rd->den);
 	char num[LXW_MAX_CELL_RANGE_LENGTH], den[LXW_MAX_CELL_RANGE_LENGTH], formula[320];
@@ -251,15 +251,15 @@ static void total_ratio(const struct tot *x)
 		 "SUMPRODUCT(--ISNUMBER(%s),%s)/SUMPRODUCT(--ISNUMBER(%s),%s)*100)",
 		 num, den, den, num, num, den);
 	if (x->has)
-		th_book_ck(b, worksheet_write_formula_num(x->ws, x->row, x->col, formula, b->F.total_ratio, x->t->value));
+		th_wb_ck(b, worksheet_write_formula_num(x->ws, x->row, x->col, formula, b->F.total_ratio, x->t->value));
 	else
-		th_book_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, formula, b->F.total_ratio, ""));
+		th_wb_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, formula, b->F.total_ratio, ""));
 }
 
 /* A coded row: "Có: 12; Không: 5", each count a COUNTIF of the option's code. */
 static void total_tally(const struct tot *x)
 {
-	struct th_book *b = x->c->b;
+	struct th_wb *b = x->c->b;
 	const th_rowdef *rd = x->rd;
 	th_sbuf sb = TH_SBUF_INIT, cached = TH_SBUF_INIT;
 
@@ -276,9 +276,9 @@ static void total_tally(const struct tot *x)
 		th_sbuf_addf(&cached, "%s%zu", text, n);
 	}
 	if (rd->n_options)
-		th_book_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, sb.buf, b->F.total_text, cached.buf));
+		th_wb_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, sb.buf, b->F.total_text, cached.buf));
 	else
-		th_book_text(b, x->ws, x->row, x->col, "", b->F.total);
+		th_wb_text(b, x->ws, x->row, x->col, "", b->F.total);
 	th_sbuf_release(&sb);
 	th_sbuf_release(&cached);
 }
@@ -288,7 +288,7 @@ static void total_tally(const struct tot *x)
  * the merge's common value follows the same rule. */
 static void total_catalogue(const struct tot *x, th_sbuf *note)
 {
-	struct th_book *b = x->c->b;
+	struct th_wb *b = x->c->b;
 	const th_merge *m = x->c->m;
 	const th_total *t = x->t;
 	lxw_format *fmt = t && t->n_differ ? b->F.total_warn : b->F.total;
@@ -298,9 +298,9 @@ static void total_catalogue(const struct tot *x, th_sbuf *note)
 	snprintf(formula, sizeof(formula), "=IF(COUNT(%s)=0,\"\",IFERROR(MODE(%s),MIN(%s)))", x->rng, x->rng,
 		 x->rng);
 	if (x->has)
-		th_book_ck(b, worksheet_write_formula_num(x->ws, x->row, x->col, formula, fmt, t->value));
+		th_wb_ck(b, worksheet_write_formula_num(x->ws, x->row, x->col, formula, fmt, t->value));
 	else
-		th_book_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, formula, fmt, ""));
+		th_wb_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, formula, fmt, ""));
 	if (!x->has || !t->n_differ)
 		return;
 	th_sbuf_addf(note, "Giá trị chung: %.15g. %zu đơn vị ghi khác:", t->value, t->n_differ);
@@ -308,7 +308,7 @@ static void total_catalogue(const struct tot *x, th_sbuf *note)
 		const th_value *v = th_merge_value(m, u, x->f, x->r);
 		if (!v || v->state != TH_VAL_NUMBER || v->num == t->value)
 			continue;
-		if (note->len > TH_BOOK_COMMENT_MAX)
+		if (note->len > TH_WB_COMMENT_MAX)
 			left++;
 		else
 			th_sbuf_addf(note, "\n%s: %.15g", m->units[u].unit ? m->units[u].unit->name : "?", v->num);
@@ -328,7 +328,7 @@ static void note_unread(const struct tot *x, th_sbuf *note)
 	for (size_t u = 0; u < m->n_units; u++) {
 		if (!th_merge_unread(m, u, x->f, x->r))
 			continue;
-		if (note->len > TH_BOOK_COMMENT_MAX) {
+		if (note->len > TH_WB_COMMENT_MAX) {
 			th_sbuf_addf(note, "\n… và %zu đơn vị khác", x->t->n_unread - shown);
 			break;
 		}
@@ -343,7 +343,7 @@ static void note_unread(const struct tot *x, th_sbuf *note)
  */
 static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, uint32_t row)
 {
-	struct th_book *b = c->b;
+	struct th_wb *b = c->b;
 	const th_merge *m = c->m;
 	struct tot x = { .c = c, .ws = ws, .f = f, .r = r, .row = row, .rd = &c->s->forms[f].rows[r] };
 	th_sbuf note = TH_SBUF_INIT;
@@ -354,14 +354,14 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	x.has = x.t && x.t->has_value;
 	if (!m->n_units || x.rd->agg == TH_AGG_NONE ||
 	    (x.rd->agg == TH_AGG_RATIO && (x.rd->num < 0 || x.rd->den < 0))) {
-		th_book_text(b, ws, row, x.col, "", b->F.total);
+		th_wb_text(b, ws, row, x.col, "", b->F.total);
 		return;
 	}
 	lxw_rowcol_to_range(x.rng, row, M_UNIT_COL, row, (lxw_col_t)(M_UNIT_COL + m->n_units - 1));
 	switch (x.rd->agg) {
 	case TH_AGG_SUM:
 		snprintf(formula, sizeof(formula), "=SUM(%s)", x.rng);
-		th_book_ck(b, worksheet_write_formula_num(ws, row, x.col, formula, b->F.total, x.has ? x.t->value : 0));
+		th_wb_ck(b, worksheet_write_formula_num(ws, row, x.col, formula, b->F.total, x.has ? x.t->value : 0));
 		break;
 	case TH_AGG_RATIO: total_ratio(&x); break;
 	case TH_AGG_TALLY: total_tally(&x); break;
@@ -371,46 +371,46 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	if (x.t && x.t->n_unread)
 		note_unread(&x, &note);
 	if (note.len)
-		th_book_comment(b, ws, row, x.col, note.buf);
+		th_wb_comment(b, ws, row, x.col, note.buf);
 	th_sbuf_release(&note);
 }
 
 static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	const th_formdef *fd = &c->s->forms[f];
 	const uint16_t tot = (uint16_t)(M_UNIT_COL + m->n_units);
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_book_ck(b, worksheet_set_column(ws, 0, 0, 7, NULL));
-	th_book_ck(b, worksheet_set_column(ws, 1, 1, 50, NULL));
-	th_book_ck(b, worksheet_set_column(ws, 2, 2, 13, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 0, 0, 7, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 1, 1, 50, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 2, 2, 13, NULL));
 	if (m->n_units)
-		th_book_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(tot - 1), 12, NULL));
-	th_book_ck(b, worksheet_set_column(ws, tot, tot, 22, NULL));
-	th_book_text(b, ws, 0, 0, fd->title, F->title);
-	th_book_text(b, ws, 1, 0, fd->name, F->subtitle);
+		th_wb_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(tot - 1), 12, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, tot, tot, 22, NULL));
+	th_wb_text(b, ws, 0, 0, fd->title, F->title);
+	th_wb_text(b, ws, 1, 0, fd->name, F->subtitle);
 	th_sbuf_addf(&sb, "Tổng hợp %s", c->label[0] ? c->label : "");
 	if (m->roster && m->roster->name)
 		th_sbuf_addf(&sb, " – %s", m->roster->name);
-	th_book_text(b, ws, 2, 0, sb.buf, F->italic);
+	th_wb_text(b, ws, 2, 0, sb.buf, F->italic);
 	th_sbuf_release(&sb);
 
 	/* two header rows: unit names, then their codes */
-	th_book_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 0, M_CODE_ROW, 0, "STT", F->head));
-	th_book_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 1, M_CODE_ROW, 1, "Chỉ tiêu", F->head));
-	th_book_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 2, M_CODE_ROW, 2, "Đơn vị tính", F->head));
+	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 0, M_CODE_ROW, 0, "STT", F->head));
+	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 1, M_CODE_ROW, 1, "Chỉ tiêu", F->head));
+	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 2, M_CODE_ROW, 2, "Đơn vị tính", F->head));
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_unit *un = m->units[u].unit;
-		th_book_text(b, ws, M_HEAD_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->name : "", F->head);
-		th_book_text(b, ws, M_CODE_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->code : "", F->head);
+		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->name : "", F->head);
+		th_wb_text(b, ws, M_CODE_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->code : "", F->head);
 	}
-	th_book_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, tot, M_CODE_ROW, tot, "Tổng", F->head));
-	th_book_ck(b, worksheet_set_row(ws, M_HEAD_ROW, 45, NULL));
+	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, tot, M_CODE_ROW, tot, "Tổng", F->head));
+	th_wb_ck(b, worksheet_set_row(ws, M_HEAD_ROW, 45, NULL));
 	worksheet_freeze_panes(ws, M_DATA_ROW, M_UNIT_COL);
-	th_book_ck(b, worksheet_repeat_rows(ws, M_HEAD_ROW, M_CODE_ROW));
+	th_wb_ck(b, worksheet_repeat_rows(ws, M_HEAD_ROW, M_CODE_ROW));
 	worksheet_set_landscape(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
 
@@ -419,9 +419,9 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 		const uint32_t row = (uint32_t)(M_DATA_ROW + r);
 		const bool group = rd->kind == TH_ROW_GROUP;
 
-		th_book_text(b, ws, row, 0, rd->code, group ? F->group : F->cell);
-		th_book_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
-		th_book_text(b, ws, row, 2, rd->unit, F->wrap);
+		th_wb_text(b, ws, row, 0, rd->code, group ? F->group : F->cell);
+		th_wb_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
+		th_wb_text(b, ws, row, 2, rd->unit, F->wrap);
 		for (size_t u = 0; u < m->n_units; u++)
 			merge_cell(c, ws, u, f, r, row, group);
 		merge_total(c, ws, f, r, row);
@@ -432,44 +432,44 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 
 static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	static const char *const cols[] = { "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức",
 					    "Đã ghi", "Đúng", "Nội dung" };
 	static const double widths[] = { 22, 30, 14, 9, 13, 20, 10, 14, 14, 90 };
-	struct th_book_items it = { 0 };
-	struct th_book_links lk = { 0 };
+	struct th_wb_items it = { 0 };
+	struct th_wb_links lk = { 0 };
 	uint32_t row = 0;
 
-	th_book_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
+	th_wb_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
 	for (size_t u = 0; u < m->n_units; u++) {
 		int k = m->units[u].file;
-		th_book_items_add(&it, c->s, k >= 0 ? &m->files[k].findings : NULL, u);
+		th_wb_items_add(&it, c->s, k >= 0 ? &m->files[k].findings : NULL, u);
 	}
-	th_book_items_sort(&it);
+	th_wb_items_sort(&it);
 	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
 		const th_finding *fd = it.v[i].fd;
 		const th_munit *mu = &m->units[it.v[i].unit];
 
 		row++;
-		th_book_text(b, ws, row, 0, mu->unit ? mu->unit->name : "", F->wrap);
-		th_book_text(b, ws, row, 1, m->files[mu->file].path, F->wrap);
-		th_book_text(b, ws, row, 2, it.v[i].form >= 0 ? c->s->forms[it.v[i].form].id : th_book_place_label(c->s, fd), F->cell);
-		th_book_text(b, ws, row, 3, fd->code, F->cell);
+		th_wb_text(b, ws, row, 0, mu->unit ? mu->unit->name : "", F->wrap);
+		th_wb_text(b, ws, row, 1, m->files[mu->file].path, F->wrap);
+		th_wb_text(b, ws, row, 2, it.v[i].form >= 0 ? c->s->forms[it.v[i].form].id : th_wb_place_label(c->s, fd), F->cell);
+		th_wb_text(b, ws, row, 3, fd->code, F->cell);
 		/* the unit's cell in the form sheet (its header cell when the finding names no row);
 		 * no cell of this workbook for the header block and the register */
-		th_book_finding_tail(b, ws, &lk, row, 4, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
-				     it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
-				     (uint16_t)(M_UNIT_COL + it.v[i].unit));
+		th_wb_finding_tail(b, ws, &lk, row, 4, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
+				   it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
+				   (uint16_t)(M_UNIT_COL + it.v[i].unit));
 	}
-	th_book_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
+	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
 	free(it.v);
 }
 
 int th_write_merge(const th_merge *m, const char *path, th_err *e)
 {
-	struct th_book b;
+	struct th_wb b;
 	struct mctx c;
 	const th_schema *s = m->schema;
 	lxw_worksheet *summary, *errors, **forms;
@@ -483,7 +483,7 @@ int th_write_merge(const th_merge *m, const char *path, th_err *e)
 	memset(&c, 0, sizeof(c));
 	th_period_label_vi(m->period, c.label, sizeof(c.label));
 	th_sbuf_addf(&title, "Tổng hợp báo cáo cải cách hành chính %s", c.label);
-	if (th_book_open(&b, path, title.buf, e)) {
+	if (th_wb_open(&b, path, title.buf, e)) {
 		th_sbuf_release(&title);
 		return -1;
 	}
@@ -499,18 +499,18 @@ int th_write_merge(const th_merge *m, const char *path, th_err *e)
 		c.fform[k] = th_xcalloc(fs->n + 1, sizeof(**c.fform));
 		c.frow[k] = th_xcalloc(fs->n + 1, sizeof(**c.frow));
 		for (size_t i = 0; i < fs->n; i++)
-			th_book_finding_pos(s, &fs->v[i], &c.fform[k][i], &c.frow[k][i]);
+			th_wb_finding_pos(s, &fs->v[i], &c.fform[k][i], &c.frow[k][i]);
 	}
 
 	/* every sheet first, so that links can name them */
 	forms = th_xcalloc(s->n_forms + 1, sizeof(*forms));
-	summary = th_book_sheet(&b, "Tổng hợp", c.summary);
+	summary = th_wb_sheet(&b, "Tổng hợp", c.summary);
 	ok = summary != NULL;
 	for (size_t f = 0; f < s->n_forms; f++) {
-		forms[f] = th_book_sheet(&b, s->forms[f].id, c.names[f]);
+		forms[f] = th_wb_sheet(&b, s->forms[f].id, c.names[f]);
 		ok = ok && forms[f];
 	}
-	errors = th_book_sheet(&b, "Lỗi", c.errors);
+	errors = th_wb_sheet(&b, "Lỗi", c.errors);
 	ok = ok && errors;
 	if (ok) {
 		merge_summary(&c, summary);
@@ -518,7 +518,7 @@ int th_write_merge(const th_merge *m, const char *path, th_err *e)
 			merge_form(&c, f, forms[f]);
 		merge_errors(&c, errors);
 	}
-	ret = th_book_close(&b, e);
+	ret = th_wb_close(&b, e);
 
 	for (size_t k = 0; k < m->n_files; k++) {
 		free(c.fform[k]);

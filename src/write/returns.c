@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "write/book.h"
+#include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
@@ -48,13 +48,13 @@ struct target {
 };
 
 struct rctx {
-	struct th_book *b;
+	struct th_wb *b;
 	const th_schema *s;
 	const th_filing *f;         /* NULL: a blank template */
 	const th_findings *fs;      /* NULL: none */
 	struct target *at;          /* per finding of fs: the cell it marks */
-	char info[TH_BOOK_NAME_MAX], reg[TH_BOOK_NAME_MAX], errors[TH_BOOK_NAME_MAX];
-	char (*names)[TH_BOOK_NAME_MAX];
+	char info[TH_WB_NAME_MAX], reg[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
+	char (*names)[TH_WB_NAME_MAX];
 	lxw_format **form_id;       /* per form: a number shown as the form's id (see ret_errors) */
 
 	/* the identification block's lines; *_given false: a placeholder to fill */
@@ -76,9 +76,9 @@ static int ret_marks(const struct rctx *c, int sheet, uint32_t row, uint16_t col
 			continue;
 		if ((int)fd->severity > worst)
 			worst = (int)fd->severity;
-		th_book_comment_add(comment, fd, &left);
+		th_wb_comment_add(comment, fd, &left);
 	}
-	th_book_comment_end(comment, left);
+	th_wb_comment_end(comment, left);
 	return worst;
 }
 
@@ -105,7 +105,7 @@ static void ret_targets(struct rctx *c)
 		int form, row;
 
 		t->sheet = T_NONE;
-		th_book_finding_pos(c->s, fd, &form, &row);
+		th_wb_finding_pos(c->s, fd, &form, &row);
 		if (form >= 0) {
 			t->sheet = form;
 			t->row = row >= 0 ? (uint32_t)(R_DATA_ROW + row) : 0;
@@ -145,22 +145,22 @@ static void ret_targets(struct rctx *c)
 static void info_line(struct rctx *c, lxw_worksheet *ws, uint32_t row, const char *text, bool given,
 		      lxw_format *plain)
 {
-	struct th_book *b = c->b;
+	struct th_wb *b = c->b;
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = ret_marks(c, T_INFO, row, 0, &comment);
 
-	th_book_text(b, ws, row, 0, text,
-		     worst == TH_SEV_ERROR ? b->F.line_err : worst == TH_SEV_WARNING ? b->F.line_warn :
-		     given ? plain : b->F.input_line);
+	th_wb_text(b, ws, row, 0, text,
+		   worst == TH_SEV_ERROR ? b->F.line_err : worst == TH_SEV_WARNING ? b->F.line_warn :
+		   given ? plain : b->F.input_line);
 	if (worst >= 0)
-		th_book_comment(b, ws, row, 0, comment.buf);
+		th_wb_comment(b, ws, row, 0, comment.buf);
 	th_sbuf_release(&comment);
 }
 
 static void ret_info(struct rctx *c, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	static const char *const help_template[] = {
 		"1. Chỉ điền vào các ô nền vàng; các ô khác đã được khóa.",
 		"2. Ghi số liệu dạng số (ví dụ 98,17 hoặc 3000), không gõ kèm chữ, dấu % hay đơn vị tính.",
@@ -178,22 +178,22 @@ static void ret_info(struct rctx *c, lxw_worksheet *ws)
 	lxw_protection prot;
 	uint32_t row;
 
-	th_book_ck(b, worksheet_set_column(ws, 0, 0, 100, NULL));
-	th_book_text(b, ws, 0, 0, "ỦY BAN NHÂN DÂN", F->bold);
+	th_wb_ck(b, worksheet_set_column(ws, 0, 0, 100, NULL));
+	th_wb_text(b, ws, 0, 0, "ỦY BAN NHÂN DÂN", F->bold);
 	info_line(c, ws, I_UNIT_ROW, c->unit_line, c->unit_given, F->bold);
 	info_line(c, ws, I_CODE_ROW, c->code_line, c->code_given, NULL);
 	info_line(c, ws, I_TITLE_ROW, c->title_line, c->title_given, F->subtitle);
 	info_line(c, ws, I_WINDOW_ROW, c->window_line, c->window_given, F->italic);
 	info_line(c, ws, I_REPORT_ROW, c->report_line, false, NULL);
-	th_book_text(b, ws, I_HELP_ROW, 0, "Hướng dẫn:", F->bold);
+	th_wb_text(b, ws, I_HELP_ROW, 0, "Hướng dẫn:", F->bold);
 	row = I_HELP_ROW;
 	for (size_t i = 0; i < n_help; i++)
-		th_book_text(b, ws, ++row, 0, help[i], NULL);
+		th_wb_text(b, ws, ++row, 0, help[i], NULL);
 	if (!c->f && c->deadline.y) {
 		char d[TH_DATE_MAX], line[64];
 		th_date_vn(c->deadline, d);
 		snprintf(line, sizeof(line), "Hạn gửi báo cáo: %s.", d);
-		th_book_text(b, ws, ++row, 0, line, F->bold);
+		th_wb_text(b, ws, ++row, 0, line, F->bold);
 	}
 	memset(&prot, 0, sizeof(prot));
 	prot.format_columns = prot.format_rows = 1;
@@ -253,7 +253,7 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 			th_sbuf_release(&legend);
 			return;
 		}
-		legend.buf[th_book_utf8_fit(legend.buf, DV_MSG_MAX)] = '\0';
+		legend.buf[th_wb_utf8_fit(legend.buf, DV_MSG_MAX)] = '\0';
 		dv.validate = LXW_VALIDATION_TYPE_LIST;
 		dv.value_list = list;
 		dv.input_title = i_title;
@@ -264,7 +264,7 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 	case TH_ROW_GROUP:
 		return;
 	}
-	th_book_ck(c->b, worksheet_data_validation_cell(ws, row, R_VALUE_COL, &dv));
+	th_wb_ck(c->b, worksheet_data_validation_cell(ws, row, R_VALUE_COL, &dv));
 	free(list);
 	free(codes);
 	th_sbuf_release(&legend);
@@ -272,8 +272,8 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 
 static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_formdef *fd = &c->s->forms[fi];
 	static const char *const head[] = { "STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số lượng/Tỷ lệ", "Ghi chú" };
 	static const double widths[] = { 8, 60, 16, 16, 28 };
@@ -281,11 +281,11 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 	th_sbuf sb = TH_SBUF_INIT;
 
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
-		th_book_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
-		th_book_text(b, ws, R_HEAD_ROW, (uint16_t)i, head[i], F->head);
+		th_wb_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+		th_wb_text(b, ws, R_HEAD_ROW, (uint16_t)i, head[i], F->head);
 	}
-	th_book_text(b, ws, 0, 0, fd->title, F->title);
-	th_book_text(b, ws, 1, 0, fd->name, F->subtitle);
+	th_wb_text(b, ws, 0, 0, fd->title, F->title);
+	th_wb_text(b, ws, 1, 0, fd->name, F->subtitle);
 	worksheet_freeze_panes(ws, R_DATA_ROW, 0);
 	for (size_t r = 0; r < fd->n_rows; r++) {
 		const th_rowdef *rd = &fd->rows[r];
@@ -299,10 +299,10 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 
 		/* the code as communes write it, with a trailing dot */
 		th_sbuf_addf(&sb, "%s.", rd->code);
-		th_book_text(b, ws, row, 0, sb.buf, group ? F->group : F->cell);
+		th_wb_text(b, ws, row, 0, sb.buf, group ? F->group : F->cell);
 		th_sbuf_reset(&sb);
-		th_book_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
-		th_book_text(b, ws, row, 2, rd->unit, F->wrap);
+		th_wb_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
+		th_wb_text(b, ws, row, 2, rd->unit, F->wrap);
 		if (worst == TH_SEV_ERROR)
 			fmt = F->input_err;
 		else if (worst == TH_SEV_WARNING)
@@ -313,15 +313,15 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 		else
 			fmt = F->input;
 		if (v && v->state == TH_VAL_NUMBER)
-			th_book_num(b, ws, row, R_VALUE_COL, v->num, fmt);
+			th_wb_num(b, ws, row, R_VALUE_COL, v->num, fmt);
 		else if (has)
-			th_book_text(b, ws, row, R_VALUE_COL, v->written, fmt);
+			th_wb_text(b, ws, row, R_VALUE_COL, v->written, fmt);
 		else
-			th_book_text(b, ws, row, R_VALUE_COL, "", fmt);
+			th_wb_text(b, ws, row, R_VALUE_COL, "", fmt);
 		if (worst >= 0)
-			th_book_comment(b, ws, row, R_VALUE_COL, comment.buf);
+			th_wb_comment(b, ws, row, R_VALUE_COL, comment.buf);
 		th_sbuf_release(&comment);
-		th_book_text(b, ws, row, R_NOTE_COL, v && v->note ? v->note : "", F->note);
+		th_wb_text(b, ws, row, R_NOTE_COL, v && v->note ? v->note : "", F->note);
 		ret_validation(c, ws, rd, row);
 	}
 	th_sbuf_release(&sb);
@@ -332,8 +332,8 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 
 static void ret_register(struct rctx *c, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	const th_filing *f = c->f;
 	static const double widths[] = { 6, 24, 15, 70 };
 	size_t n_docs = f ? f->n_docs : 0, n_rows = n_docs + REG_BLANK;
@@ -341,10 +341,10 @@ static void ret_register(struct rctx *c, lxw_worksheet *ws)
 
 	if (n_rows < REG_ROWS)
 		n_rows = REG_ROWS;
-	th_book_text(b, ws, 0, 0, "DANH MỤC VĂN BẢN ĐÃ BAN HÀNH TRONG KỲ BÁO CÁO", F->subtitle);
+	th_wb_text(b, ws, 0, 0, "DANH MỤC VĂN BẢN ĐÃ BAN HÀNH TRONG KỲ BÁO CÁO", F->subtitle);
 	for (size_t i = 0; i < 4; i++) {
-		th_book_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
-		th_book_text(b, ws, REG_HEAD_ROW, (uint16_t)i, c->s->register_columns[i], F->head);
+		th_wb_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+		th_wb_text(b, ws, REG_HEAD_ROW, (uint16_t)i, c->s->register_columns[i], F->head);
 	}
 	worksheet_freeze_panes(ws, REG_DATA_ROW, 0);
 	for (size_t i = 0; i < n_rows && REG_DATA_ROW + i < LXW_ROW_MAX; i++) {
@@ -358,25 +358,25 @@ static void ret_register(struct rctx *c, lxw_worksheet *ws)
 		long stt;
 
 		if (!d) {
-			th_book_text(b, ws, row, 0, "", F->note);
-			th_book_text(b, ws, row, 1, "", F->input_text);
-			th_book_text(b, ws, row, 2, "", F->input_date);
-			th_book_text(b, ws, row, 3, "", F->input_wrap);
+			th_wb_text(b, ws, row, 0, "", F->note);
+			th_wb_text(b, ws, row, 1, "", F->input_text);
+			th_wb_text(b, ws, row, 2, "", F->input_date);
+			th_wb_text(b, ws, row, 3, "", F->input_wrap);
 			continue;
 		}
 		stt = strtol(d->stt, &end, 10);
 		if (d->stt[0] && !*end && isdigit((unsigned char)d->stt[0]) && stt < 100000)
-			th_book_num(b, ws, row, 0, (double)stt, F->note);
+			th_wb_num(b, ws, row, 0, (double)stt, F->note);
 		else
-			th_book_text(b, ws, row, 0, d->stt, F->note);
-		th_book_text(b, ws, row, 1, d->number, fnum);
+			th_wb_text(b, ws, row, 0, d->stt, F->note);
+		th_wb_text(b, ws, row, 1, d->number, fnum);
 		if (d->date.y)
-			th_book_date(b, ws, row, 2, d->date, F->input_date);
+			th_wb_date(b, ws, row, 2, d->date, F->input_date);
 		else
-			th_book_text(b, ws, row, 2, d->date_written, F->input_date);
-		th_book_text(b, ws, row, 3, d->summary, F->input_wrap);
+			th_wb_text(b, ws, row, 2, d->date_written, F->input_date);
+		th_wb_text(b, ws, row, 3, d->summary, F->input_wrap);
 		if (worst >= 0)
-			th_book_comment(b, ws, row, 1, comment.buf);
+			th_wb_comment(b, ws, row, 1, comment.buf);
 		th_sbuf_release(&comment);
 	}
 	memset(&prot, 0, sizeof(prot));
@@ -391,17 +391,17 @@ static void ret_register(struct rctx *c, lxw_worksheet *ws)
  */
 static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 {
-	struct th_book *b = c->b;
-	const struct th_book_fmts *F = &b->F;
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
 	static const char *const cols[] = { "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức", "Đã ghi", "Đúng", "Nội dung" };
 	static const double widths[] = { 14, 9, 18, 20, 10, 14, 14, 90 };
-	struct th_book_items it = { 0 };
-	struct th_book_links lk = { 0 };
+	struct th_wb_items it = { 0 };
+	struct th_wb_links lk = { 0 };
 	uint32_t row = 0;
 
-	th_book_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
-	th_book_items_add(&it, c->s, c->fs, 0);
-	th_book_items_sort(&it);
+	th_wb_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
+	th_wb_items_add(&it, c->s, c->fs, 0);
+	th_wb_items_sort(&it);
 	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
 		const th_finding *fd = it.v[i].fd;
 		const struct target *t = &c->at[it.v[i].seq];
@@ -410,24 +410,24 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 
 		row++;
 		if (it.v[i].form >= 0)
-			th_book_num(b, ws, row, 0, (double)c->s->forms[it.v[i].form].number, c->form_id[it.v[i].form]);
+			th_wb_num(b, ws, row, 0, (double)c->s->forms[it.v[i].form].number, c->form_id[it.v[i].form]);
 		else
-			th_book_text(b, ws, row, 0, th_book_place_label(c->s, fd), F->cell);
-		th_book_text(b, ws, row, 1, fd->code, F->cell);
-		th_book_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col);
+			th_wb_text(b, ws, row, 0, th_wb_place_label(c->s, fd), F->cell);
+		th_wb_text(b, ws, row, 1, fd->code, F->cell);
+		th_wb_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col);
 	}
 	if (!it.n)
-		th_book_text(b, ws, ++row, 0, "Không có lỗi hay cảnh báo.", NULL);
-	th_book_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
+		th_wb_text(b, ws, ++row, 0, "Không có lỗi hay cảnh báo.", NULL);
+	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
 	if (it.n)
 		worksheet_activate(ws);
 	free(it.v);
 }
 
 /* A number format that shows the text id whatever the number: every character escaped. */
-static lxw_format *id_format(struct th_book *b, const char *id)
+static lxw_format *id_format(struct th_wb *b, const char *id)
 {
-	lxw_format *f = th_book_format(b, 1);
+	lxw_format *f = th_wb_format(b, 1);
 	th_sbuf sb = TH_SBUF_INIT;
 
 	for (const char *p = id; *p; p++) {
@@ -442,33 +442,33 @@ static lxw_format *id_format(struct th_book *b, const char *id)
 
 static int write_return(struct rctx *c, const char *path, const char *doc_title, th_err *e)
 {
-	struct th_book b;
+	struct th_wb b;
 	const th_schema *s = c->s;
 	lxw_worksheet *info, *reg = NULL, *errors = NULL, **forms;
 	bool ok;
 	int ret;
 
-	if (th_book_open(&b, path, doc_title, e))
+	if (th_wb_open(&b, path, doc_title, e))
 		return -1;
 	c->b = &b;
 	c->names = th_xcalloc(s->n_forms + 1, sizeof(*c->names));
 	c->form_id = th_xcalloc(s->n_forms + 1, sizeof(*c->form_id));
 	forms = th_xcalloc(s->n_forms + 1, sizeof(*forms));
 	ret_targets(c);
-	info = th_book_sheet(&b, "Thông tin", c->info);
+	info = th_wb_sheet(&b, "Thông tin", c->info);
 	ok = info != NULL;
 	for (size_t f = 0; f < s->n_forms; f++) {
-		forms[f] = th_book_sheet(&b, s->forms[f].title, c->names[f]);
+		forms[f] = th_wb_sheet(&b, s->forms[f].title, c->names[f]);
 		ok = ok && forms[f];
 		if (c->f)
 			c->form_id[f] = id_format(&b, s->forms[f].id);
 	}
 	if (s->register_sheet) {
-		reg = th_book_sheet(&b, s->register_sheet, c->reg);
+		reg = th_wb_sheet(&b, s->register_sheet, c->reg);
 		ok = ok && reg;
 	}
 	if (c->f) {
-		errors = th_book_sheet(&b, "Lỗi", c->errors);
+		errors = th_wb_sheet(&b, "Lỗi", c->errors);
 		ok = ok && errors;
 	}
 	if (ok) {
@@ -480,7 +480,7 @@ static int write_return(struct rctx *c, const char *path, const char *doc_title,
 		if (errors)
 			ret_errors(c, errors);
 	}
-	ret = th_book_close(&b, e);
+	ret = th_wb_close(&b, e);
 	free(forms);
 	free(c->names);
 	free(c->form_id);
@@ -503,7 +503,7 @@ static char *unit_line(const char *name, bool roster)
 		return NULL;
 	th_sbuf_adds(&sb, "UBND ");
 	if (roster)
-		th_book_add_uncapitalised(&sb, name);
+		th_wb_add_uncapitalised(&sb, name);
 	else
 		th_sbuf_adds(&sb, name);
 	return detach(&sb);

@@ -8,8 +8,8 @@
  * Ownership: libxlsxwriter copies every string it is given; nothing here outlives a call.
  * SPDX-License-Identifier: MIT
  */
-#ifndef TH_BOOK_H
-#define TH_BOOK_H
+#ifndef TH_WB_H
+#define TH_WB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,15 +34,15 @@
 #define COL_GROUP 0xEDEDED
 
 /* Cell text is cut to this many bytes (Excel's limit is 32,767 characters). */
-#define TH_BOOK_TEXT_MAX 32000
+#define TH_WB_TEXT_MAX 32000
 /* A comment holds at most this many bytes of messages; the rest is counted, not shown. */
-#define TH_BOOK_COMMENT_MAX 1200
+#define TH_WB_COMMENT_MAX 1200
 /* A sheet name as libxlsxwriter takes it: 31 characters of up to 4 bytes, plus " (NN)". */
-#define TH_BOOK_NAME_MAX (LXW_SHEETNAME_MAX * 4 + 16)
+#define TH_WB_NAME_MAX (LXW_SHEETNAME_MAX * 4 + 16)
 
 /* The formats every workbook of tonghop shares, made once per workbook in a fixed order
  * (the order is part of the file: byte-identical output depends on it). */
-struct th_book_fmts {
+struct th_wb_fmts {
 	lxw_format *title, *subtitle, *bold, *italic;
 	lxw_format *head;                  /* table headers: bold, wrapped, centred, grey */
 	lxw_format *cell, *wrap, *date;    /* bordered */
@@ -58,11 +58,11 @@ struct th_book_fmts {
 	lxw_format *line_err, *line_warn;  /* an identification line with a finding */
 };
 
-struct th_book {
+struct th_wb {
 	lxw_workbook *wb;
 	th_outfile *out; /* where libxlsxwriter writes, put in place on success */
 	lxw_error err;   /* the first libxlsxwriter error met */
-	struct th_book_fmts F;
+	struct th_wb_fmts F;
 };
 
 /* ---- the workbook ---- */
@@ -72,63 +72,63 @@ struct th_book {
  * tonghop, created $SOURCE_DATE_EPOCH or TH_WRITER_EPOCH) and its formats. Returns 0, or
  * -1 with *e (TH_E_WRITE).
  */
-int th_book_open(struct th_book *b, const char *path, const char *title, th_err *e);
+int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e);
 
 /* Close the workbook (which frees it, even on failure) and put the file in place, unless a
  * libxlsxwriter call failed on the way. Returns 0, or -1 with *e (TH_E_WRITE). */
-int th_book_close(struct th_book *b, th_err *e);
+int th_wb_close(struct th_wb *b, th_err *e);
 
 /* Remember rc when it is the first libxlsxwriter failure of the workbook. */
-void th_book_ck(struct th_book *b, lxw_error rc);
+void th_wb_ck(struct th_wb *b, lxw_error rc);
 
 /* A new format of the workbook, top-aligned, with a thin border when border is set. */
-lxw_format *th_book_format(struct th_book *b, int border);
+lxw_format *th_wb_format(struct th_wb *b, int border);
 
 /*
  * Add a worksheet named after want, made valid and unused (Excel's forbidden characters
  * as '_', cut to 31 characters, " (2)"... when taken); name receives the name used.
  * NULL (and the failure remembered) when libxlsxwriter refuses it.
  */
-lxw_worksheet *th_book_sheet(struct th_book *b, const char *want, char name[TH_BOOK_NAME_MAX]);
+lxw_worksheet *th_wb_sheet(struct th_wb *b, const char *want, char name[TH_WB_NAME_MAX]);
 
 /* ---- cells ---- */
 
 /* Text s (NULL or "": a blank cell, only when fmt is given), made fit for XML and cut to
- * TH_BOOK_TEXT_MAX bytes on a character boundary. */
-void th_book_text(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
-		  lxw_format *fmt);
+ * TH_WB_TEXT_MAX bytes on a character boundary. */
+void th_wb_text(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
+		lxw_format *fmt);
 /* A number; a blank cell for a value that is not finite. */
-void th_book_num(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt);
+void th_wb_num(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt);
 /* A date; a blank cell for no date. */
-void th_book_date(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, th_date d, lxw_format *fmt);
+void th_wb_date(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, th_date d, lxw_format *fmt);
 /* A hidden comment sized to its text. */
-void th_book_comment(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *text);
+void th_wb_comment(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *text);
 
-/* Add one finding's line ("Lỗi R7: …") to a cell comment in sb, within TH_BOOK_COMMENT_MAX;
- * *left counts those left out. th_book_comment_end then says how many were. */
-void th_book_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left);
-void th_book_comment_end(th_sbuf *sb, size_t left);
+/* Add one finding's line ("Lỗi R7: …") to a cell comment in sb, within TH_WB_COMMENT_MAX;
+ * *left counts those left out. th_wb_comment_end then says how many were. */
+void th_wb_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left);
+void th_wb_comment_end(th_sbuf *sb, size_t left);
 
 /* Hyperlinks written on one sheet (Excel takes 65,530; past that, plain text). */
-struct th_book_links {
+struct th_wb_links {
 	size_t n;
 };
 
 /* A link at row, col to cell trow, tcol of sheet (a sheet of this workbook); shown is the
  * visible text. */
-void th_book_link(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row, uint16_t col,
-		  const char *sheet, uint32_t trow, uint16_t tcol, const char *shown);
+void th_wb_link(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row, uint16_t col,
+		const char *sheet, uint32_t trow, uint16_t tcol, const char *shown);
 
 /* ---- words ---- */
 
 /* The length of the longest prefix of s within max bytes that does not cut a UTF-8 character. */
-size_t th_book_utf8_fit(const char *s, size_t max);
+size_t th_wb_utf8_fit(const char *s, size_t max);
 /* s with its first letter upper-cased (ASCII and đ only: the words write/ writes). */
-void th_book_add_capitalised(th_sbuf *sb, const char *s);
+void th_wb_add_capitalised(th_sbuf *sb, const char *s);
 /* s with its first letter lower-cased ("Xã Ngô Quyền" -> "xã Ngô Quyền", "Đặc khu" -> "đặc khu"). */
-void th_book_add_uncapitalised(th_sbuf *sb, const char *s);
+void th_wb_add_uncapitalised(th_sbuf *sb, const char *s);
 /* "Lỗi", "Cảnh báo", "Thông tin". Static. */
-const char *th_book_sev_label(th_severity s);
+const char *th_wb_sev_label(th_severity s);
 
 /* ---- error sheets ---- */
 
@@ -137,40 +137,40 @@ const char *th_book_sev_label(th_severity s);
  * (HEADER, VB, "") or no row. Returns its place in form order: the identification block
  * first, the forms in schema order, the register, then anything else.
  */
-int th_book_finding_pos(const th_schema *s, const th_finding *fd, int *form, int *row);
+int th_wb_finding_pos(const th_schema *s, const th_finding *fd, int *form, int *row);
 
 /* What the "Biểu" column says for a finding that names no form. Static or owned by s. */
-const char *th_book_place_label(const th_schema *s, const th_finding *fd);
+const char *th_wb_place_label(const th_schema *s, const th_finding *fd);
 
 /* One row of an error sheet: a finding, the unit it belongs to and its place. */
-struct th_book_item {
+struct th_wb_item {
 	const th_finding *fd;
 	size_t unit, seq;   /* unit: roster index (0 for a single return); seq: index in its list */
-	int key, form, row; /* th_book_finding_pos */
+	int key, form, row; /* th_wb_finding_pos */
 };
 
 /* The rows of an error sheet. */
-struct th_book_items {
-	struct th_book_item *v;
+struct th_wb_items {
+	struct th_wb_item *v;
 	size_t n, cap;
 };
 
 /* Add the errors and warnings of fs (info findings are left out) as unit's. */
-void th_book_items_add(struct th_book_items *it, const th_schema *s, const th_findings *fs, size_t unit);
+void th_wb_items_add(struct th_wb_items *it, const th_schema *s, const th_findings *fs, size_t unit);
 
 /* Sort the rows: unit, form order, row, then as found. */
-void th_book_items_sort(struct th_book_items *it);
+void th_wb_items_sort(struct th_wb_items *it);
 
 /* The header row of an error sheet (cols, widths: n each), frozen. */
-void th_book_errors_header(struct th_book *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
-			   size_t n);
+void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
+			 size_t n);
 
 /*
  * The columns every error sheet ends with, from column c0: the cell (a link to sheet!trow,tcol
  * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
  * text), the rule, the severity, the written and the expected value, the message.
  */
-void th_book_finding_tail(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row,
-			  uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol);
+void th_wb_finding_tail(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row,
+			uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * The layer over libxlsxwriter; see book.h.
+ * The layer over libxlsxwriter; see wb.h.
  * SPDX-License-Identifier: MIT
  */
-#include "write/book.h"
+#include "write/wb.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +19,7 @@
 
 /* ---- the workbook: its file, properties, formats ---- */
 
-void th_book_ck(struct th_book *b, lxw_error rc)
+void th_wb_ck(struct th_wb *b, lxw_error rc)
 {
 	if (rc != LXW_NO_ERROR && b->err == LXW_NO_ERROR)
 		b->err = rc;
@@ -41,7 +41,7 @@ static time_t created_time(void)
 	return (time_t)v;
 }
 
-lxw_format *th_book_format(struct th_book *b, int border)
+lxw_format *th_wb_format(struct th_wb *b, int border)
 {
 	lxw_format *f = workbook_add_format(b->wb);
 
@@ -53,9 +53,9 @@ lxw_format *th_book_format(struct th_book *b, int border)
 	return f;
 }
 
-static lxw_format *fmt_fill(struct th_book *b, lxw_color_t fill, lxw_color_t font, int border)
+static lxw_format *fmt_fill(struct th_wb *b, lxw_color_t fill, lxw_color_t font, int border)
 {
-	lxw_format *f = th_book_format(b, border);
+	lxw_format *f = th_wb_format(b, border);
 
 	format_set_bg_color(f, fill);
 	if (font)
@@ -63,19 +63,19 @@ static lxw_format *fmt_fill(struct th_book *b, lxw_color_t fill, lxw_color_t fon
 	return f;
 }
 
-static void make_formats(struct th_book *b)
+static void make_formats(struct th_wb *b)
 {
-	struct th_book_fmts *F = &b->F;
+	struct th_wb_fmts *F = &b->F;
 
-	F->title = th_book_format(b, 0);
+	F->title = th_wb_format(b, 0);
 	format_set_bold(F->title);
 	format_set_font_size(F->title, 14);
-	F->subtitle = th_book_format(b, 0);
+	F->subtitle = th_wb_format(b, 0);
 	format_set_bold(F->subtitle);
 	format_set_font_size(F->subtitle, 12);
-	F->bold = th_book_format(b, 0);
+	F->bold = th_wb_format(b, 0);
 	format_set_bold(F->bold);
-	F->italic = th_book_format(b, 0);
+	F->italic = th_wb_format(b, 0);
 	format_set_italic(F->italic);
 
 	F->head = fmt_fill(b, COL_HEAD, 0, 1);
@@ -83,14 +83,14 @@ static void make_formats(struct th_book *b)
 	format_set_text_wrap(F->head);
 	format_set_align(F->head, LXW_ALIGN_CENTER);
 	format_set_align(F->head, LXW_ALIGN_VERTICAL_CENTER);
-	F->cell = th_book_format(b, 1);
-	F->wrap = th_book_format(b, 1);
+	F->cell = th_wb_format(b, 1);
+	F->wrap = th_wb_format(b, 1);
 	format_set_text_wrap(F->wrap);
-	F->date = th_book_format(b, 1);
+	F->date = th_wb_format(b, 1);
 	format_set_num_format(F->date, "dd/mm/yyyy");
-	F->group = th_book_format(b, 1);
+	F->group = th_wb_format(b, 1);
 	format_set_bold(F->group);
-	F->group_wrap = th_book_format(b, 1);
+	F->group_wrap = th_wb_format(b, 1);
 	format_set_bold(F->group_wrap);
 	format_set_text_wrap(F->group_wrap);
 	F->err = fmt_fill(b, COL_ERR_FILL, COL_ERR_FONT, 1);
@@ -100,17 +100,17 @@ static void make_formats(struct th_book *b)
 	format_set_text_wrap(F->amber_wrap);
 	F->amber_date = fmt_fill(b, COL_AMBER, 0, 1);
 	format_set_num_format(F->amber_date, "dd/mm/yyyy");
-	F->total = th_book_format(b, 1);
+	F->total = th_wb_format(b, 1);
 	format_set_bold(F->total);
-	F->total_ratio = th_book_format(b, 1);
+	F->total_ratio = th_wb_format(b, 1);
 	format_set_bold(F->total_ratio);
 	format_set_num_format(F->total_ratio, "0.00");
-	F->total_text = th_book_format(b, 1);
+	F->total_text = th_wb_format(b, 1);
 	format_set_bold(F->total_text);
 	format_set_text_wrap(F->total_text);
 	F->total_warn = fmt_fill(b, COL_AMBER, 0, 1);
 	format_set_bold(F->total_warn);
-	F->link = th_book_format(b, 1);
+	F->link = th_wb_format(b, 1);
 	format_set_font_color(F->link, LXW_COLOR_BLUE);
 	format_set_underline(F->link, LXW_UNDERLINE_SINGLE);
 
@@ -131,7 +131,7 @@ static void make_formats(struct th_book *b)
 	format_set_unlocked(F->input_warn);
 	F->input_line = fmt_fill(b, COL_INPUT, 0, 0);
 	format_set_unlocked(F->input_line);
-	F->note = th_book_format(b, 1);
+	F->note = th_wb_format(b, 1);
 	format_set_unlocked(F->note);
 	format_set_text_wrap(F->note);
 	F->grey = fmt_fill(b, COL_GROUP, 0, 1);
@@ -164,7 +164,7 @@ static const char *lxw_vi(lxw_error err)
 }
 
 /* Start the workbook: its temporary file (outfile.h), its properties and formats. */
-int th_book_open(struct th_book *b, const char *path, const char *title, th_err *e)
+int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e)
 {
 	static char author[] = "tonghop";
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
@@ -185,14 +185,14 @@ int th_book_open(struct th_book *b, const char *path, const char *title, th_err 
 	props.title = title_copy;
 	props.author = author;
 	props.created = created_time();
-	th_book_ck(b, workbook_set_properties(b->wb, &props));
+	th_wb_ck(b, workbook_set_properties(b->wb, &props));
 	free(title_copy);
 	make_formats(b);
 	return 0;
 }
 
 /* Close the workbook (which frees it, even on failure) and put the file in place. */
-int th_book_close(struct th_book *b, th_err *e)
+int th_wb_close(struct th_wb *b, th_err *e)
 {
 	lxw_error rc = workbook_close(b->wb);
 	int ret;
@@ -213,7 +213,7 @@ int th_book_close(struct th_book *b, th_err *e)
 /* ---- small helpers ---- */
 
 /* The length of the longest prefix of s within max bytes that does not cut a UTF-8 character. */
-size_t th_book_utf8_fit(const char *s, size_t max)
+size_t th_wb_utf8_fit(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
@@ -226,7 +226,7 @@ size_t th_book_utf8_fit(const char *s, size_t max)
 }
 
 /* s with its first letter upper-cased (ASCII and đ only: the words this module writes). */
-void th_book_add_capitalised(th_sbuf *sb, const char *s)
+void th_wb_add_capitalised(th_sbuf *sb, const char *s)
 {
 	if ((unsigned char)s[0] == 0xC4 && (unsigned char)s[1] == 0x91) {
 		th_sbuf_adds(sb, "Đ");
@@ -239,7 +239,7 @@ void th_book_add_capitalised(th_sbuf *sb, const char *s)
 }
 
 /* s with its first letter lower-cased ("Xã Ngô Quyền" -> "xã Ngô Quyền", "Đặc khu" -> "đặc khu"). */
-void th_book_add_uncapitalised(th_sbuf *sb, const char *s)
+void th_wb_add_uncapitalised(th_sbuf *sb, const char *s)
 {
 	if ((unsigned char)s[0] == 0xC4 && (unsigned char)s[1] == 0x90) {
 		th_sbuf_adds(sb, "đ");
@@ -251,7 +251,7 @@ void th_book_add_uncapitalised(th_sbuf *sb, const char *s)
 	th_sbuf_adds(sb, s);
 }
 
-const char *th_book_sev_label(th_severity s)
+const char *th_wb_sev_label(th_severity s)
 {
 	return s == TH_SEV_ERROR ? "Lỗi" : s == TH_SEV_WARNING ? "Cảnh báo" : "Thông tin";
 }
@@ -279,49 +279,49 @@ static char *xml_safe(const char *s)
 	return r;
 }
 
-void th_book_text(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
-		  lxw_format *fmt)
+void th_wb_text(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s,
+		lxw_format *fmt)
 {
 	char *safe = s ? xml_safe(s) : NULL;
 	size_t n;
 
 	if (safe)
 		s = safe;
-	n = th_book_utf8_fit(s ? s : "", TH_BOOK_TEXT_MAX);
+	n = th_wb_utf8_fit(s ? s : "", TH_WB_TEXT_MAX);
 
 	if (!s || !*s) {
 		if (fmt)
-			th_book_ck(b, worksheet_write_blank(ws, row, col, fmt));
+			th_wb_ck(b, worksheet_write_blank(ws, row, col, fmt));
 	} else if (s[n]) {
 		char *cut = th_xstrndup(s, n);
-		th_book_ck(b, worksheet_write_string(ws, row, col, cut, fmt));
+		th_wb_ck(b, worksheet_write_string(ws, row, col, cut, fmt));
 		free(cut);
 	} else {
-		th_book_ck(b, worksheet_write_string(ws, row, col, s, fmt));
+		th_wb_ck(b, worksheet_write_string(ws, row, col, s, fmt));
 	}
 	free(safe);
 }
 
-void th_book_num(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt)
+void th_wb_num(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, double v, lxw_format *fmt)
 {
 	if (isfinite(v))
-		th_book_ck(b, worksheet_write_number(ws, row, col, v, fmt));
+		th_wb_ck(b, worksheet_write_number(ws, row, col, v, fmt));
 	else
-		th_book_ck(b, worksheet_write_blank(ws, row, col, fmt));
+		th_wb_ck(b, worksheet_write_blank(ws, row, col, fmt));
 }
 
-void th_book_date(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, th_date d, lxw_format *fmt)
+void th_wb_date(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, th_date d, lxw_format *fmt)
 {
 	lxw_datetime dt = { d.y, d.m, d.d, 0, 0, 0 };
 
 	if (d.y)
-		th_book_ck(b, worksheet_write_datetime(ws, row, col, &dt, fmt));
+		th_wb_ck(b, worksheet_write_datetime(ws, row, col, &dt, fmt));
 	else
-		th_book_ck(b, worksheet_write_blank(ws, row, col, fmt));
+		th_wb_ck(b, worksheet_write_blank(ws, row, col, fmt));
 }
 
 /* A hidden comment sized to its text. */
-void th_book_comment(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *text)
+void th_wb_comment(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, const char *text)
 {
 	static char author[] = "tonghop";
 	lxw_comment_options o;
@@ -342,24 +342,24 @@ void th_book_comment(struct th_book *b, lxw_worksheet *ws, uint32_t row, uint16_
 	o.height = (uint16_t)(lines > 24 ? 400 : 16 + 16 * lines);
 	{
 		char *safe = xml_safe(text);
-		th_book_ck(b, worksheet_write_comment_opt(ws, row, col, safe ? safe : text, &o));
+		th_wb_ck(b, worksheet_write_comment_opt(ws, row, col, safe ? safe : text, &o));
 		free(safe);
 	}
 }
 
-/* Add one finding's line to a cell comment, within TH_BOOK_COMMENT_MAX; *left counts those left out. */
-void th_book_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left)
+/* Add one finding's line to a cell comment, within TH_WB_COMMENT_MAX; *left counts those left out. */
+void th_wb_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left)
 {
 	th_sbuf line = TH_SBUF_INIT;
 
-	th_sbuf_addf(&line, "%s %s: %s", th_book_sev_label(fd->severity), fd->rule, fd->message);
-	if (sb->len && sb->len + 1 + line.len > TH_BOOK_COMMENT_MAX) {
+	th_sbuf_addf(&line, "%s %s: %s", th_wb_sev_label(fd->severity), fd->rule, fd->message);
+	if (sb->len && sb->len + 1 + line.len > TH_WB_COMMENT_MAX) {
 		(*left)++;
 	} else {
 		if (sb->len)
 			th_sbuf_addc(sb, '\n');
-		if (line.len > TH_BOOK_COMMENT_MAX) {
-			th_sbuf_add(sb, line.buf, th_book_utf8_fit(line.buf, TH_BOOK_COMMENT_MAX));
+		if (line.len > TH_WB_COMMENT_MAX) {
+			th_sbuf_add(sb, line.buf, th_wb_utf8_fit(line.buf, TH_WB_COMMENT_MAX));
 			th_sbuf_adds(sb, "…");
 		} else {
 			th_sbuf_add(sb, line.buf, line.len);
@@ -368,7 +368,7 @@ void th_book_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left)
 	th_sbuf_release(&line);
 }
 
-void th_book_comment_end(th_sbuf *sb, size_t left)
+void th_wb_comment_end(th_sbuf *sb, size_t left)
 {
 	if (left)
 		th_sbuf_addf(sb, "\n… và %zu nội dung khác (xem trang Lỗi)", left);
@@ -404,9 +404,9 @@ static size_t name_fit(const char *s, size_t max)
  * control characters) become '_', it is cut to 31 characters, an apostrophe may not start or
  * end it, and a name already taken gets " (2)", " (3)"...
  */
-static void sheet_name(lxw_workbook *wb, const char *want, char out[TH_BOOK_NAME_MAX])
+static void sheet_name(lxw_workbook *wb, const char *want, char out[TH_WB_NAME_MAX])
 {
-	char base[TH_BOOK_NAME_MAX];
+	char base[TH_WB_NAME_MAX];
 	size_t n = 0, cut;
 
 	for (const unsigned char *p = (const unsigned char *)want; *p && n + 5 < sizeof(base); p++)
@@ -421,35 +421,35 @@ static void sheet_name(lxw_workbook *wb, const char *want, char out[TH_BOOK_NAME
 		base[0] = '_';
 	if (base[n - 1] == '\'')
 		base[n - 1] = '_';
-	snprintf(out, TH_BOOK_NAME_MAX, "%s", base);
+	snprintf(out, TH_WB_NAME_MAX, "%s", base);
 	for (int k = 2; k < 1000 && workbook_validate_sheet_name(wb, out) != LXW_NO_ERROR; k++) {
 		char suffix[16];
 		snprintf(suffix, sizeof(suffix), " (%d)", k);
 		cut = name_fit(base, LXW_SHEETNAME_MAX - strlen(suffix));
-		snprintf(out, TH_BOOK_NAME_MAX, "%.*s%s", (int)cut, base, suffix);
+		snprintf(out, TH_WB_NAME_MAX, "%.*s%s", (int)cut, base, suffix);
 	}
 }
 
-lxw_worksheet *th_book_sheet(struct th_book *b, const char *want, char name[TH_BOOK_NAME_MAX])
+lxw_worksheet *th_wb_sheet(struct th_wb *b, const char *want, char name[TH_WB_NAME_MAX])
 {
 	lxw_worksheet *ws;
 
 	sheet_name(b->wb, want, name);
 	ws = workbook_add_worksheet(b->wb, name);
 	if (!ws)
-		th_book_ck(b, LXW_ERROR_INVALID_SHEETNAME_CHARACTER);
+		th_wb_ck(b, LXW_ERROR_INVALID_SHEETNAME_CHARACTER);
 	return ws;
 }
 
 /* A link to a cell of this workbook; shown is the visible text. */
-void th_book_link(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row, uint16_t col,
-		  const char *sheet, uint32_t trow, uint16_t tcol, const char *shown)
+void th_wb_link(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row, uint16_t col,
+		const char *sheet, uint32_t trow, uint16_t tcol, const char *shown)
 {
 	char cell[LXW_MAX_CELL_NAME_LENGTH];
 	th_sbuf url = TH_SBUF_INIT;
 
 	if (lk->n >= LXW_MAX_NUMBER_URLS) {
-		th_book_text(b, ws, row, col, shown, b->F.cell);
+		th_wb_text(b, ws, row, col, shown, b->F.cell);
 		return;
 	}
 	lxw_rowcol_to_cell(cell, trow, tcol);
@@ -460,7 +460,7 @@ void th_book_link(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk
 		th_sbuf_addc(&url, *p);
 	}
 	th_sbuf_addf(&url, "'!%s", cell);
-	th_book_ck(b, worksheet_write_url_opt(ws, row, col, url.buf, b->F.link, shown, NULL));
+	th_wb_ck(b, worksheet_write_url_opt(ws, row, col, url.buf, b->F.link, shown, NULL));
 	lk->n++;
 	th_sbuf_release(&url);
 }
@@ -478,26 +478,26 @@ static void shown_ref(char *out, size_t cap, const char *sheet, uint32_t row, ui
  * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
  * text), the rule, the severity, the written and the expected value, the message.
  */
-void th_book_finding_tail(struct th_book *b, lxw_worksheet *ws, struct th_book_links *lk, uint32_t row, uint16_t c0,
-			  const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol)
+void th_wb_finding_tail(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row, uint16_t c0,
+			const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol)
 {
-	const struct th_book_fmts *F = &b->F;
-	char shown[TH_BOOK_NAME_MAX + LXW_MAX_CELL_NAME_LENGTH + 4];
+	const struct th_wb_fmts *F = &b->F;
+	char shown[TH_WB_NAME_MAX + LXW_MAX_CELL_NAME_LENGTH + 4];
 
 	if (sheet) {
 		shown_ref(shown, sizeof(shown), sheet, trow, tcol);
-		th_book_link(b, ws, lk, row, c0, sheet, trow, tcol, shown);
+		th_wb_link(b, ws, lk, row, c0, sheet, trow, tcol, shown);
 	} else {
 		snprintf(shown, sizeof(shown), "%s%s%s", fd->sheet, fd->sheet[0] && fd->cell[0] ? "!" : "",
 			 fd->cell);
-		th_book_text(b, ws, row, c0, shown, F->cell);
+		th_wb_text(b, ws, row, c0, shown, F->cell);
 	}
-	th_book_text(b, ws, row, (uint16_t)(c0 + 1), fd->rule, F->cell);
-	th_book_text(b, ws, row, (uint16_t)(c0 + 2), th_book_sev_label(fd->severity),
-		     fd->severity == TH_SEV_ERROR ? F->err : F->warn);
-	th_book_text(b, ws, row, (uint16_t)(c0 + 3), fd->written, F->wrap);
-	th_book_text(b, ws, row, (uint16_t)(c0 + 4), fd->expected, F->wrap);
-	th_book_text(b, ws, row, (uint16_t)(c0 + 5), fd->message, F->wrap);
+	th_wb_text(b, ws, row, (uint16_t)(c0 + 1), fd->rule, F->cell);
+	th_wb_text(b, ws, row, (uint16_t)(c0 + 2), th_wb_sev_label(fd->severity),
+		   fd->severity == TH_SEV_ERROR ? F->err : F->warn);
+	th_wb_text(b, ws, row, (uint16_t)(c0 + 3), fd->written, F->wrap);
+	th_wb_text(b, ws, row, (uint16_t)(c0 + 4), fd->expected, F->wrap);
+	th_wb_text(b, ws, row, (uint16_t)(c0 + 5), fd->message, F->wrap);
 }
 
 /* ---- findings ---- */
@@ -507,7 +507,7 @@ void th_book_finding_tail(struct th_book *b, lxw_worksheet *ws, struct th_book_l
  * (HEADER, VB, "") or no row. Returns its place in form order: the identification block
  * first, the forms in schema order, the register, then anything else.
  */
-int th_book_finding_pos(const th_schema *s, const th_finding *fd, int *form, int *row)
+int th_wb_finding_pos(const th_schema *s, const th_finding *fd, int *form, int *row)
 {
 	const th_formdef *def = th_schema_form(s, fd->form);
 
@@ -523,7 +523,7 @@ int th_book_finding_pos(const th_schema *s, const th_finding *fd, int *form, int
 }
 
 /* What the "Biểu" column says for a finding that names no form. Static or owned by s. */
-const char *th_book_place_label(const th_schema *s, const th_finding *fd)
+const char *th_wb_place_label(const th_schema *s, const th_finding *fd)
 {
 	if (strcmp(fd->form, "HEADER") == 0)
 		return "Thông tin chung";
@@ -534,7 +534,7 @@ const char *th_book_place_label(const th_schema *s, const th_finding *fd)
 
 static int item_cmp(const void *a, const void *b)
 {
-	const struct th_book_item *p = a, *q = b;
+	const struct th_wb_item *p = a, *q = b;
 
 	if (p->unit != q->unit)
 		return p->unit < q->unit ? -1 : 1;
@@ -545,10 +545,10 @@ static int item_cmp(const void *a, const void *b)
 	return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
-void th_book_items_add(struct th_book_items *it, const th_schema *s, const th_findings *fs, size_t unit)
+void th_wb_items_add(struct th_wb_items *it, const th_schema *s, const th_findings *fs, size_t unit)
 {
 	for (size_t i = 0; fs && i < fs->n; i++) {
-		struct th_book_item *t;
+		struct th_wb_item *t;
 		int form, row;
 
 		if (fs->v[i].severity < TH_SEV_WARNING)
@@ -558,24 +558,24 @@ void th_book_items_add(struct th_book_items *it, const th_schema *s, const th_fi
 		t->fd = &fs->v[i];
 		t->unit = unit;
 		t->seq = i;
-		t->key = th_book_finding_pos(s, &fs->v[i], &form, &row);
+		t->key = th_wb_finding_pos(s, &fs->v[i], &form, &row);
 		t->form = form;
 		t->row = row;
 	}
 }
 
-void th_book_items_sort(struct th_book_items *it)
+void th_wb_items_sort(struct th_wb_items *it)
 {
 	if (it->n > 1)
 		qsort(it->v, it->n, sizeof(*it->v), item_cmp);
 }
 
-void th_book_errors_header(struct th_book *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
-			   size_t n)
+void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
+			 size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		th_book_text(b, ws, 0, (uint16_t)i, cols[i], b->F.head);
-		th_book_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+		th_wb_text(b, ws, 0, (uint16_t)i, cols[i], b->F.head);
+		th_wb_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 }
