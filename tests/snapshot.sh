@@ -37,7 +37,7 @@ done
 "$T" rules > "$D/rules.txt" 2>&1
 "$T" rules --lint >> "$D/rules.txt" 2>&1
 "$T" --help > "$D/help.txt" 2>&1
-for c in check merge template read rules dump; do
+for c in check merge template read rules dump config; do
 	"$T" $c --help >> "$D/help.txt" 2>&1
 done
 (cd "$D" && sha256sum -- *) > "$DIR/snapshot.sha"
