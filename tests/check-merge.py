@@ -123,6 +123,19 @@ def main():
         rows = sum(1 for r in ws.iter_rows(min_row=2) if any(c.value is not None for c in r))
         if rows != len(errors):
             bad.append("Lỗi sheet: %d rows, %d error/warning findings" % (rows, len(errors)))
+        # the cell shown is the commune's own; its link goes to the unit's cell in this workbook
+        n += 1
+        own = {"%s!%s" % (f["sheet"], f["cell"]) for f in errors if f["sheet"] and f["cell"]}
+        col = [c.value for c in ws[1]].index("Ô")
+        for r in ws.iter_rows(min_row=2):
+            c = r[col]
+            if c.hyperlink is None:
+                continue
+            target = c.hyperlink.location.split("!")[0].strip("'")
+            if c.value not in own:
+                bad.append("Lỗi %s: %r is no commune's cell of a finding" % (c.coordinate, c.value))
+            if target not in wb_f.sheetnames:
+                bad.append("Lỗi %s: links to %r, no sheet of the workbook" % (c.coordinate, c.hyperlink.location))
     for b in bad:
         print(b)
     print("%d checks, %d mismatches" % (n, len(bad)))

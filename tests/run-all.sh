@@ -86,6 +86,7 @@ run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
 run_suite units tests/units.sh "$TONGHOP" build/gen_returns
 run_suite formats tests/formats.sh "$TONGHOP"
+run_suite feedback tests/feedback.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"
 run_suite hostile tests/hostile/run.sh "$TONGHOP"
 run_suite install tests/install.sh "$TONGHOP"

@@ -244,6 +244,18 @@ static size_t utf8_decode(const unsigned char *s, size_t n, int32_t *out)
 	return k;
 }
 
+size_t th_text_fit(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 bool th_text_valid_utf8(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;

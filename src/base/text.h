@@ -33,6 +33,10 @@ typedef enum th_legacy {
 /* True when (s, n) is valid UTF-8 throughout (the bytes th_text_nfc would keep). */
 bool th_text_valid_utf8(const char *s, size_t n);
 
+/* The length of the longest prefix of the string s within max bytes that does not cut a
+ * UTF-8 character: strlen(s) when it fits. */
+size_t th_text_fit(const char *s, size_t max);
+
 /* The name of an encoding ("unicode", "tcvn3", "vni"). Static; "?" for an unknown value. */
 const char *th_legacy_name(th_legacy enc);
 

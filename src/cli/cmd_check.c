@@ -31,8 +31,10 @@ static const char *const check_usage =
 	"một dòng kết luận cho mỗi tệp.\n"
 	"\n"
 	"  --json            in một đối tượng JSON (files, findings) thay cho bản tiếng Việt\n"
-	"  --feedback TỆP    ghi bản phản hồi .xlsx cho xã: báo cáo viết lại theo biểu mẫu, ô lỗi\n"
-	"                    được tô màu và ghi chú, thêm trang 'Lỗi' (chỉ với một tệp)\n"
+	"  --feedback TỆP    ghi bản phản hồi .xlsx cho xã: chính tệp của xã, giữ nguyên mọi thứ,\n"
+	"                    ô lỗi được tô màu và ghi chú, thêm trang 'Lỗi' có liên kết tới từng ô\n"
+	"                    (chỉ với một tệp; tệp không phải .xlsx thì báo cáo được viết lại\n"
+	"                    theo biểu mẫu)\n"
 	"  --period KỲ       kỳ đang kiểm tra, như 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023;\n"
 	"                    không có: kỳ ghi trong từng báo cáo chọn cấu hình cho báo cáo đó\n"
 	"  --rules TỆP.ini   bộ quy tắc (mặc định: $TONGHOP_RULES, hoặc rules/ cùng tên biểu mẫu)\n"
@@ -255,11 +257,19 @@ static void check_one(const struct check_args *a, th_config *cfg, const char *pa
 	}
 	if (a->feedback) {
 		th_err we = { 0 };
-		if (th_write_feedback(f, &f->findings, cfg->calendar, a->feedback, &we)) {
+		th_feedback_info how;
+		if (th_write_feedback_info(f, &f->findings, cfg->calendar, a->feedback, &how, &we)) {
 			th_report(a->feedback, &we);
 			*worst = TH_EXIT_SYSTEM;
 		} else if (!a->json) {
-			printf("Đã ghi bản phản hồi: %s\n\n", a->feedback);
+			printf("Đã ghi bản phản hồi: ");
+			th_put_clean(a->feedback, stdout);
+			printf("\n");
+			if (how.rewritten) {
+				th_put_clean(how.note, stdout);
+				printf("\n");
+			}
+			printf("\n");
 		}
 	}
 	take_findings(&res->findings, &f->findings);

@@ -59,6 +59,21 @@ static int title_number(const char *key)
 	return (int)n;
 }
 
+bool th_locate_feedback_sheet(const char *key)
+{
+	const char *p = key + 3;
+
+	if (!starts(key, "loi"))
+		return false;
+	if (!*p)
+		return true;
+	if (!starts(p, " (") || !isdigit((unsigned char)p[2]))
+		return false;
+	for (p += 2; isdigit((unsigned char)*p); p++)
+		;
+	return p[0] == ')' && !p[1];
+}
+
 /* ---- finding the forms ---- */
 
 struct title {
@@ -95,7 +110,7 @@ void th_locate_regions(struct locate *c, struct region *reg)
 	/* titles in cells: "Biểu mẫu N" or the form's name alone in a cell */
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
-		if (strcmp(sh->key, "loi") == 0)
+		if (th_locate_feedback_sheet(sh->key))
 			continue; /* the "Lỗi" sheet of a feedback names forms in its messages */
 		for (size_t k = 0; k < sh->n_cells; k++) {
 			const th_gcell *cell = &sh->cells[k];

@@ -105,7 +105,7 @@ static size_t header_lines(const th_grid *g, struct line **out)
 
 	for (size_t s = 0; s < g->n_sheets; s++) {
 		const th_gsheet *sh = &g->sheets[s];
-		if (strcmp(sh->key, "loi") == 0)
+		if (th_locate_feedback_sheet(sh->key))
 			continue;
 		for (size_t i = 0; i < sh->n_cells; i++) {
 			const th_gcell *c = &sh->cells[i];

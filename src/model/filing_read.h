@@ -33,6 +33,10 @@ static inline th_where where(const struct locate *c, const char *form, const cha
 	return w;
 }
 
+/* Is key (a sheet name's ascii key) the "Lỗi" sheet of a feedback: "loi", or "loi (2)"... when
+ * the commune's file had one? It lists forms, codes and messages: never part of a return. */
+bool th_locate_feedback_sheet(const char *key);
+
 /* Say once per workbook and encoding that legacy (TCVN3, VNI) text of cell was converted. */
 void th_locate_legacy(struct locate *c, int sheet, const th_gcell *cell, const char *form, const char *code);
 

@@ -156,8 +156,7 @@ const struct entry *th_xlsx_find_entry(const th_xlsx *x, const char *name)
 	return hit;
 }
 
-/* Resolve a relationship target against the folder of the part that holds it. */
-static char *resolve_target(const char *source_part, const char *target)
+char *th_xlsx_resolve_target(const char *source_part, const char *target)
 {
 	th_sbuf sb = TH_SBUF_INIT;
 	const char *slash;
@@ -202,8 +201,7 @@ static char *resolve_target(const char *source_part, const char *target)
 	return out;
 }
 
-/* "xl/workbook.xml" -> "xl/_rels/workbook.xml.rels"; "" -> "_rels/.rels" */
-static char *rels_part_of(const char *part)
+char *th_xlsx_rels_part(const char *part)
 {
 	th_sbuf sb = TH_SBUF_INIT;
 	const char *slash = strrchr(part, '/');
@@ -490,7 +488,7 @@ static void rels_start(xp *c, const char *name, const char **atts)
 	rel->seq = r->n++;
 	rel->id = th_xstrdup(id);
 	rel->type = th_xstrdup(type);
-	rel->target = (mode && strcmp(mode, "External") == 0) ? NULL : resolve_target(r->source, target);
+	rel->target = (mode && strcmp(mode, "External") == 0) ? NULL : th_xlsx_resolve_target(r->source, target);
 }
 
 static void rels_release(struct rels *r)
@@ -507,7 +505,7 @@ static void rels_release(struct rels *r)
 /* Read the relationships of part source ("" for the package). A missing rels part is no error. */
 static int read_rels(th_xlsx *x, const char *source, struct rels *r, th_err *e)
 {
-	char *rp = rels_part_of(source);
+	char *rp = th_xlsx_rels_part(source);
 	xp c = { .start = rels_start, .ud = r };
 	bool found;
 	int rc;
@@ -553,7 +551,7 @@ static void ct_start(xp *c, const char *name, const char **atts)
 	type = attr(atts, "ContentType");
 	part = attr(atts, "PartName");
 	if (type && part && strstr(type, "spreadsheetml") && ends_with(type, ".main+xml"))
-		*found = resolve_target("", part);
+		*found = th_xlsx_resolve_target("", part);
 }
 
 /* ---- workbook.xml ---- */

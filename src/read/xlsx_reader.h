@@ -120,6 +120,16 @@ int th_xlsx_read_sheet(th_xlsx *x, size_t i, th_cell_fn fn, void *ud, th_err *e)
 /* The merged ranges of the sheet last read; *n is set to their number. */
 const th_range *th_xlsx_merges(const th_xlsx *x, size_t *n);
 
+/*
+ * Package part names. th_xlsx_resolve_target: a relationship's Target resolved against the
+ * folder of the part that holds it ("worksheets/sheet1.xml" from "xl/workbook.xml" is
+ * "xl/worksheets/sheet1.xml"; "/xl/a.xml" and "\xl\a.xml" are from the root; "." and ".."
+ * resolved, never above the root). th_xlsx_rels_part: where the relationships of a part are
+ * ("xl/workbook.xml" -> "xl/_rels/workbook.xml.rels"; "" -> "_rels/.rels"). New strings.
+ */
+char *th_xlsx_resolve_target(const char *source_part, const char *target);
+char *th_xlsx_rels_part(const char *part);
+
 /* "B7" for 0-based row 6, col 1; returns out. */
 char *th_cellref(uint32_t row, uint16_t col, char out[TH_CELLREF_MAX]);
 

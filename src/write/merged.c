@@ -442,7 +442,7 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 	struct th_wb_links lk = { 0 };
 	uint32_t row = 0;
 
-	th_wb_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
+	th_wb_errors_header(b, ws, 0, cols, widths, sizeof(cols) / sizeof(cols[0]));
 	for (size_t u = 0; u < m->n_units; u++) {
 		int k = m->units[u].file;
 		th_wb_items_add(&it, c->s, k >= 0 ? &m->files[k].findings : NULL, u);
@@ -461,7 +461,7 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 		 * no cell of this workbook for the header block and the register */
 		th_wb_finding_tail(b, ws, &lk, row, 4, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
 				   it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
-				   (uint16_t)(M_UNIT_COL + it.v[i].unit));
+				   (uint16_t)(M_UNIT_COL + it.v[i].unit), true);
 	}
 	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
 	free(it.v);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/text.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
@@ -52,6 +53,7 @@ struct rctx {
 	const th_schema *s;
 	const th_filing *f;         /* NULL: a blank template */
 	const th_findings *fs;      /* NULL: none */
+	const char *note;           /* NULL, or a line above the error sheet's table */
 	struct target *at;          /* per finding of fs: the cell it marks */
 	char info[TH_WB_NAME_MAX], reg[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
 	char (*names)[TH_WB_NAME_MAX];
@@ -253,7 +255,7 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 			th_sbuf_release(&legend);
 			return;
 		}
-		legend.buf[th_wb_utf8_fit(legend.buf, DV_MSG_MAX)] = '\0';
+		legend.buf[th_text_fit(legend.buf, DV_MSG_MAX)] = '\0';
 		dv.validate = LXW_VALIDATION_TYPE_LIST;
 		dv.value_list = list;
 		dv.input_title = i_title;
@@ -397,9 +399,13 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 	static const double widths[] = { 14, 9, 18, 20, 10, 14, 14, 90 };
 	struct th_wb_items it = { 0 };
 	struct th_wb_links lk = { 0 };
-	uint32_t row = 0;
+	uint32_t row = 0, head = 0;
 
-	th_wb_errors_header(b, ws, cols, widths, sizeof(cols) / sizeof(cols[0]));
+	if (c->note) {
+		th_wb_text(b, ws, 0, 0, c->note, F->bold);
+		row = head = 1;
+	}
+	th_wb_errors_header(b, ws, head, cols, widths, sizeof(cols) / sizeof(cols[0]));
 	th_wb_items_add(&it, c->s, c->fs, 0);
 	th_wb_items_sort(&it);
 	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
@@ -414,12 +420,12 @@ static void ret_errors(struct rctx *c, lxw_worksheet *ws)
 		else
 			th_wb_text(b, ws, row, 0, th_wb_place_label(c->s, fd), F->cell);
 		th_wb_text(b, ws, row, 1, fd->code, F->cell);
-		th_wb_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col);
+		th_wb_finding_tail(b, ws, &lk, row, 2, fd, sheet, t->row, t->col, false);
 	}
 	if (!it.n)
 		th_wb_text(b, ws, ++row, 0, "Không có lỗi hay cảnh báo.", NULL);
-	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
-	if (it.n)
+	th_wb_ck(b, worksheet_autofilter(ws, head, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
+	if (it.n || c->note)
 		worksheet_activate(ws);
 	free(it.v);
 }
@@ -598,8 +604,8 @@ int th_write_template(const th_schema *s, const th_unit *unit, th_period p, cons
 	return ret;
 }
 
-int th_write_feedback(const th_filing *f, const th_findings *fs, const th_calendar *cal, const char *path,
-		      th_err *e)
+int th_write_feedback_rewrite(const th_filing *f, const th_findings *fs, const th_calendar *cal, const char *note,
+			      const char *path, th_err *e)
 {
 	struct rctx c;
 	th_date from = f->window_from, to = f->window_to;
@@ -613,6 +619,7 @@ int th_write_feedback(const th_filing *f, const th_findings *fs, const th_calend
 	c.s = f->schema;
 	c.f = f;
 	c.fs = fs;
+	c.note = note;
 	/* the window as the commune wrote it; the calendar's when it gave none */
 	if (!(from.y && to.y) && cal && f->period.kind != TH_P_NONE)
 		th_calendar_window(cal, f->period, &from, &to, NULL);

@@ -25,8 +25,7 @@ void th_wb_ck(struct th_wb *b, lxw_error rc)
 		b->err = rc;
 }
 
-/* $SOURCE_DATE_EPOCH when it is a plain number of seconds, else TH_WRITER_EPOCH. */
-static time_t created_time(void)
+time_t th_wb_epoch(void)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	char *end;
@@ -184,7 +183,7 @@ int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e)
 	title_copy = th_xstrdup(title);
 	props.title = title_copy;
 	props.author = author;
-	props.created = created_time();
+	props.created = th_wb_epoch();
 	th_wb_ck(b, workbook_set_properties(b->wb, &props));
 	free(title_copy);
 	make_formats(b);
@@ -211,19 +210,6 @@ int th_wb_close(struct th_wb *b, th_err *e)
 }
 
 /* ---- small helpers ---- */
-
-/* The length of the longest prefix of s within max bytes that does not cut a UTF-8 character. */
-size_t th_wb_utf8_fit(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
 
 /* s with its first letter upper-cased (ASCII and đ only: the words this module writes). */
 void th_wb_add_capitalised(th_sbuf *sb, const char *s)
@@ -287,7 +273,7 @@ void th_wb_text(struct th_wb *b, lxw_worksheet *ws, uint32_t row, uint16_t col, 
 
 	if (safe)
 		s = safe;
-	n = th_wb_utf8_fit(s ? s : "", TH_WB_TEXT_MAX);
+	n = th_text_fit(s ? s : "", TH_WB_TEXT_MAX);
 
 	if (!s || !*s) {
 		if (fmt)
@@ -359,7 +345,7 @@ void th_wb_comment_add(th_sbuf *sb, const th_finding *fd, size_t *left)
 		if (sb->len)
 			th_sbuf_addc(sb, '\n');
 		if (line.len > TH_WB_COMMENT_MAX) {
-			th_sbuf_add(sb, line.buf, th_wb_utf8_fit(line.buf, TH_WB_COMMENT_MAX));
+			th_sbuf_add(sb, line.buf, th_text_fit(line.buf, TH_WB_COMMENT_MAX));
 			th_sbuf_adds(sb, "…");
 		} else {
 			th_sbuf_add(sb, line.buf, line.len);
@@ -473,19 +459,17 @@ static void shown_ref(char *out, size_t cap, const char *sheet, uint32_t row, ui
 	snprintf(out, cap, "%s!%s", sheet, cell);
 }
 
-/*
- * The columns every error sheet ends with, from column c0: the cell (a link to sheet!row,col
- * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
- * text), the rule, the severity, the written and the expected value, the message.
- */
 void th_wb_finding_tail(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row, uint16_t c0,
-			const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol)
+			const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol, bool own)
 {
 	const struct th_wb_fmts *F = &b->F;
 	char shown[TH_WB_NAME_MAX + LXW_MAX_CELL_NAME_LENGTH + 4];
 
 	if (sheet) {
-		shown_ref(shown, sizeof(shown), sheet, trow, tcol);
+		if (own && fd->sheet[0] && fd->cell[0])
+			snprintf(shown, sizeof(shown), "%s!%s", fd->sheet, fd->cell);
+		else
+			shown_ref(shown, sizeof(shown), sheet, trow, tcol);
 		th_wb_link(b, ws, lk, row, c0, sheet, trow, tcol, shown);
 	} else {
 		snprintf(shown, sizeof(shown), "%s%s%s", fd->sheet, fd->sheet[0] && fd->cell[0] ? "!" : "",
@@ -570,12 +554,12 @@ void th_wb_items_sort(struct th_wb_items *it)
 		qsort(it->v, it->n, sizeof(*it->v), item_cmp);
 }
 
-void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
-			 size_t n)
+void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, uint32_t row, const char *const *cols,
+			 const double *widths, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		th_wb_text(b, ws, 0, (uint16_t)i, cols[i], b->F.head);
+		th_wb_text(b, ws, row, (uint16_t)i, cols[i], b->F.head);
 		th_wb_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
 	}
-	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_freeze_panes(ws, row + 1, 0);
 }

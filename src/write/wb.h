@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <xlsxwriter.h>
 
@@ -78,6 +79,11 @@ int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e);
  * libxlsxwriter call failed on the way. Returns 0, or -1 with *e (TH_E_WRITE). */
 int th_wb_close(struct th_wb *b, th_err *e);
 
+/* The time the files of write/ carry (a workbook's created time, the feedback's zip
+ * entries): $SOURCE_DATE_EPOCH when it is a plain number of seconds (1..253402300799),
+ * else TH_WRITER_EPOCH, so that the same inputs give the same bytes. */
+time_t th_wb_epoch(void);
+
 /* Remember rc when it is the first libxlsxwriter failure of the workbook. */
 void th_wb_ck(struct th_wb *b, lxw_error rc);
 
@@ -121,8 +127,6 @@ void th_wb_link(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint
 
 /* ---- words ---- */
 
-/* The length of the longest prefix of s within max bytes that does not cut a UTF-8 character. */
-size_t th_wb_utf8_fit(const char *s, size_t max);
 /* s with its first letter upper-cased (ASCII and đ only: the words write/ writes). */
 void th_wb_add_capitalised(th_sbuf *sb, const char *s);
 /* s with its first letter lower-cased ("Xã Ngô Quyền" -> "xã Ngô Quyền", "Đặc khu" -> "đặc khu"). */
@@ -161,16 +165,17 @@ void th_wb_items_add(struct th_wb_items *it, const th_schema *s, const th_findin
 /* Sort the rows: unit, form order, row, then as found. */
 void th_wb_items_sort(struct th_wb_items *it);
 
-/* The header row of an error sheet (cols, widths: n each), frozen. */
-void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, const char *const *cols, const double *widths,
-			 size_t n);
+/* The header row of an error sheet at row (cols, widths: n each), frozen with what is above it. */
+void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, uint32_t row, const char *const *cols,
+			 const double *widths, size_t n);
 
 /*
  * The columns every error sheet ends with, from column c0: the cell (a link to sheet!trow,tcol
- * of this workbook, or, when sheet is NULL, where the finding is in the commune's file, as
- * text), the rule, the severity, the written and the expected value, the message.
+ * of this workbook, showing that cell's address or, with own, the finding's cell in the
+ * commune's file; when sheet is NULL, the commune's cell as text), the rule, the severity,
+ * the written and the expected value, the message.
  */
 void th_wb_finding_tail(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row,
-			uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol);
+			uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol, bool own);
 
 #endif

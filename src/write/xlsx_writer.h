@@ -9,6 +9,8 @@
 #ifndef TH_XLSX_WRITER_H
 #define TH_XLSX_WRITER_H
 
+#include <stdbool.h>
+
 #include "model/calendar.h"
 #include "base/err.h"
 #include "model/filing.h"
@@ -47,9 +49,9 @@
  *               units that differ) cached with m->totals; a unit's cell with findings is
  *               filled red (error) or amber (warning) and commented with the messages;
  *   "Lỗi"       every error and warning of the used returns, by roster order then form
- *               order, each linked to the unit's cell in the form sheet (a finding on no
- *               form row, e.g. the identification block, gives its place in the commune's
- *               file as plain text).
+ *               order, each at its cell in the commune's file ("Biểu mẫu 7!D31"), linked
+ *               to the unit's cell in the form sheet (a finding on no form row, e.g. the
+ *               identification block, gives its place in the commune's file as plain text).
  * Returns 0, or -1 with *e (TH_E_WRITE).
  */
 int th_write_merge(const th_merge *m, const char *path, th_err *e);
@@ -66,17 +68,42 @@ int th_write_template(const th_schema *s, const th_unit *unit, th_period p, cons
 		      const char *path, th_err *e);
 
 /*
+ * What the district sends back: the commune's own workbook (f->path) with its findings
+ * marked, see write/xlsx_patch.h: every sheet, cell, format, note and name as the commune
+ * wrote them; each cell with a finding filled red (error) or amber (warning) and commented
+ * with the findings (a comment already on the cell keeps its text, ours follows it); and
+ * a "Lỗi" sheet ("Lỗi (2)" when the commune has one), the active tab, listing each finding
+ * (form, row code, sheet, cell linked to the commune's own cell, rule, severity, written,
+ * expected, message). Addresses are the commune's own, as the reader gives them. fs (may be
+ * NULL) holds the findings to send back, typically &f->findings after th_rules_check();
+ * errors and warnings are marked and listed, info findings left out.
+ * When the original cannot be marked as it is (not an .xlsx: an .xls or .ods; or an
+ * .xlsx this module does not edit), the return is written anew from the schema instead
+ * (th_write_feedback_rewrite) and the first row of its "Lỗi" sheet says why; info (may
+ * be NULL) tells the caller which was made. cal (may be NULL) is for the rewrite.
+ * Written through a temporary file renamed over path. Returns 0, or -1 with *e (TH_E_WRITE).
+ */
+typedef struct th_feedback_info {
+	bool rewritten;  /* written anew from the schema, not the commune's file marked */
+	char note[512];  /* when rewritten: why, one Vietnamese sentence (as on the Lỗi sheet) */
+} th_feedback_info;
+
+int th_write_feedback(const th_filing *f, const th_findings *fs, const th_calendar *cal,
+		      const char *path, th_err *e);
+int th_write_feedback_info(const th_filing *f, const th_findings *fs, const th_calendar *cal,
+			   const char *path, th_feedback_info *info, th_err *e);
+
+/*
  * A commune's return written anew from the schema with its values (numbers as numbers,
  * dashes and unreadable text as written; a row the return lacked becomes an empty cell to
  * fill), its identification block (unit, period, window — from cal when the return gave
  * none — and "Kèm theo Báo cáo số …" line with its date) and its register; the cells with
  * findings filled red or amber, unlocked and commented; and a "Lỗi" sheet (active when it
- * lists anything) with links to those cells: what the district sends back. The file is
- * itself a readable return. fs (may be NULL) holds the findings to send back, typically
- * &f->findings after th_rules_check(); errors and warnings are marked and listed, info
- * findings left out. cal may be NULL. Returns 0, or -1 with *e (TH_E_WRITE).
+ * lists anything or has a note) with links to those cells. note (may be NULL) is written
+ * in the first row of the "Lỗi" sheet, above its table. The file is itself a readable
+ * return. The fallback of th_write_feedback. Returns 0, or -1 with *e (TH_E_WRITE).
  */
-int th_write_feedback(const th_filing *f, const th_findings *fs, const th_calendar *cal,
-		      const char *path, th_err *e);
+int th_write_feedback_rewrite(const th_filing *f, const th_findings *fs, const th_calendar *cal,
+			      const char *note, const char *path, th_err *e);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the XLSX reader (xlsx_reader.h). Every package is built in memory with
- * libzip (make_xlsx) and read back with th_xlsx_open_mem: package structure, shared
+ * libzip (make_zip) and read back with th_xlsx_open_mem: package structure, shared
  * strings, cell types, styles, Strict and prefixed XML, cell references, and each way a
  * hostile or broken input must fail, with its exact code.
  * SPDX-License-Identifier: MIT
@@ -21,28 +21,11 @@
 #include "read/xlsx_reader.h"
 #include "zipmem.h"
 
-#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
-#define RT NS_R "/"
+#include "pkg.h"
+
 #define S_MAIN "http://purl.oclc.org/ooxml/spreadsheetml/main"
 #define S_R "http://purl.oclc.org/ooxml/officeDocument/relationships"
 #define S_RT S_R "/"
-
-#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-
-#define CONTENT_TYPES                                                                        \
-	XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" \
-		 "<Default Extension=\"rels\" "                                                  \
-		 "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"   \
-		 "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"                  \
-		 "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/"            \
-		 "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"
-
-#define ROOT_RELS                                                                  \
-	XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"                             \
-		 "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" "          \
-		 "Target=\"xl/workbook.xml\"/></Relationships>"
 
 #define WORKBOOK_ONE                                                                  \
 	XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_R "\"><sheets>"      \

@@ -825,10 +825,25 @@ static void test_valid_utf8(void **state)
 	}
 }
 
+/* th_text_fit never cuts a character: "Lỗi" is 'L' + 3 bytes (ỗ) + 'i' */
+static void test_fit(void **state)
+{
+	(void)state;
+	assert_int_equal(th_text_fit("Lỗi", 10), 5);
+	assert_int_equal(th_text_fit("Lỗi", 5), 5);
+	assert_int_equal(th_text_fit("Lỗi", 4), 4);
+	assert_int_equal(th_text_fit("Lỗi", 3), 1);
+	assert_int_equal(th_text_fit("Lỗi", 2), 1);
+	assert_int_equal(th_text_fit("Lỗi", 1), 1);
+	assert_int_equal(th_text_fit("ỗ", 2), 0);
+	assert_int_equal(th_text_fit("", 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_tsv_rows_tcvn3),
 		cmocka_unit_test(test_tsv_rows_vni),
 		cmocka_unit_test(test_tsv_rows_in_words),

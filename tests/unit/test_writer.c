@@ -245,11 +245,18 @@ static void add_file(th_merge *m, const char *path, th_fstatus st, int unit, con
 	}
 }
 
+/* A finding at cell of the commune's sheet "Biểu mẫu N" of form BMN (cell NULL: none). */
 static void finding(th_merge *m, size_t file, th_severity sev, const char *rule, const char *form,
 		    const char *code, const char *cell, const char *msg)
 {
-	th_where w = { form, code, cell ? "Biểu mẫu" : NULL, 0, 0 };
+	char sheet[32];
+	th_where w = { form, code, NULL, 0, 0 };
 
+	snprintf(sheet, sizeof(sheet), "Biểu mẫu %s", form + 2);
+	if (cell) {
+		w.sheet = sheet;
+		assert_int_equal(th_cellref_parse(cell, strlen(cell), &w.row, &w.col), 0);
+	}
 	th_findings_add(&m->files[file].findings, sev, rule, &w, "x", "y", "%s", msg);
 }
 
@@ -514,7 +521,7 @@ static void merge_errors(void **state)
 	const char *path = in_dir("merge.xlsx");
 	static const char *const order[] = { "H2", "read.label-edited", "R21", "R24", "D1", "R8" };
 	struct rsheet s, bm7;
-	char want[32];
+	char want[96], *sheet;
 	size_t rows = 0;
 	(void)state;
 
@@ -532,12 +539,19 @@ static void merge_errors(void **state)
 	assert_string_equal(at(&s, 1, 2)->text, "Thông tin chung");
 	assert_string_equal(at(&s, 3, 2)->text, "BM7");
 	assert_string_equal(at(&s, 3, 6)->text, "Lỗi");
-	/* the link's text names the unit's cell in this workbook's form sheet */
+	/* the cell shown is the commune's own; the link goes to the unit's cell in this
+	 * workbook's form sheet */
+	assert_string_equal(at(&s, 3, 4)->text, "Biểu mẫu 7!D31");
+	assert_string_equal(at(&s, 4, 4)->text, "Biểu mẫu 1!D5");
 	load_sheet(path, "BM7", &bm7);
-	snprintf(want, sizeof(want), "BM7!D%u", (unsigned)row_of(&bm7, "6.7") + 1);
-	assert_string_equal(at(&s, 3, 4)->text, want);
-	snprintf(want, sizeof(want), "BM1!E%u", 6 + 1 + 0);
-	assert_string_equal(at(&s, 4, 4)->text, want);
+	sheet = part(path, "xl/worksheets/sheet9.xml");
+	snprintf(want, sizeof(want), "<hyperlink ref=\"E4\" location=\"'BM7'!D%u\"", (unsigned)row_of(&bm7, "6.7") + 1);
+	if (!strstr(sheet, want))
+		fail_msg("no %s", want);
+	snprintf(want, sizeof(want), "<hyperlink ref=\"E5\" location=\"'BM1'!E%u\"", 6 + 1 + 0);
+	if (!strstr(sheet, want))
+		fail_msg("no %s", want);
+	free(sheet);
 	free_sheet(&bm7);
 	free_sheet(&s);
 	th_merge_free(m);
@@ -775,35 +789,73 @@ static void sheet_names_sanitised(void **state)
 
 /* ---- the feedback ---- */
 
+/* Every cell of every sheet of the original is in the feedback, with the same value. */
+static void same_as_original(const char *orig, const char *fb)
+{
+	th_xlsx *a, *b;
+	th_err e = { 0 };
+
+	assert_int_equal(th_xlsx_open(&a, orig, NULL, &e), 0);
+	assert_int_equal(th_xlsx_open(&b, fb, NULL, &e), 0);
+	assert_int_equal(th_xlsx_sheet_count(b), th_xlsx_sheet_count(a) + 1);
+	for (size_t i = 0; i < th_xlsx_sheet_count(a); i++) {
+		struct rsheet x, y;
+		memset(&x, 0, sizeof(x));
+		memset(&y, 0, sizeof(y));
+		assert_string_equal(th_xlsx_sheet_name(b, i), th_xlsx_sheet_name(a, i));
+		assert_int_equal(th_xlsx_read_sheet(a, i, collect, &x, &e), 0);
+		assert_int_equal(th_xlsx_read_sheet(b, i, collect, &y, &e), 0);
+		for (size_t k = 0; k < x.n; k++) {
+			const struct rcell *c = &x.v[k], *d = at(&y, c->row, c->col);
+			if (!d)
+				fail_msg("sheet %zu cell %u,%u lost", i, c->row, c->col);
+			assert_int_equal(d->type, c->type);
+			assert_string_equal(d->text, c->text);
+			assert_string_equal(d->fml, c->fml);
+			assert_true(d->num == c->num || (c->num != c->num && d->num != d->num));
+		}
+		free_sheet(&x);
+		free_sheet(&y);
+	}
+	th_xlsx_free(a);
+	th_xlsx_free(b);
+}
+
 static void feedback_seed002(void **state)
 {
 	const char *path = in_dir("traloi.xlsx");
+	const char *orig = "fixtures/returns/seed002-sheets.xlsx";
 	th_err e = { 0 };
 	th_filing *f, *g;
+	th_feedback_info how;
 	struct rsheet s;
 	size_t listed = 0, errors = 0, want = 0;
 	bool r8 = false, r21 = false;
 	(void)state;
 
-	assert_int_equal(th_filing_read(&f, "fixtures/returns/seed002-sheets.xlsx", schema, roster, &e), 0);
+	assert_int_equal(th_filing_read(&f, orig, schema, roster, &e), 0);
 	th_rules_check(rules, f, cal, Q3, &f->findings);
 	for (size_t i = 0; i < f->findings.n; i++)
 		want += f->findings.v[i].severity >= TH_SEV_WARNING;
-	assert_int_equal(th_write_feedback(f, &f->findings, cal, path, &e), 0);
+	assert_int_equal(th_write_feedback_info(f, &f->findings, cal, path, &how, &e), 0);
+	assert_false(how.rewritten);
+	same_as_original(orig, path);
 
+	/* Biểu | Mã dòng | Trang tính | Ô | Quy tắc | Mức | ... */
 	load_sheet(path, "Lỗi", &s);
 	for (size_t i = 0; i < s.n; i++) {
 		const struct rcell *c = &s.v[i];
-		if (c->row == 0 || c->col != 4)
+		if (c->row == 0 || c->col != 5)
 			continue;
 		listed++;
 		if (strcmp(c->text, "Lỗi") == 0) {
-			const char *rule = at(&s, c->row, 3)->text;
+			const char *rule = at(&s, c->row, 4)->text;
 			errors++;
 			r8 = r8 || strcmp(rule, "R8") == 0;
 			r21 = r21 || strcmp(rule, "R21") == 0;
-			/* linked to the value cell of its row */
+			/* the commune's own sheet and cell */
 			assert_non_null(strstr(at(&s, c->row, 2)->text, "Biểu mẫu "));
+			assert_string_equal(at(&s, c->row, 3)->text, strcmp(rule, "R8") == 0 ? "D10" : "D31");
 		}
 	}
 	assert_int_equal(listed, want);
@@ -811,33 +863,77 @@ static void feedback_seed002(void **state)
 	assert_true(r8 && r21);
 	free_sheet(&s);
 
-	/* the feedback is itself a return, with the same values */
+	/* the feedback is the commune's return: the same values, and nothing new to warn about */
 	assert_int_equal(th_filing_read(&g, path, schema, roster, &e), 0);
 	assert_ptr_equal(g->unit, f->unit);
 	assert_memory_equal(&g->period, &f->period, sizeof(th_period));
 	assert_int_equal(th_date_cmp(g->window_from, f->window_from), 0);
 	assert_int_equal(th_date_cmp(g->window_to, f->window_to), 0);
 	assert_int_equal(th_date_cmp(g->report_date, f->report_date), 0);
-	/* nothing to warn about: every row found, labels as the schema's, numbers as numbers */
-	for (size_t i = 0; i < g->findings.n; i++)
-		if (g->findings.v[i].severity >= TH_SEV_WARNING)
-			fail_msg("read back: %s %s", g->findings.v[i].rule, g->findings.v[i].message);
+	/* reading it finds what reading the original found, at the same places */
+	{
+		size_t reads = 0;
+		for (size_t i = 0; i < f->findings.n; i++)
+			reads += strncmp(f->findings.v[i].rule, "read.", 5) == 0;
+		assert_int_equal(g->findings.n, reads);
+		for (size_t i = 0; i < g->findings.n; i++) {
+			bool same = false;
+			for (size_t k = 0; k < f->findings.n && !same; k++)
+				same = strcmp(f->findings.v[k].rule, g->findings.v[i].rule) == 0 &&
+				       strcmp(f->findings.v[k].sheet, g->findings.v[i].sheet) == 0 &&
+				       strcmp(f->findings.v[k].cell, g->findings.v[i].cell) == 0;
+			if (!same)
+				fail_msg("read back: %s %s!%s", g->findings.v[i].rule, g->findings.v[i].sheet, g->findings.v[i].cell);
+		}
+	}
 	for (size_t fi = 0; fi < schema->n_forms; fi++)
 		for (size_t r = 0; r < schema->forms[fi].n_rows; r++) {
 			const th_value *a = &f->values[fi][r], *b = &g->values[fi][r];
 			const char *id = schema->forms[fi].id, *code = schema->forms[fi].rows[r].code;
 			if (a->state != b->state)
 				fail_msg("%s %s: state %d, read back %d", id, code, (int)a->state, (int)b->state);
-			if (a->state == TH_VAL_NUMBER && fabs(a->num - b->num) > 1e-9 * fmax(1, fabs(a->num)))
+			if (a->state == TH_VAL_NUMBER && a->num != b->num)
 				fail_msg("%s %s: %.17g, read back %.17g", id, code, a->num, b->num);
-			if ((a->state == TH_VAL_DASH || a->state == TH_VAL_UNREADABLE) && strcmp(a->written, b->written))
-				fail_msg("%s %s: '%s', read back '%s'", id, code, a->written, b->written);
+			if (strcmp(a->written, b->written) || a->row != b->row || a->col != b->col || a->sheet != b->sheet)
+				fail_msg("%s %s: '%s' at %d!%u,%u, read back '%s' at %d!%u,%u", id, code, a->written,
+					 a->sheet, a->row, a->col, b->written, b->sheet, b->row, b->col);
 		}
 	assert_int_equal(g->n_docs, f->n_docs);
 	for (size_t i = 0; i < f->n_docs; i++) {
 		assert_string_equal(g->docs[i].number, f->docs[i].number);
 		assert_int_equal(th_date_cmp(g->docs[i].date, f->docs[i].date), 0);
 	}
+	th_filing_free(g);
+	th_filing_free(f);
+}
+
+/* A return that is no .xlsx gets the return written anew, saying why on its Lỗi sheet. */
+static void feedback_fallback(void **state)
+{
+	const char *src = in_dir("bao-cao.xls"), *path = in_dir("traloi2.xlsx");
+	th_err e = { 0 };
+	th_filing *f, *g;
+	th_feedback_info how;
+	struct rsheet s;
+	FILE *out = fopen(src, "wb");
+	(void)state;
+
+	assert_non_null(out);
+	fputs("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 not really an xls", out);
+	fclose(out);
+	f = th_filing_new(src, schema);
+	assert_int_equal(th_filing_set(f, "BM7", "6.7.1", TH_VAL_NUMBER, 922, 0), 0);
+	th_rules_check(rules, f, cal, Q3, &f->findings);
+	assert_int_equal(th_write_feedback_info(f, &f->findings, cal, path, &how, &e), 0);
+	assert_true(how.rewritten);
+	assert_non_null(strstr(how.note, "được viết lại theo biểu mẫu vì tệp gốc không phải .xlsx"));
+	load_sheet(path, "Lỗi", &s);
+	assert_string_equal(at(&s, 0, 0)->text, how.note);
+	assert_string_equal(at(&s, 1, 0)->text, "Biểu");
+	free_sheet(&s);
+	/* still a return, with the value given */
+	assert_int_equal(th_filing_read(&g, path, schema, roster, &e), 0);
+	assert_true(th_filing_value(g, "BM7", "6.7.1")->num == 922);
 	th_filing_free(g);
 	th_filing_free(f);
 }
@@ -855,6 +951,7 @@ int main(void)
 		cmocka_unit_test(template_placeholders),
 		cmocka_unit_test(sheet_names_sanitised),
 		cmocka_unit_test(feedback_seed002),
+		cmocka_unit_test(feedback_fallback),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

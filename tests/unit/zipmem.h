@@ -1,14 +1,16 @@
 /*
  * Test helper: a zip archive built in memory with libzip, for the reader tests
- * (test_reader.c, test_ods.c). Include after <cmocka.h> and <zip.h>.
+ * (test_reader.c, test_ods.c) and the patch's (test_patch.c). Include after <cmocka.h>
+ * and <zip.h>.
  * SPDX-License-Identifier: MIT
  */
 #ifndef TH_TEST_ZIPMEM_H
 #define TH_TEST_ZIPMEM_H
 
 /*
- * A zip archive in memory: names_and_contents holds n (name, content) pairs, 2n strings.
- * Returns a malloc'd buffer of *len bytes.
+ * A zip archive in memory: names_and_contents holds n (name, content) pairs, 2n strings,
+ * every entry dated 2017-07-14 (the same bytes on every run). Returns a malloc'd buffer
+ * of *len bytes.
  */
 static unsigned char *make_zip(const char *const *names_and_contents, size_t n, size_t *len)
 {
@@ -27,11 +29,14 @@ static unsigned char *make_zip(const char *const *names_and_contents, size_t n, 
 		const char *data = names_and_contents[2 * i + 1];
 		zip_source_t *fs = zip_source_buffer(za, data, strlen(data), 0);
 
+		zip_int64_t k;
+
 		assert_non_null(fs);
-		if (zip_file_add(za, names_and_contents[2 * i], fs, ZIP_FL_ENC_UTF_8) < 0) {
+		if ((k = zip_file_add(za, names_and_contents[2 * i], fs, ZIP_FL_ENC_UTF_8)) < 0) {
 			zip_source_free(fs);
 			fail_msg("zip_file_add %s: %s", names_and_contents[2 * i], zip_strerror(za));
 		}
+		zip_file_set_mtime(za, (zip_uint64_t)k, 1500000000, 0);
 	}
 	zip_source_keep(src);
 	if (zip_close(za) != 0)
