@@ -160,7 +160,7 @@ test: check-deps $(TEST_BINS)
 
 # Under a minute: everything but the two corpora (shared, tests/layouts), on the optimised
 # build (warnings as errors, no sanitizers: make test has them), without the browser suite.
-QUICK_BINS = $(B)/tonghop $(UNIT_TESTS:%=$(B)/%) $(B)/fuzz_replay $(B)/make_fixtures $(B)/gen_returns
+QUICK_BINS = $(B)/tonghop $(UNIT_TESTS:%=$(B)/%) $(B)/fuzz_replay $(B)/make_fixtures $(B)/gen_returns $(B)/gen_big
 
 quicktest: check-deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 $(QUICK_BINS)

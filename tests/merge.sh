@@ -176,16 +176,15 @@ assert sum(u["status"] == "received" for u in b["units"]) == 2, b["units"]
 assert a["totals"] == b["totals"], "totals changed on the second run"
 PY
 then ok "safe-003-own-output-and-twice"; else ko "safe-003-own-output-and-twice" "exit $rc"; fi
-# a subfolder is not gone into, and is said to be a folder
+# a subfolder is gone into (returns kept one folder per commune)
 mkdir "$tmp/in/cu"
 cp fixtures/demo/11245-phamkha.xlsx "$tmp/in/cu/"
 "$T" merge --period 2023-Q3 -o "$tmp/s.xlsx" --json "$tmp/s.json" "$tmp/in" > /dev/null 2>&1
 if /usr/bin/python3 - "$tmp/s.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
-sub = [f for f in d["files"] if f["path"].endswith("/cu")]
-assert len(sub) == 1 and sub[0]["status"] == "skipped" and "thư mục con" in sub[0]["message"], d["files"]
-assert not any("phamkha" in f["path"] for f in d["files"]), d["files"]
+sub = [f for f in d["files"] if f["path"].endswith("/cu/11245-phamkha.xlsx")]
+assert len(sub) == 1 and sub[0]["status"] == "used", d["files"]
 PY
 then ok "merge-012-subfolder"; else ko "merge-012-subfolder" "see $tmp/s.json"; fi
 # a JSON that cannot be written: exit 5, nothing half-written left behind
@@ -372,17 +371,18 @@ assert n == 1, n
 wb.save(sys.argv[2])
 PY
 "$T" merge --period 2023-Q3 -o "$tmp/np3.xlsx" --json "$tmp/np3.json" "$tmp/noperiod" > /dev/null 2>&1
-"$T" merge --period 2023-Q2 -o "$tmp/np2.xlsx" --json "$tmp/np2.json" "$tmp/noperiod" > /dev/null 2>&1
-if /usr/bin/python3 - "$tmp/np3.json" "$tmp/np2.json" <<'PY'
+"$T" merge --period 2023-Q2 -o "$tmp/np2.xlsx" --json "$tmp/np2.json" "$tmp/noperiod" > /dev/null 2> "$tmp/np2.err"
+rc=$?
+# for Q2 the return is another period's: no return used, nothing written (exit 4), said why
+if [ "$rc" = 4 ] && [ ! -e "$tmp/np2.json" ] && [ ! -e "$tmp/np2.xlsx" ] &&
+	grep -q "11242.xlsx: sai kỳ báo cáo: không ghi kỳ báo cáo, và thời gian lấy số liệu 10/06/2023" "$tmp/np2.err" &&
+	/usr/bin/python3 - "$tmp/np3.json" <<'PY'
 import json, sys
 q3 = json.load(open(sys.argv[1], encoding="utf-8"))
-q2 = json.load(open(sys.argv[2], encoding="utf-8"))
 assert q3["files"][0]["status"] == "used", q3["files"]
 assert any(f["rule"] == "merge.period-assumed" for f in q3["findings"]), q3["findings"]
-assert q2["files"][0]["status"] == "wrong_period", q2["files"]
-assert "10/06/2023" in q2["files"][0]["message"], q2["files"]
 PY
-then ok "merge-010-no-period-written"; else ko "merge-010-no-period-written" "see $tmp/np*.json"; fi
+then ok "merge-010-no-period-written"; else ko "merge-010-no-period-written" "exit $rc, see $tmp/np*"; fi
 # ... and a window off by a day (09/9 written 10/9) is still the period's
 /usr/bin/python3 - "$tmp/noperiod/11242.xlsx" "$tmp/noperiod/11242.xlsx" <<'PY'
 import sys, openpyxl
@@ -416,11 +416,12 @@ for ws in wb:
                 c.value = c.value.replace("10/9/2023", "09/12/2023")
 wb.save(sys.argv[2])
 PY
-"$T" merge --period 2023-Q3 -o "$tmp/np3.xlsx" --json "$tmp/np3.json" "$tmp/noperiod" > /dev/null 2>&1
-if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["files"][0]["status"] != "wrong_period")' "$tmp/np3.json"; then
+"$T" merge --period 2023-Q3 -o "$tmp/np6.xlsx" "$tmp/noperiod" > /dev/null 2> "$tmp/np6.err"
+rc=$?
+if [ "$rc" = 4 ] && [ ! -e "$tmp/np6.xlsx" ] && grep -q "11242.xlsx: sai kỳ báo cáo" "$tmp/np6.err"; then
 	ok "merge-010c-window-of-another-length"
 else
-	ko "merge-010c-window-of-another-length" "see $tmp/np3.json"
+	ko "merge-010c-window-of-another-length" "exit $rc $(head -c 300 "$tmp/np6.err")"
 fi
 # a workbook with none of the forms is no return: never counted as received
 mkdir "$tmp/other"
@@ -431,17 +432,17 @@ wb.active["A1"] = "UBND xã Thanh Tùng"
 wb.active["A2"] = "Danh sách cán bộ tham gia tập huấn"
 wb.save(sys.argv[1])
 PY
-"$T" merge --period 2023-Q3 -o "$tmp/o.xlsx" --json "$tmp/o.json" "$tmp/other" > /dev/null 2>&1
+"$T" merge --period 2023-Q3 -o "$tmp/o.xlsx" --json "$tmp/o.json" "$tmp/other" > /dev/null 2> "$tmp/o.err"
 rc=$?
 "$T" check "$tmp/other/danh-sach.xlsx" > "$tmp/out" 2>&1
 rc2=$?
 if [ "$rc" = 4 ] && [ "$rc2" = 4 ] && grep -q "không tìm thấy biểu mẫu nào" "$tmp/out" &&
-	/usr/bin/python3 - "$tmp/o.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1], encoding="utf-8"))
-assert d["files"][0]["status"] == "unreadable" and "biểu mẫu" in d["files"][0]["message"], d["files"]
-assert not any(u["status"] == "received" for u in d["units"]), d["units"]
-PY
-then ok "merge-011-no-forms-not-received"; else ko "merge-011-no-forms-not-received" "exit $rc/$rc2"; fi
+	[ ! -e "$tmp/o.json" ] && [ ! -e "$tmp/o.xlsx" ] &&
+	grep -q "danh-sach.xlsx: không đọc được: không tìm thấy biểu mẫu nào" "$tmp/o.err" &&
+	grep -q "không có báo cáo nào của quý III năm 2023 dùng được trong 1 tệp (1 không đọc được)" "$tmp/o.err"; then
+	ok "merge-011-no-forms-not-received"
+else
+	ko "merge-011-no-forms-not-received" "exit $rc/$rc2 $(tail -n 1 "$tmp/o.err")"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -84,6 +84,30 @@ int th_rules_lint(const char *path, const th_schema *schema, th_findings *out, t
 void th_rules_check(const th_ruleset *rs, const th_filing *f, const th_calendar *cal,
 		    th_period want, th_findings *out);
 
+/*
+ * A row a blank return computes from other rows of its form (computed.c): a ratio row of
+ * the schema (`ratio A / B`: A / B x 100), or a row that an error rule which always applies,
+ * with the tolerance of what is written and blanks skipped, defines as a sum:
+ * `[F:X] = sum([F:X.*])` (its children) or `[F:X] = [F:A] + [F:B] + ...`.
+ */
+typedef struct th_computed {
+	int form, row;  /* the row computed: schema indexes */
+	th_agg how;     /* TH_AGG_RATIO (parts: numerator, denominator) or TH_AGG_SUM */
+	int *parts;     /* rows of the same form */
+	size_t n_parts;
+	bool all_parts; /* no value unless every part is given; else unless one is (sum of children) */
+	const char *rule; /* the defining rule's id (owned by rs); NULL for a ratio of the schema */
+} th_computed;
+
+/*
+ * The rows of schema s computed from others, in schema order then rule order; rs may be
+ * NULL (ratios only). A row defined twice keeps its first definition; definitions on a
+ * circle (a = b + c, b = a + c) or leading into one are left out. *out (free with th_computed_free) gets them;
+ * returns their number.
+ */
+size_t th_rules_computed(const th_schema *s, const th_ruleset *rs, th_computed **out);
+void th_computed_free(th_computed *v, size_t n);
+
 /* "=", "≤", ... Static. */
 const char *th_cmpop_text(th_cmpop op);
 

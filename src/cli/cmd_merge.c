@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "base/outfile.h"
 #include "check/rules.h"
 #include "cli/cli.h"
 #include "merge/merge.h"
@@ -22,18 +23,21 @@
 #include "base/banned.h"
 
 static const char *const merge_usage =
-	"cách dùng: tonghop merge --period KỲ -o TỆP.xlsx [--json TỆP.json] [--rules TỆP.ini]\n"
+	"cách dùng: tonghop merge --period KỲ -o TỆP.xlsx [--json TỆP.json] [--quiet] [--rules TỆP.ini]\n"
 	"                         [--schema TỆP.ini] [--roster TỆP.ini] [--calendar TỆP.ini]\n"
 	"                         ĐƯỜNG-DẪN...\n"
 	"\n"
-	"Tổng hợp báo cáo của một kỳ: đọc và kiểm tra mọi tệp (hoặc mọi tệp trong các thư mục),\n"
-	"ghi một sổ tổng hợp: trang 'Tổng hợp' (đơn vị nào đã gửi, ngày nào, đúng hạn không),\n"
-	"một trang cho mỗi biểu (mỗi đơn vị một cột, cột Tổng là công thức), trang 'Lỗi'\n"
-	"(mỗi lỗi một dòng, có liên kết tới ô). Một tệp hỏng không làm dừng việc tổng hợp.\n"
+	"Tổng hợp báo cáo của một kỳ: đọc và kiểm tra mọi tệp (hoặc mọi tệp trong các thư mục,\n"
+	"kể cả thư mục con của từng xã, sâu tới 3 cấp), ghi một sổ tổng hợp: trang 'Tổng hợp'\n"
+	"(đơn vị nào đã gửi, ngày nào, đúng hạn không, tệp nào bị lỗi), một trang cho mỗi biểu\n"
+	"(mỗi đơn vị một cột, cột Tổng là công thức), trang 'Lỗi' (mỗi lỗi một dòng, có liên kết\n"
+	"tới ô). Một tệp hỏng không làm dừng việc tổng hợp. Khi không có báo cáo nào dùng được\n"
+	"(gõ nhầm thư mục, sai kỳ), không ghi gì và giữ nguyên tệp kết quả cũ (mã thoát 4).\n"
 	"\n"
 	"  --period KỲ       kỳ tổng hợp (bắt buộc): 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
 	"  -o, --output TỆP  sổ tổng hợp .xlsx (bắt buộc)\n"
-	"  --json TỆP        ghi thêm toàn bộ kết quả dạng JSON\n"
+	"  --json TỆP        ghi thêm toàn bộ kết quả dạng JSON (sổ và JSON được thay cùng lúc)\n"
+	"  -q, --quiet       không hiện tiến độ đọc tệp (chỉ hiện khi chạy trên màn hình)\n"
 	"  --rules TỆP.ini   bộ quy tắc kiểm tra (mặc định: $TONGHOP_RULES, hoặc theo biểu mẫu)\n"
 	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
 	"                    trong schemas/)\n"
@@ -69,13 +73,24 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 		fprintf(o, "Thời gian lấy số liệu %s – %s, hạn nộp %s\n", a, b, d);
 	}
 	fprintf(o, "Đã nhận: %zu/%zu đơn vị; đúng hạn: %zu/%zu\n", m->received, m->n_units, m->on_time, m->received);
+	for (size_t u = 0; u < m->n_units; u++)
+		missing -= m->units[u].failed >= 0;
 	if (missing) {
 		fprintf(o, "Chưa nhận (%zu):", missing);
 		for (size_t u = 0, k = 0; u < m->n_units; u++)
-			if (m->units[u].file < 0)
+			if (m->units[u].file < 0 && m->units[u].failed < 0)
 				fprintf(o, "%s %s", k++ ? "," : "", m->units[u].unit->name);
 		putc('\n', o);
 	}
+	for (size_t u = 0; u < m->n_units; u++)
+		if (m->units[u].failed >= 0) {
+			const th_mfile *mf = &m->files[m->units[u].failed];
+			fprintf(o, "Tệp lỗi: %s — ", m->units[u].unit->name);
+			th_put_clean(mf->path, o);
+			fputs(": ", o);
+			th_put_clean(mf->message, o);
+			putc('\n', o);
+		}
 	for (size_t u = 0; u < m->n_units; u++)
 		if (m->units[u].on_time == 0) {
 			th_date_vn(m->files[m->units[u].file].report_date, d);
@@ -98,57 +113,175 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 		fprintf(o, "Đã ghi: %s\n", out);
 }
 
-int cmd_merge(int argc, char **argv)
+/* ---- progress on a terminal ---- */
+
+/* "Đang đọc 12/114: …/11242-thanhtung/bao-cao.xlsx" on one line of stderr, redrawn. */
+static void show_progress(void *arg, size_t done, size_t total, const char *path)
+{
+	size_t n;
+
+	(void)arg;
+	fputs("\r\033[K", stderr);
+	if (path) {
+		n = strlen(path);
+		fprintf(stderr, "Đang đọc %zu/%zu: %s", done + 1, total, n > 50 ? "…" : "");
+		th_put_clean(n > 50 ? path + n - 50 : path, stderr);
+	}
+	fflush(stderr);
+}
+
+/* ---- writing ---- */
+
+/*
+ * The merge used no return: say why, file by file and in one line, and write nothing,
+ * so that a mistyped folder or a wrong --period never replaces a good workbook.
+ */
+static int no_return(const th_merge *m, const char *out)
+{
+	static const char *const what[] = { "", "", "sai kỳ", "đơn vị ngoài danh sách", "không đọc được", "bỏ qua" };
+	char label[TH_PERIOD_LABEL_MAX];
+	size_t n[TH_F_SKIPPED + 1] = { 0 };
+	char why[256] = "";
+	size_t len = 0;
+
+	th_period_label_vi(m->period, label, sizeof(label));
+	for (size_t i = 0; i < m->n_files; i++) {
+		n[m->files[i].status]++;
+		th_complain("%s: %s: %s", m->files[i].path, th_fstatus_vi(m->files[i].status), m->files[i].message);
+	}
+	for (int s = TH_F_WRONG_PERIOD; s <= TH_F_SKIPPED; s++)
+		if (n[s] && len < sizeof(why))
+			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%zu %s", len ? ", " : " (", n[s], what[s]);
+	if (len && len < sizeof(why))
+		snprintf(why + len, sizeof(why) - len, ")");
+	if (!m->n_files)
+		th_complain("không có tệp nào trong các thư mục đã chọn");
+	th_complain("không có báo cáo nào của %s dùng được trong %zu tệp%s: không ghi %s, tệp cũ (nếu có) "
+		    "được giữ nguyên; hãy kiểm tra thư mục và --period", label, m->n_files, why, out);
+	return TH_EXIT_INPUT;
+}
+
+/* Say so when this merge received fewer units than the workbook it is about to replace. */
+static void compare_prior(const th_merge *m, const char *out)
+{
+	size_t had, of;
+
+	if (th_merge_prior(out, &had, &of) == 0 && m->received < had)
+		th_complain("chú ý: lần tổng hợp này chỉ dùng báo cáo của %zu/%zu đơn vị, ít hơn %zu đơn vị "
+			    "của tệp %s đang được thay; hãy kiểm tra đã chọn đủ thư mục, đủ tệp chưa",
+			    m->received, m->n_units, had, out);
+}
+
+/*
+ * The workbook and its JSON, committed together: both are written and synced first, and
+ * only then put in place, so that a failure of either (a full disk) leaves the old pair.
+ * Returns 0, or TH_EXIT_SYSTEM having said why.
+ */
+static int write_outputs(const th_merge *m, const char *out, const char *json)
+{
+	th_outfile *v[2] = { NULL, NULL };
+	th_err e = { 0 };
+	bool to_stdout = json && json_to_stdout(json);
+
+	if (th_write_merge_held(m, out, &v[0], &e)) {
+		th_report(out, &e);
+		return TH_EXIT_SYSTEM;
+	}
+	if (json && !to_stdout) {
+		if (th_outfile_open(&v[1], json, &e)) {
+			th_outfile_abort(v[0]);
+			th_report(json, &e);
+			return TH_EXIT_SYSTEM;
+		}
+		th_merge_json(m, th_outfile_stream(v[1]));
+		if (th_outfile_finish(v[1], &e)) {
+			th_outfile_abort(v[0]);
+			th_report(json, &e);
+			th_complain("%s và %s được giữ nguyên như trước", out, json);
+			return TH_EXIT_SYSTEM;
+		}
+	}
+	if (th_outfile_commit_all(v, v[1] ? 2 : 1, &e)) {
+		th_report(v[1] ? NULL : out, &e);
+		return TH_EXIT_SYSTEM;
+	}
+	if (to_stdout)
+		th_merge_json(m, stdout); /* a failure to write it is said by th_finish_stdout */
+	return TH_EXIT_OK;
+}
+
+/* ---- the command ---- */
+
+struct merge_args {
+	const char *out, *json, *pstr;
+	bool quiet;
+	th_config_opts o;
+};
+
+/* Parse the options into a; returns -1 to go on, else the exit code. */
+static int merge_options(int argc, char **argv, struct merge_args *a)
 {
 	static const struct option opts[] = {
 		{ "period", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "schema", required_argument, NULL, 's' },
 		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *json = NULL, *pstr = NULL;
-	const char *outputs[3] = { NULL, NULL, NULL };
-	th_config_opts o = { NULL, NULL, NULL, NULL };
-	th_period period;
-	th_config cfg;
-	th_merge *m = NULL;
-	th_err e = { 0 };
-	int ch, rc;
+	int ch;
 
 	optind = 0;
-	while ((ch = th_getopt(argc, argv, "ho:", opts)) != -1) {
-		if (th_config_option(&o, ch, optarg))
+	while ((ch = th_getopt(argc, argv, "hqo:", opts)) != -1) {
+		if (th_config_option(&a->o, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'p': pstr = optarg; break;
-		case 'o': out = optarg; break;
-		case 'j': json = optarg; break;
-		case 'r': o.rules = optarg; break;
-		case 's': o.schema = optarg; break;
+		case 'p': a->pstr = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'j': a->json = optarg; break;
+		case 'q': a->quiet = true; break;
+		case 'r': a->o.rules = optarg; break;
+		case 's': a->o.schema = optarg; break;
 		case 'h': fputs(merge_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop merge --help'\n", stderr);
 			return TH_EXIT_USAGE;
 		}
 	}
-	if (!pstr || !out || optind >= argc) {
+	if (!a->pstr || !a->out || optind >= argc) {
 		th_complain("merge cần --period KỲ, -o TỆP.xlsx và ít nhất một tệp hoặc thư mục");
 		fputs("xem 'tonghop merge --help'\n", stderr);
 		return TH_EXIT_USAGE;
 	}
-	if (th_period_parse(pstr, &period)) {
-		th_bad_period(pstr);
-		return TH_EXIT_USAGE;
-	}
-	if (json && (strcmp(json, out) == 0 || th_same_file(json, out))) {
+	if (a->json && (strcmp(a->json, a->out) == 0 || th_same_file(a->json, a->out))) {
 		th_complain("-o và --json phải là hai tệp khác nhau");
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, &o, period, true);
+	return -1;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	struct merge_args a = { NULL, NULL, NULL, false, { NULL, NULL, NULL, NULL } };
+	const char *outputs[3] = { NULL, NULL, NULL };
+	th_period period;
+	th_config cfg;
+	th_merge *m = NULL;
+	th_err e = { 0 };
+	bool progress;
+	int rc;
+
+	rc = merge_options(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (th_period_parse(a.pstr, &period)) {
+		th_bad_period(a.pstr);
+		return TH_EXIT_USAGE;
+	}
+	rc = th_config_load(&cfg, &a.o, period, true);
 	if (rc)
 		return rc;
 	if (!cfg.roster) {
@@ -157,31 +290,28 @@ int cmd_merge(int argc, char **argv)
 		th_config_release(&cfg);
 		return TH_EXIT_CONFIG;
 	}
-	outputs[0] = out;
-	outputs[1] = json;
+	outputs[0] = a.out;
+	outputs[1] = a.json;
+	/* progress only for a person watching: never into a pipe or a log */
+	progress = !a.quiet && isatty(STDERR_FILENO);
 	if (th_merge_run(&m, cfg.schema, cfg.roster, cfg.calendar, cfg.rules, period, argv + optind,
-			 (size_t)(argc - optind), outputs, &e)) {
+			 (size_t)(argc - optind), outputs, progress ? show_progress : NULL, NULL, &e)) {
 		th_report(NULL, &e);
 		rc = th_exit_for(e.code);
 		goto out;
 	}
-	if (th_write_merge(m, out, &e)) {
-		th_report(out, &e);
-		rc = TH_EXIT_SYSTEM;
+	if (!m->received) {
+		rc = no_return(m, a.out);
 		goto out;
 	}
-	if (json && json_to_stdout(json)) {
-		th_merge_json(m, stdout); /* a failure to write it is said by th_finish_stdout */
-	} else if (json && th_merge_write_json(m, json, &e)) {
-		th_report(json, &e);
-		rc = TH_EXIT_SYSTEM;
+	compare_prior(m, a.out);
+	rc = write_outputs(m, a.out, a.json);
+	if (rc)
 		goto out;
-	}
 	for (size_t i = 0; i < m->n_files; i++)
 		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
 			th_complain("%s: %s", m->files[i].path, m->files[i].message);
-	print_summary(m, out, json && json_to_stdout(json) ? stderr : stdout);
-	rc = TH_EXIT_OK;
+	print_summary(m, a.out, a.json && json_to_stdout(a.json) ? stderr : stdout);
 	if (m->errors)
 		rc = TH_EXIT_FINDINGS;
 	for (size_t i = 0; i < m->n_files; i++)

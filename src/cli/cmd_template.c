@@ -13,17 +13,21 @@
 
 static const char *const template_usage =
 	"cách dùng: tonghop template -o TỆP.xlsx [--unit MÃ] [--period KỲ] [--schema TỆP.ini]\n"
-	"                            [--roster TỆP.ini] [--calendar TỆP.ini]\n"
+	"                            [--rules TỆP.ini] [--roster TỆP.ini] [--calendar TỆP.ini]\n"
 	"\n"
 	"Ghi mẫu báo cáo trống để xã điền: phần thông tin chung, 7 biểu và danh mục văn bản;\n"
 	"ô số liệu có kiểm tra dữ liệu (số nguyên không âm, tỷ lệ 0–100, danh sách chọn cho\n"
-	"dòng mã hoá), nhãn bị khoá.\n"
+	"dòng mã hoá), nhãn bị khoá. Các dòng tỷ lệ (theo biểu mẫu) và các dòng tổng (theo quy\n"
+	"tắc lỗi 'X = tổng các dòng con') là công thức của các dòng thành phần, bị khoá. In vừa\n"
+	"khổ A4 ngang, lặp tiêu đề, chân trang ghi đơn vị, kỳ và số trang.\n"
 	"\n"
 	"  -o, --output TỆP  tệp .xlsx cần ghi (bắt buộc)\n"
 	"  --unit MÃ         điền sẵn đơn vị (mã 5 chữ số trong danh sách đơn vị)\n"
 	"  --period KỲ       điền sẵn kỳ báo cáo và thời gian lấy số liệu\n"
 	"  --schema TỆP.ini  biểu mẫu (mặc định: $TONGHOP_SCHEMA, hoặc biểu mẫu có hiệu lực cho kỳ\n"
 	"                    trong schemas/)\n"
+	"  --rules TỆP.ini   bộ quy tắc cho biết dòng nào là tổng (mặc định: $TONGHOP_RULES, hoặc\n"
+	"                    theo biểu mẫu)\n"
 	TH_CONFIG_HELP
 	"\n"
 	"Mã thoát: 0 xong, 2 sai cú pháp lệnh, 3 cấu hình lỗi, 5 không ghi được tệp.\n"
@@ -36,6 +40,7 @@ int cmd_template(int argc, char **argv)
 		{ "unit", required_argument, NULL, 'u' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "schema", required_argument, NULL, 's' },
+		{ "rules", required_argument, NULL, 'r' },
 		TH_CONFIG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -62,6 +67,7 @@ int cmd_template(int argc, char **argv)
 			}
 			break;
 		case 's': o.schema = optarg; break;
+		case 'r': o.rules = optarg; break;
 		case 'h': fputs(template_usage, stdout); return th_finish_stdout(TH_EXIT_OK);
 		default:
 			fputs("xem 'tonghop template --help'\n", stderr);
@@ -72,7 +78,7 @@ int cmd_template(int argc, char **argv)
 		th_complain("template cần -o TỆP.xlsx (và không nhận tệp nào khác)");
 		return TH_EXIT_USAGE;
 	}
-	rc = th_config_load(&cfg, &o, period, false);
+	rc = th_config_load(&cfg, &o, period, true);
 	if (rc)
 		return rc;
 	if (ucode) {
@@ -84,7 +90,7 @@ int cmd_template(int argc, char **argv)
 			return TH_EXIT_USAGE;
 		}
 	}
-	if (th_write_template(cfg.schema, unit, period, cfg.calendar, out, &e)) {
+	if (th_write_template(cfg.schema, cfg.rules, unit, period, cfg.calendar, out, &e)) {
 		th_report(out, &e);
 		rc = TH_EXIT_SYSTEM;
 	} else {

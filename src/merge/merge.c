@@ -41,22 +41,37 @@ const char *th_fstatus_vi(th_fstatus s)
 
 /* ---- the file list ---- */
 
+/* Folders are gone into this deep below the one given (DIR/11242-thanhtung/bao-cao.xlsx is
+ * one level down): returns kept one folder per commune, perhaps one per period inside. */
+#define FOLDER_DEPTH 3
+
 struct list {
 	char **path;
 	bool *from_folder;
+	char **why;       /* decided while listing (a link, a folder too deep): why it is skipped */
 	size_t n, cap;
 };
 
-static void list_add(struct list *l, const char *path, bool from_folder)
+static void list_add(struct list *l, const char *path, bool from_folder, const char *why)
 {
 	size_t cap = l->cap;
 
 	th_grow((void **)&l->path, &l->cap, l->n + 1, sizeof(*l->path));
-	if (l->cap != cap)
+	if (l->cap != cap) {
 		l->from_folder = th_xrealloc(l->from_folder, l->cap * sizeof(*l->from_folder));
+		l->why = th_xrealloc(l->why, l->cap * sizeof(*l->why));
+	}
 	l->path[l->n] = th_xstrdup(path);
 	l->from_folder[l->n] = from_folder;
+	l->why[l->n] = why ? th_xstrdup(why) : NULL;
 	l->n++;
+}
+
+static void list_release(struct list *l)
+{
+	free(l->path);
+	free(l->from_folder);
+	free(l->why);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -64,8 +79,12 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A folder's entries (one level, sorted by name, hidden files left out). */
-static void add_folder(struct list *l, const char *dir)
+/*
+ * A folder's entries, sorted by name, hidden files left out; its subfolders gone into
+ * depth levels more. A link met in a folder is not followed (it may lead anywhere, or round
+ * in a circle): it is listed, skipped, and said.
+ */
+static void add_folder(struct list *l, const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -73,7 +92,7 @@ static void add_folder(struct list *l, const char *dir)
 	size_t n = 0, cap = 0;
 
 	if (!d) {
-		list_add(l, dir, false); /* reported as unreadable when read */
+		list_add(l, dir, depth > 0, NULL); /* reported as unreadable when read */
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -87,8 +106,22 @@ static void add_folder(struct list *l, const char *dir)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		th_sbuf sb = TH_SBUF_INIT;
+		struct stat st;
+		char why[96];
 		th_sbuf_addf(&sb, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		list_add(l, sb.buf, true);
+		if (lstat(sb.buf, &st) != 0)
+			st.st_mode = 0; /* gone meanwhile: said when read */
+		if (S_ISLNK(st.st_mode)) {
+			list_add(l, sb.buf, true, "liên kết (symlink) trong thư mục: không đi theo");
+		} else if (S_ISDIR(st.st_mode) && depth < FOLDER_DEPTH) {
+			add_folder(l, sb.buf, depth + 1);
+		} else if (S_ISDIR(st.st_mode)) {
+			snprintf(why, sizeof(why), "thư mục nằm sâu quá %d cấp trong thư mục đã chọn: không đọc",
+				 FOLDER_DEPTH);
+			list_add(l, sb.buf, true, why);
+		} else {
+			list_add(l, sb.buf, true, NULL);
+		}
 		th_sbuf_release(&sb);
 		free(names[i]);
 	}
@@ -135,6 +168,37 @@ static char *msgf(const char *fmt, ...)
 
 /* ---- reading one file ---- */
 
+/*
+ * The roster unit whose code the file's name or its folder's name holds ("11242-thanhtung/
+ * bao-cao.xlsx", "BC Q3 11242.xlsx"): five digits standing alone, the file's name first.
+ * Only for a file that could not be read, to say whose file failed; never for figures.
+ * NULL when neither name holds a code of the roster.
+ */
+static const th_unit *unit_by_name(const th_roster *r, const char *path)
+{
+	const char *end = path + strlen(path), *start;
+
+	for (int part = 0; part < 2 && end > path; part++) {
+		start = end;
+		while (start > path && start[-1] != '/')
+			start--;
+		for (const char *p = start; p + 5 <= end; p++) {
+			char code[6];
+			const th_unit *u;
+			if ((p > start && p[-1] >= '0' && p[-1] <= '9') || strspn(p, "0123456789") != 5 ||
+			    (p + 5 < end && p[5] >= '0' && p[5] <= '9'))
+				continue;
+			memcpy(code, p, 5);
+			code[5] = '\0';
+			u = th_roster_by_code(r, code);
+			if (u)
+				return u;
+		}
+		end = start > path ? start - 1 : path;
+	}
+	return NULL;
+}
+
 static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_ruleset *rules)
 {
 	struct stat st;
@@ -153,11 +217,6 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		mf->message = th_xstrdup("tệp khoá tạm của Excel (~$…), không phải báo cáo");
 		return;
 	}
-	if (from_folder && S_ISDIR(st.st_mode)) {
-		mf->status = TH_F_SKIPPED;
-		mf->message = th_xstrdup("thư mục con: chỉ đọc các tệp nằm ngay trong thư mục đã chọn");
-		return;
-	}
 	if (from_folder && !spreadsheet_name(mf->path)) {
 		mf->status = TH_F_SKIPPED;
 		mf->message = th_xstrdup("không phải tệp bảng tính");
@@ -166,6 +225,8 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	if (th_filing_read(&f, mf->path, m->schema, m->roster, &e)) {
 		mf->status = TH_F_UNREADABLE;
 		mf->message = th_xstrdup(e.msg);
+		mf->unit = unit_by_name(m->roster, mf->path);
+		mf->unit_by_name = mf->unit != NULL;
 		return;
 	}
 	mf->unit = f->unit;
@@ -380,28 +441,36 @@ struct pool {
 	th_merge *m;
 	const bool *from_folder;
 	const th_ruleset *rules;
-	size_t next;
+	size_t next, done;
+	th_merge_progress_fn progress;
+	void *arg;
 	pthread_mutex_t lock;
 };
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	bool finished = false;
 
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&p->lock);
+		p->done += finished;
 		i = p->next++;
+		if (p->progress && i < p->m->n_files)
+			p->progress(p->arg, p->done, p->m->n_files, p->m->files[i].path);
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->m->n_files)
 			return NULL;
 		read_one(p->m, &p->m->files[i], p->from_folder[i], p->rules);
+		finished = true;
 	}
 }
 
-static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rules)
+static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rules,
+		     th_merge_progress_fn progress, void *arg)
 {
-	struct pool p = { m, from_folder, rules, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct pool p = { m, from_folder, rules, 0, 0, progress, arg, PTHREAD_MUTEX_INITIALIZER };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
 	pthread_t tid[8];
@@ -417,6 +486,8 @@ static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rul
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&p.lock);
+	if (progress)
+		progress(arg, m->n_files, m->n_files, NULL);
 }
 
 /* ---- the run ---- */
@@ -469,7 +540,8 @@ static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *co
 
 	for (size_t i = 0; i < m->n_files; i++) {
 		struct stat st;
-		if (stat(m->files[i].path, &st) == 0 && S_ISREG(st.st_mode))
+		/* a link met in a folder is already skipped: it must not stand for its target */
+		if (!m->files[i].message && stat(m->files[i].path, &st) == 0 && S_ISREG(st.st_mode))
 			v[n++] = (struct fid){ st.st_dev, st.st_ino, i };
 	}
 	if (n > 1)
@@ -510,7 +582,8 @@ static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *co
 
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
-		 char *const *paths, size_t n_paths, const char *const *outputs, th_err *e)
+		 char *const *paths, size_t n_paths, const char *const *outputs,
+		 th_merge_progress_fn progress, void *arg, th_err *e)
 {
 	struct list l = { 0 };
 	th_merge *m;
@@ -521,9 +594,9 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	for (size_t i = 0; i < n_paths; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			add_folder(&l, paths[i]);
+			add_folder(&l, paths[i], 0);
 		else
-			list_add(&l, paths[i], false);
+			list_add(&l, paths[i], false, NULL);
 	}
 	m = th_xcalloc(1, sizeof(*m));
 	m->schema = schema;
@@ -534,17 +607,20 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		th_calendar_window(cal, period, &m->from, &m->to, &m->deadline);
 	m->files = th_xcalloc(l.n + 1, sizeof(*m->files));
 	m->n_files = l.n;
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n; i++) {
 		m->files[i].path = l.path[i];
+		if (l.why[i]) {
+			m->files[i].status = TH_F_SKIPPED;
+			m->files[i].message = l.why[i];
+		}
+	}
 	if (mark_not_to_read(m, l.from_folder, outputs, e)) {
-		free(l.path);
-		free(l.from_folder);
+		list_release(&l);
 		th_merge_free(m);
 		return -1;
 	}
-	read_all(m, l.from_folder, rules);
-	free(l.path);
-	free(l.from_folder);
+	read_all(m, l.from_folder, rules, progress, arg);
+	list_release(&l);
 
 	/* one return per unit: the newest; the others are superseded */
 	m->n_units = roster->n_units;
@@ -553,6 +629,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		th_munit *mu = &m->units[u];
 		mu->unit = &roster->units[u];
 		mu->file = -1;
+		mu->failed = -1;
 		mu->on_time = -1;
 		for (size_t i = 0; i < m->n_files; i++) {
 			th_mfile *mf = &m->files[i];
@@ -577,6 +654,9 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 			mf->filing = NULL;
 			th_findings_release(&mf->findings);
 		}
+		for (size_t i = 0; mu->file < 0 && mu->failed < 0 && i < m->n_files; i++)
+			if (m->files[i].status == TH_F_UNREADABLE && m->files[i].unit == mu->unit)
+				mu->failed = (int)i;
 		if (mu->file < 0)
 			continue;
 		m->received++;

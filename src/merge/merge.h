@@ -39,6 +39,7 @@ typedef struct th_mfile {
 	char *path;
 	th_fstatus status;
 	const th_unit *unit;  /* NULL when not identified */
+	bool unit_by_name;    /* an unreadable file's unit, known only from its file or folder name */
 	char *message;        /* why it was not used (Vietnamese); "" when used */
 	th_date report_date;  /* y == 0 when unknown */
 	int64_t mtime;        /* the file's modification time (seconds), a tie-breaker */
@@ -49,6 +50,8 @@ typedef struct th_mfile {
 typedef struct th_munit {
 	const th_unit *unit;
 	int file;             /* index of its used return in files, -1 = missing */
+	int failed;           /* no return used, but a file of the unit could not be read: its
+			       * index in files (the unit shows as "Tệp lỗi"); -1 otherwise */
 	int on_time;          /* 1 on time, 0 late, -1 unknown (no report date) */
 	size_t errors, warnings;
 } th_munit;
@@ -78,18 +81,28 @@ typedef struct th_merge {
 } th_merge;
 
 /*
- * Read, check and consolidate the returns at paths (files, or folders taken one level
- * deep, their entries sorted by name). Bad files never stop the run: they get a status
- * (a path that does not exist or a folder that cannot be listed is unreadable). A file
+ * Called as the files are read: done of total read, path the one being read now (NULL at
+ * the end). Calls come one at a time, from whichever thread reads.
+ */
+typedef void (*th_merge_progress_fn)(void *arg, size_t done, size_t total, const char *path);
+
+/*
+ * Read, check and consolidate the returns at paths (files, or folders: their files and
+ * the files of their subfolders up to three levels down, in name order; hidden entries
+ * left out, links met in a folder not followed but listed as skipped). Bad files never
+ * stop the run: they get a status (a path that does not exist or a folder that cannot be
+ * listed is unreadable; an unreadable file whose name or folder name holds a roster code
+ * is that unit's, which then shows as "Tệp lỗi" unless another of its files was used). A file
  * reached twice is read once; a file that is one of outputs (NULL-terminated, may be
  * NULL: what this run will write) is skipped when it is a consolidated workbook of an
  * earlier run or no spreadsheet. Fails (-1, *e, TH_E_USAGE) when no path was given, or
  * when an output is a spreadsheet among the inputs that is no such workbook (a return
- * would be overwritten).
+ * would be overwritten). progress (may be NULL) is told of the reading with arg.
  */
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
-		 char *const *paths, size_t n_paths, const char *const *outputs, th_err *e);
+		 char *const *paths, size_t n_paths, const char *const *outputs,
+		 th_merge_progress_fn progress, void *arg, th_err *e);
 void th_merge_free(th_merge *m);
 
 /* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */
@@ -112,6 +125,13 @@ void th_merge_json(const th_merge *m, FILE *out);
 /* The same written to the file at path through a temporary file (outfile.h), renamed into
  * place only when whole. Returns 0, or -1 with *e (TH_E_WRITE). */
 int th_merge_write_json(const th_merge *m, const char *path, th_err *e);
+
+/*
+ * The units an earlier consolidated workbook at path says it received, of how many
+ * (its "Tổng hợp" sheet: "Đã nhận N/M đơn vị"). Returns 0, or -1 when path is no such
+ * workbook (missing, unreadable, another file).
+ */
+int th_merge_prior(const char *path, size_t *received, size_t *expected);
 
 /* "used", "superseded", ... (JSON); "đã dùng", "bị thay thế", ... (people). Static. */
 const char *th_fstatus_name(th_fstatus s);

@@ -33,11 +33,14 @@ static void json_units(th_json *j, const th_merge *m)
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_munit *mu = &m->units[u];
 		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		const th_mfile *bad = mu->failed >= 0 ? &m->files[mu->failed] : NULL;
 		th_json_obj(j);
 		th_json_kstr(j, "code", mu->unit->code);
 		th_json_kstr(j, "name", mu->unit->name);
-		th_json_kstr(j, "status", mf ? "received" : "missing");
-		th_json_kstr(j, "file", mf ? mf->path : NULL);
+		th_json_kstr(j, "status", mf ? "received" : bad ? "unreadable" : "missing");
+		th_json_kstr(j, "file", mf ? mf->path : bad ? bad->path : NULL);
+		if (bad)
+			th_json_kstr(j, "message", bad->message);
 		json_date(j, "report_date", mf ? mf->report_date : (th_date){ 0, 0, 0 });
 		th_json_key(j, "on_time");
 		if (mu->on_time < 0)

@@ -393,7 +393,9 @@ static void emit_cell(xp *c, struct sheet_ctx *s)
 	case CT_D:
 	case CT_STR:
 	case CT_OTHER:
-		if (s->has_v && s->v.len) {
+		/* a text result may be empty: Excel and LibreOffice write IF(…;"";…)'s "" as
+		 * t="str" with <v></v>, a computed blank, not a formula left uncomputed */
+		if (s->has_v && (s->v.len || s->c_type == CT_STR)) {
 			cell.type = s->c_type == CT_E ? TH_CELL_ERROR :
 				    s->c_type == CT_D ? TH_CELL_DATE : TH_CELL_STRING;
 			cell.len = th_xlsx_decode_xstring(s->v.buf, s->v.len);

@@ -123,7 +123,7 @@ static int build(th_web *w, th_store *st, const char *period, bool latest, const
 		th_fail(e, TH_E_NOT_FOUND, "kỳ này chưa có báo cáo nào %s", latest ? "được nộp" : "được tiếp nhận");
 		goto out;
 	}
-	if (th_merge_run(&m, c->schema, c->roster, c->cal, c->rules, p, paths, k, NULL, e))
+	if (th_merge_run(&m, c->schema, c->roster, c->cal, c->rules, p, paths, k, NULL, NULL, NULL, e))
 		goto out;
 	/* the workbook names each return as people know it, not by its place in our store */
 	for (size_t i = 0; i < m->n_files && i < k; i++) {

@@ -95,14 +95,20 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_munit *mu = &m->units[u];
 		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		const th_mfile *bad = mu->failed >= 0 ? &m->files[mu->failed] : NULL;
 		lxw_format *fc = mf ? F->cell : F->amber, *fw = mf ? F->wrap : F->amber_wrap;
+		th_sbuf why = TH_SBUF_INIT;
 
 		row++;
 		th_wb_num(b, ws, row, 0, (double)(u + 1), fc);
 		th_wb_text(b, ws, row, 1, mu->unit ? mu->unit->code : "", fc);
 		th_wb_text(b, ws, row, 2, mu->unit ? mu->unit->name : "", fw);
-		th_wb_text(b, ws, row, 3, mf ? "Đã nhận" : "Chưa nhận", fc);
-		th_wb_text(b, ws, row, 4, mf ? mf->path : "", fw);
+		/* a file of the unit that could not be read is not "not received": its file and why */
+		th_wb_text(b, ws, row, 3, mf ? "Đã nhận" : bad ? "Tệp lỗi" : "Chưa nhận", fc);
+		if (bad)
+			th_sbuf_addf(&why, "%s — %s", bad->path, bad->message);
+		th_wb_text(b, ws, row, 4, mf ? mf->path : why.buf, fw);
+		th_sbuf_release(&why);
 		th_wb_date(b, ws, row, 5, mf ? mf->report_date : (th_date){ 0, 0, 0 }, mf ? F->date : F->amber_date);
 		th_wb_text(b, ws, row, 6,
 			   !mf ? "" : mu->on_time > 0 ? "Đúng hạn" : mu->on_time == 0 ? "Trễ hạn" : "Không rõ", fc);
@@ -469,6 +475,11 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 
 int th_write_merge(const th_merge *m, const char *path, th_err *e)
 {
+	return th_write_merge_held(m, path, NULL, e);
+}
+
+int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, th_err *e)
+{
 	struct th_wb b;
 	struct mctx c;
 	const th_schema *s = m->schema;
@@ -488,6 +499,7 @@ int th_write_merge(const th_merge *m, const char *path, th_err *e)
 		return -1;
 	}
 	th_sbuf_release(&title);
+	b.keep = held;
 	c.b = &b;
 	c.m = m;
 	c.s = s;

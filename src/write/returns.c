@@ -11,6 +11,7 @@
 
 #include "base/mem.h"
 #include "base/text.h"
+#include "check/rules.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
@@ -54,6 +55,9 @@ struct rctx {
 	const th_filing *f;         /* NULL: a blank template */
 	const th_findings *fs;      /* NULL: none */
 	const char *note;           /* NULL, or a line above the error sheet's table */
+	th_computed *comp;          /* a blank template's computed rows (th_rules_computed) */
+	size_t n_comp;
+	lxw_format *computed, *computed_ratio; /* their cells: locked, tinted */
 	struct target *at;          /* per finding of fs: the cell it marks */
 	char info[TH_WB_NAME_MAX], reg[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
 	char (*names)[TH_WB_NAME_MAX];
@@ -62,6 +66,7 @@ struct rctx {
 	/* the identification block's lines; *_given false: a placeholder to fill */
 	char *unit_line, *code_line, *title_line, *window_line, *report_line;
 	bool unit_given, code_given, title_given, window_given;
+	char period_label[TH_PERIOD_LABEL_MAX]; /* "quý III năm 2023"; "" when unknown */
 	th_date deadline;
 };
 
@@ -142,6 +147,89 @@ static void ret_targets(struct rctx *c)
 	}
 }
 
+/* ---- computed rows and printing ---- */
+
+/* The definition that computes row r of form fi in this blank template, or NULL. */
+static const th_computed *computed_def(const struct rctx *c, size_t fi, size_t r)
+{
+	for (size_t i = 0; i < c->n_comp; i++)
+		if (c->comp[i].form == (int)fi && c->comp[i].row == (int)r)
+			return &c->comp[i];
+	return NULL;
+}
+
+/*
+ * Row r of form fi as a formula of its parts, when it is computed: a ratio rounded as the
+ * forms print it (two decimals), a sum; blank ("") until its parts are given (every part,
+ * or one for a sum of children), never 0, so that a blank return reads blank. The cached
+ * result is that blank: a reader that does not recalculate sees what the template shows.
+ */
+static bool ret_formula(struct rctx *c, lxw_worksheet *ws, size_t fi, size_t r)
+{
+	const th_computed *d = computed_def(c, fi, r);
+	th_sbuf f = TH_SBUF_INIT, list = TH_SBUF_INIT;
+	char a[TH_CELLREF_MAX], b[TH_CELLREF_MAX];
+
+	if (!d)
+		return false;
+	for (size_t k = 0; k < d->n_parts; k++) {
+		th_cellref((uint32_t)(R_DATA_ROW + d->parts[k]), R_VALUE_COL, a);
+		th_sbuf_addf(&list, "%s%s", k ? "," : "", a);
+	}
+	if (d->how == TH_AGG_RATIO) {
+		th_cellref((uint32_t)(R_DATA_ROW + d->parts[0]), R_VALUE_COL, a);
+		th_cellref((uint32_t)(R_DATA_ROW + d->parts[1]), R_VALUE_COL, b);
+		th_sbuf_addf(&f, "=IF(COUNT(%s,%s)<2,\"\",IF(%s=0,\"\",ROUND(%s/%s*100,2)))", a, b, b, a, b);
+	} else if (d->all_parts) {
+		th_sbuf_addf(&f, "=IF(COUNT(%s)<%zu,\"\",SUM(%s))", list.buf, d->n_parts, list.buf);
+	} else {
+		th_sbuf_addf(&f, "=IF(COUNT(%s)=0,\"\",SUM(%s))", list.buf, list.buf);
+	}
+	th_wb_ck(c->b, worksheet_write_formula_str(ws, (lxw_row_t)(R_DATA_ROW + r), R_VALUE_COL, f.buf,
+						   d->how == TH_AGG_RATIO ? c->computed_ratio : c->computed, ""));
+	th_sbuf_release(&f);
+	th_sbuf_release(&list);
+	return true;
+}
+
+/* Add text to a header or footer section, its '&' doubled (a lone '&' starts a code there). */
+static void hf_text(th_sbuf *sb, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '&')
+			th_sbuf_addc(sb, '&');
+		th_sbuf_addc(sb, *p);
+	}
+}
+
+/*
+ * A sheet printed on A4: landscape (the forms' labels are long) or not, one page wide, the
+ * rows down to head_row (none when negative) repeated on every page with the code and
+ * label columns, and a footer with the unit, the period and "Trang x/y".
+ */
+static void ret_print(struct rctx *c, lxw_worksheet *ws, int head_row, bool landscape)
+{
+	th_sbuf foot = TH_SBUF_INIT;
+
+	worksheet_set_paper(ws, 9); /* A4 */
+	if (landscape)
+		worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
+	if (head_row >= 0) {
+		th_wb_ck(c->b, worksheet_repeat_rows(ws, 0, (lxw_row_t)head_row));
+		th_wb_ck(c->b, worksheet_repeat_columns(ws, 0, 1));
+	}
+	th_sbuf_adds(&foot, "&L&8");
+	hf_text(&foot, c->unit_line);
+	th_sbuf_adds(&foot, "&C&8");
+	hf_text(&foot, c->period_label[0] ? c->period_label : "");
+	th_sbuf_adds(&foot, "&R&8Trang &P/&N");
+	foot.buf[th_wb_utf8_fit(foot.buf, 250)] = '\0'; /* Excel's limit is 255 characters */
+	th_wb_ck(c->b, worksheet_set_footer(ws, foot.buf));
+	th_sbuf_release(&foot);
+}
+
 /* One line of the identification block: plain when given, yellow to fill when a placeholder,
  * red or amber (and unlocked, to be corrected) with a comment when a finding points at it. */
 static void info_line(struct rctx *c, lxw_worksheet *ws, uint32_t row, const char *text, bool given,
@@ -168,6 +256,7 @@ static void ret_info(struct rctx *c, lxw_worksheet *ws)
 		"2. Ghi số liệu dạng số (ví dụ 98,17 hoặc 3000), không gõ kèm chữ, dấu % hay đơn vị tính.",
 		"3. Không sửa mã dòng (STT), tên chỉ tiêu, đơn vị tính và tên các trang tính.",
 		"4. Dòng có chú giải (như Có = 1; Không = 0): chọn mã trong danh sách thả xuống.",
+		"5. Ô nền xanh (các tỷ lệ, các dòng tổng) tự tính từ các dòng thành phần: không cần nhập.",
 	};
 	static const char *const help_feedback[] = {
 		"1. Ô nền đỏ có lỗi, ô nền vàng cam có cảnh báo: rê chuột vào ô để xem nội dung; danh sách đầy đủ ở trang Lỗi.",
@@ -197,6 +286,7 @@ static void ret_info(struct rctx *c, lxw_worksheet *ws)
 		snprintf(line, sizeof(line), "Hạn gửi báo cáo: %s.", d);
 		th_wb_text(b, ws, ++row, 0, line, F->bold);
 	}
+	ret_print(c, ws, -1, false);
 	memset(&prot, 0, sizeof(prot));
 	prot.format_columns = prot.format_rows = 1;
 	worksheet_protect(ws, NULL, &prot);
@@ -272,6 +362,30 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 	th_sbuf_release(&legend);
 }
 
+/* Characters of UTF-8 text s. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * The height of a form row whose label and unit wrap: libxlsxwriter does not fit rows to
+ * their text and a printed page would show the lines over each other, so the lines are
+ * counted at a conservative number of characters per line of each column.
+ */
+static void ret_row_height(struct rctx *c, lxw_worksheet *ws, uint32_t row, const th_rowdef *rd)
+{
+	size_t a = (utf8_chars(rd->label) + 51) / 52, b = (utf8_chars(rd->unit) + 12) / 13;
+	size_t lines = a > b ? a : b;
+
+	if (lines > 1)
+		th_wb_ck(c->b, worksheet_set_row(ws, row, 15.0 * (double)(lines > 20 ? 20 : lines), NULL));
+}
+
 static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 {
 	struct th_wb *b = c->b;
@@ -305,6 +419,7 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 		th_sbuf_reset(&sb);
 		th_wb_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
 		th_wb_text(b, ws, row, 2, rd->unit, F->wrap);
+		ret_row_height(c, ws, row, rd);
 		if (worst == TH_SEV_ERROR)
 			fmt = F->input_err;
 		else if (worst == TH_SEV_WARNING)
@@ -314,7 +429,9 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 			fmt = has ? F->grey_input : F->grey;
 		else
 			fmt = F->input;
-		if (v && v->state == TH_VAL_NUMBER)
+		if (!c->f && ret_formula(c, ws, fi, r))
+			; /* computed from its parts: no input, no validation */
+		else if (v && v->state == TH_VAL_NUMBER)
 			th_wb_num(b, ws, row, R_VALUE_COL, v->num, fmt);
 		else if (has)
 			th_wb_text(b, ws, row, R_VALUE_COL, v->written, fmt);
@@ -324,9 +441,11 @@ static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)
 			th_wb_comment(b, ws, row, R_VALUE_COL, comment.buf);
 		th_sbuf_release(&comment);
 		th_wb_text(b, ws, row, R_NOTE_COL, v && v->note ? v->note : "", F->note);
-		ret_validation(c, ws, rd, row);
+		if (c->f || !computed_def(c, fi, r))
+			ret_validation(c, ws, rd, row);
 	}
 	th_sbuf_release(&sb);
+	ret_print(c, ws, R_HEAD_ROW, true);
 	memset(&prot, 0, sizeof(prot));
 	prot.format_columns = prot.format_rows = 1;
 	worksheet_protect(ws, NULL, &prot);
@@ -381,6 +500,7 @@ static void ret_register(struct rctx *c, lxw_worksheet *ws)
 			th_wb_comment(b, ws, row, 1, comment.buf);
 		th_sbuf_release(&comment);
 	}
+	ret_print(c, ws, REG_HEAD_ROW, true);
 	memset(&prot, 0, sizeof(prot));
 	prot.format_columns = prot.format_rows = 1;
 	worksheet_protect(ws, NULL, &prot);
@@ -457,6 +577,13 @@ static int write_return(struct rctx *c, const char *path, const char *doc_title,
 	if (th_wb_open(&b, path, doc_title, e))
 		return -1;
 	c->b = &b;
+	if (!c->f) {
+		c->computed = th_wb_format(&b, 1);
+		format_set_bg_color(c->computed, COL_COMPUTED);
+		c->computed_ratio = th_wb_format(&b, 1);
+		format_set_bg_color(c->computed_ratio, COL_COMPUTED);
+		format_set_num_format(c->computed_ratio, "0.00");
+	}
 	c->names = th_xcalloc(s->n_forms + 1, sizeof(*c->names));
 	c->form_id = th_xcalloc(s->n_forms + 1, sizeof(*c->form_id));
 	forms = th_xcalloc(s->n_forms + 1, sizeof(*forms));
@@ -566,6 +693,7 @@ static void ret_lines(struct rctx *c, const char *unit_name, bool roster, const 
 	th_sbuf_addf(&sb, "Mã đơn vị: %s", c->code_given ? code : PLACEHOLDER);
 	c->code_line = detach(&sb);
 	th_period_label_vi(p, label, sizeof(label));
+	snprintf(c->period_label, sizeof(c->period_label), "%s", label);
 	c->title_given = label[0] != '\0';
 	th_sbuf_addf(&sb, "BÁO CÁO THỐNG KÊ CẢI CÁCH HÀNH CHÍNH %s", c->title_given ? label : "kỳ " PLACEHOLDER);
 	c->title_line = detach(&sb);
@@ -584,8 +712,8 @@ static void ret_release(struct rctx *c)
 	free(c->report_line);
 }
 
-int th_write_template(const th_schema *s, const th_unit *unit, th_period p, const th_calendar *cal,
-		      const char *path, th_err *e)
+int th_write_template(const th_schema *s, const th_ruleset *rules, const th_unit *unit, th_period p,
+		      const th_calendar *cal, const char *path, th_err *e)
 {
 	struct rctx c;
 	th_date from = { 0, 0, 0 }, to = { 0, 0, 0 };
@@ -599,7 +727,9 @@ int th_write_template(const th_schema *s, const th_unit *unit, th_period p, cons
 	ret_lines(&c, unit ? unit->name : NULL, true, unit ? unit->code : NULL, p, from, to, NULL);
 	th_period_label_vi(p, label, sizeof(label));
 	snprintf(title, sizeof(title), "Mẫu báo cáo thống kê cải cách hành chính %s", label);
+	c.n_comp = th_rules_computed(s, rules, &c.comp);
 	ret = write_return(&c, path, title, e);
+	th_computed_free(c.comp, c.n_comp);
 	ret_release(&c);
 	return ret;
 }

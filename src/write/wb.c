@@ -202,9 +202,14 @@ int th_wb_close(struct th_wb *b, th_err *e)
 	if (b->err != LXW_NO_ERROR) {
 		th_outfile_abort(b->out);
 		ret = th_fail(e, TH_E_WRITE, "không ghi được bảng tính: %s (mã %d)", lxw_vi(b->err), (int)b->err);
+	} else if (b->keep) {
+		ret = th_outfile_finish(b->out, e);
+		*b->keep = ret ? NULL : b->out;
 	} else {
 		ret = th_outfile_commit(b->out, e);
 	}
+	if (ret && b->keep)
+		*b->keep = NULL;
 	b->out = NULL;
 	return ret;
 }

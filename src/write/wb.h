@@ -26,13 +26,14 @@
 #include "read/vnnum.h"
 
 /* Colours: Excel's "Bad" red for errors, amber for warnings and missing units, light yellow
- * for the cells a commune fills in, grey for headers. */
+ * for the cells a commune fills in, grey for headers, light blue for computed cells. */
 #define COL_ERR_FILL 0xFFC7CE
 #define COL_ERR_FONT 0x9C0006
 #define COL_AMBER 0xFFD966
 #define COL_INPUT 0xFFFFCC
 #define COL_HEAD 0xD9D9D9
 #define COL_GROUP 0xEDEDED
+#define COL_COMPUTED 0xDDEBF7 /* a template's cells computed from others: locked */
 
 /* Cell text is cut to this many bytes (Excel's limit is 32,767 characters). */
 #define TH_WB_TEXT_MAX 32000
@@ -62,6 +63,7 @@ struct th_wb_fmts {
 struct th_wb {
 	lxw_workbook *wb;
 	th_outfile *out; /* where libxlsxwriter writes, put in place on success */
+	th_outfile **keep; /* set: on success the finished file is handed here, not renamed */
 	lxw_error err;   /* the first libxlsxwriter error met */
 	struct th_wb_fmts F;
 };
@@ -76,7 +78,9 @@ struct th_wb {
 int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e);
 
 /* Close the workbook (which frees it, even on failure) and put the file in place, unless a
- * libxlsxwriter call failed on the way. Returns 0, or -1 with *e (TH_E_WRITE). */
+ * libxlsxwriter call failed on the way; with b->keep set, the file is finished
+ * (th_outfile_finish) and handed to *b->keep for the caller to commit with others.
+ * Returns 0, or -1 with *e (TH_E_WRITE; *b->keep NULL). */
 int th_wb_close(struct th_wb *b, th_err *e);
 
 /* The time the files of write/ carry (a workbook's created time, the feedback's zip

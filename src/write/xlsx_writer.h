@@ -11,8 +11,10 @@
 
 #include <stdbool.h>
 
+#include "check/rules.h"
 #include "model/calendar.h"
 #include "base/err.h"
+#include "base/outfile.h"
 #include "model/filing.h"
 #include "model/finding.h"
 #include "merge/merge.h"
@@ -57,15 +59,27 @@
 int th_write_merge(const th_merge *m, const char *path, th_err *e);
 
 /*
+ * The same, written and synced but not put in place: *held receives the finished output
+ * (base/outfile.h) for the caller to commit together with others (th_outfile_commit_all)
+ * or abort. held NULL: committed, as th_write_merge. Returns 0, or -1 with *e (TH_E_WRITE).
+ */
+int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, th_err *e);
+
+/*
  * The blank return communes fill in: a "Thông tin" sheet with the identification block
  * (unit, code, period, data window and deadline, report line, instructions), one protected
  * sheet per form ("Biểu mẫu 1"…) where only the value cells (yellow, validated by the
  * row's kind: whole number, decimal, 0-100, or a drop-down of the legend's codes) and the
- * notes are unlocked, and the document register. unit and cal may be NULL and p.kind TH_P_NONE: the fields are then
- * left as "…" placeholders in yellow cells to fill. Returns 0, or -1 with *e (TH_E_WRITE).
+ * notes are unlocked, and the document register. The rows th_rules_computed gives for s
+ * and rules (rules may be NULL: the schema's ratios only) are formulas of their parts,
+ * locked and tinted, blank until their parts are filled (cached blank). Every sheet prints
+ * on A4, one page wide (the forms and the register landscape), titles, code and label
+ * repeated on each page, the unit, period and "Trang x/y" in the footer. unit and cal may
+ * be NULL and p.kind TH_P_NONE: the fields are then left as "…" placeholders in yellow
+ * cells to fill. Returns 0, or -1 with *e (TH_E_WRITE).
  */
-int th_write_template(const th_schema *s, const th_unit *unit, th_period p, const th_calendar *cal,
-		      const char *path, th_err *e);
+int th_write_template(const th_schema *s, const th_ruleset *rules, const th_unit *unit, th_period p,
+		      const th_calendar *cal, const char *path, th_err *e);
 
 /*
  * What the district sends back: the commune's own workbook (f->path) with its findings

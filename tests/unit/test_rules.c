@@ -666,6 +666,75 @@ static void shipped_ruleset_cases(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The code and its computed definition's parts, as "6.7=6.7.2,6.7.1" lines. */
+static void computed_text(const th_computed *v, size_t n, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const th_formdef *fd = &schema->forms[v[i].form];
+		len += (size_t)snprintf(out + len, cap - len, "%s:%s%s", fd->id, fd->rows[v[i].row].code,
+					v[i].how == TH_AGG_RATIO ? "=ratio(" : v[i].all_parts ? "=all(" : "=any(");
+		for (size_t k = 0; k < v[i].n_parts; k++)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", k ? "," : "", fd->rows[v[i].parts[k]].code);
+		len += (size_t)snprintf(out + len, cap - len, ") ");
+	}
+}
+
+/* What a blank return computes comes from the data: the schema's ratios and the rules that
+ * define a row as a sum; a rule that is no definition (an inequality, a warning, one that
+ * holds only sometimes, one with its own tolerance) and a circle make no formula. */
+static void computed_rows(void **state)
+{
+	th_ruleset *rs = NULL;
+	th_computed *v = NULL;
+	th_err e = { 0 };
+	char text[4096];
+	size_t n;
+
+	(void)state;
+	n = th_rules_computed(schema, NULL, &v);
+	computed_text(v, n, text, sizeof(text));
+	assert_string_equal(text, "BM1:2=ratio(2.2,2.1) BM1:3.3=ratio(3.3.2,3.3.1) BM2:2.2=ratio(2.2.2,2.2.1) "
+			    "BM2:3.2=ratio(3.2.2,3.2.1) BM3:3.3=ratio(3.3.2,3.3.1) BM3:3.4=ratio(3.4.2,3.4.1) "
+			    "BM6:1=ratio(1.2,1.1) BM7:6.4=ratio(6.4.2,6.4.1) BM7:6.5=ratio(6.5.2,6.5.1) "
+			    "BM7:6.6=ratio(6.6.2,6.6.1) BM7:6.7=ratio(6.7.2,6.7.1) BM7:6.8=ratio(6.8.2,6.8.1) ");
+	th_computed_free(v, n);
+
+	assert_int_equal(th_rules_load(&rs, "rules/cchc-haiduong-2023.ini", schema, &e), 0);
+	n = th_rules_computed(schema, rs, &v);
+	computed_text(v, n, text, sizeof(text));
+	/* R14 (2.4 = sum of its children) and R18 (6.6.1 = 6.4.2 + 6.5.2); not R3 (>=) nor R8 */
+	assert_non_null(strstr(text, "BM6:2.4=any(2.4.1,2.4.2,2.4.3) "));
+	assert_non_null(strstr(text, "BM7:6.6.1=all(6.4.2,6.5.2) "));
+	assert_null(strstr(text, "BM1:4.1="));
+	assert_int_equal(n, 14);
+	assert_string_equal(v[12].rule, "R14");
+	th_computed_free(v, n);
+	th_rules_free(rs);
+
+	/* no definitions: a warning, a condition, a tolerance, a constant, another form, a
+	 * heading; a circle (a = b + c, b = a + c) gives neither */
+	assert_int_equal(th_rules_load(&rs, put(
+		"[W]\ncheck = [BM6:2.4] = sum([BM6:2.4.*])\nseverity = warning\nmessage = x\n"
+		"[C]\ncheck = [BM6:2.1] = [BM6:2.2] + [BM6:2.3]\nwhen = [BM6:2.2] > 0\nseverity = error\nmessage = x\n"
+		"[T]\ncheck = [BM6:2.5] = [BM6:2.2] + [BM6:2.3]\ntolerance = 1\nseverity = error\nmessage = x\n"
+		"[K]\ncheck = [BM6:2.6] = [BM6:2.2] + 1\nseverity = error\nmessage = x\n"
+		"[F]\ncheck = [BM5:3] = [BM5:2.1] + [BM6:2.2]\nseverity = error\nmessage = x\n"
+		"[G]\ncheck = [BM5:4] = sum([BM5:4.*])\nseverity = error\nmessage = x\n"
+		"[A]\ncheck = [BM5:4.1] = [BM5:4.2] + [BM5:4.3]\nseverity = error\nmessage = x\n"
+		"[B]\ncheck = [BM5:4.2] = [BM5:4.1] + [BM5:4.3]\nseverity = error\nmessage = x\n"
+		"[S]\ncheck = [BM5:2.1] = [BM5:2.2] + [BM5:2.3]\nseverity = error\nmessage = x\n"), schema, &e), 0);
+	n = th_rules_computed(schema, rs, &v);
+	computed_text(v, n, text, sizeof(text));
+	assert_int_equal(n, 13);
+	assert_string_equal(v[12].rule, "S");
+	assert_non_null(strstr(text, "BM5:2.1=all(2.2,2.3) "));
+	th_computed_free(v, n);
+	th_rules_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +750,7 @@ int main(void)
 		cmocka_unit_test(lint_self_reference),
 		cmocka_unit_test(severity_in_vietnamese),
 		cmocka_unit_test(shipped_ruleset_cases),
+		cmocka_unit_test(computed_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

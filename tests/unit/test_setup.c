@@ -253,7 +253,7 @@ static void read_with_own_period(void **state)
 	u = th_roster_by_code(tmp.roster, "11242");
 	assert_non_null(u);
 	snprintf(path, sizeof(path), "%s/11242-2026.xlsx", dir);
-	assert_int_equal(th_write_template(tmp.schema, u, period("2026-Q1"), tmp.calendar, path, &e), 0);
+	assert_int_equal(th_write_template(tmp.schema, NULL, u, period("2026-Q1"), tmp.calendar, path, &e), 0);
 	assert_int_equal(th_setup_read(s, &cur, path, &f, &e), 0);
 	assert_true(ends_with(cur.roster->path, "roster-haiphong.ini"));
 	assert_true(ends_with(cur.calendar->path, "calendar-national.ini"));
@@ -263,7 +263,7 @@ static void read_with_own_period(void **state)
 	th_filing_free(f);
 	/* a return of a period no schema covers: a configuration failure, cur unchanged */
 	snprintf(path, sizeof(path), "%s/2019.xlsx", dir);
-	assert_int_equal(th_write_template(tmp.schema, NULL, period("2019-Q3"), tmp.calendar, path, &e), 0);
+	assert_int_equal(th_write_template(tmp.schema, NULL, NULL, period("2019-Q3"), tmp.calendar, path, &e), 0);
 	assert_int_equal(th_setup_read(s, &cur, path, &f, &e), -1);
 	assert_int_equal(e.code, TH_E_CONFIG);
 	assert_null(f);

@@ -347,6 +347,7 @@ static th_merge *build_merge(void)
 	for (size_t u = 0; u < m->n_units; u++) {
 		m->units[u].unit = &roster->units[u];
 		m->units[u].file = -1;
+		m->units[u].failed = -1;
 		m->units[u].on_time = -1;
 	}
 	add_file(m, "q3/thanhmien.xlsx", TH_F_USED, 0, "");
@@ -611,8 +612,8 @@ static void returns_deterministic(void **state)
 	th_filing *f;
 	(void)state;
 
-	assert_int_equal(th_write_template(schema, u, Q3, cal, in_dir("t1.xlsx"), &e), 0);
-	assert_int_equal(th_write_template(schema, u, Q3, cal, in_dir("t2.xlsx"), &e), 0);
+	assert_int_equal(th_write_template(schema, NULL, u, Q3, cal, in_dir("t1.xlsx"), &e), 0);
+	assert_int_equal(th_write_template(schema, NULL, u, Q3, cal, in_dir("t2.xlsx"), &e), 0);
 	same_bytes(in_dir("t1.xlsx"), in_dir("t2.xlsx"));
 	assert_int_equal(th_filing_read(&f, "fixtures/returns/seed002-sheets.xlsx", schema, roster, &e), 0);
 	th_rules_check(rules, f, cal, Q3, &f->findings);
@@ -648,7 +649,7 @@ static void write_failures(void **state)
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	memset(&e, 0, sizeof(e));
-	assert_int_equal(th_write_template(schema, NULL, Q3, cal, keep, &e), -1);
+	assert_int_equal(th_write_template(schema, NULL, NULL, Q3, cal, keep, &e), -1);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_DFL);
 	assert_int_equal(e.code, TH_E_WRITE);
@@ -698,7 +699,7 @@ static void template_reads_back(void **state)
 	(void)state;
 
 	assert_non_null(u);
-	assert_int_equal(th_write_template(schema, u, Q3, cal, path, &e), 0);
+	assert_int_equal(th_write_template(schema, NULL, u, Q3, cal, path, &e), 0);
 	assert_int_equal(th_xlsx_open(&x, path, NULL, &e), 0);
 	assert_int_equal(th_xlsx_sheet_count(x), 9);
 	assert_string_equal(th_xlsx_sheet_name(x, 0), "Thông tin");
@@ -740,7 +741,7 @@ static void template_placeholders(void **state)
 	struct rsheet s;
 	(void)state;
 
-	assert_int_equal(th_write_template(schema, NULL, (th_period){ TH_P_NONE, 0, 0 }, NULL, path, &e), 0);
+	assert_int_equal(th_write_template(schema, NULL, NULL, (th_period){ TH_P_NONE, 0, 0 }, NULL, path, &e), 0);
 	load_sheet(path, "Thông tin", &s);
 	assert_string_equal(at(&s, 1, 0)->text, "UBND xã …………");
 	assert_string_equal(at(&s, 2, 0)->text, "Mã đơn vị: …………");
@@ -777,7 +778,7 @@ static void sheet_names_sanitised(void **state)
 	fclose(out);
 	if (th_schema_load(&s, ini, &e))
 		fail_msg("%s", e.msg);
-	assert_int_equal(th_write_template(s, NULL, Q3, NULL, path, &e), 0);
+	assert_int_equal(th_write_template(s, NULL, NULL, Q3, NULL, path, &e), 0);
 	assert_int_equal(th_xlsx_open(&x, path, NULL, &e), 0);
 	/* no register in this schema: no register sheet */
 	assert_int_equal(th_xlsx_sheet_count(x), sizeof(want) / sizeof(want[0]));
