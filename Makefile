@@ -30,7 +30,8 @@ INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo
 INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
 	libiniparser-dev libutf8proc-dev libcmocka-dev libfreexl-dev zip unzip python3 python3-openpyxl time \
-	libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev chromium curl
+	libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev chromium curl \
+	libreoffice-calc-nogui poppler-utils
 # node and npm for the browser test (tests/browser): Debian's, unless a node with npm is there
 NODE_PACKAGES = nodejs npm
 FUZZ_PACKAGES = clang libclang-rt-14-dev

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
 # unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, merge, units,
+# outputs (no-return merges, concurrent writers, full disk, killed runs, the template's
+# formulas recalculated by LibreOffice and its print setup),
 # .xls/.ods end to end (tests/formats.sh) and the user guide's examples, the hostile
 # inputs, install and the manual, the house rules of src/, the shared corpus, the fuzz
 # corpus replay, the returns laid out as they really come (tests/layouts: its known
@@ -85,6 +87,7 @@ run_suite e2e tests/e2e.sh "$TONGHOP"
 run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
 run_suite units tests/units.sh "$TONGHOP" build/gen_returns
+run_suite outputs tests/outputs.sh "$TONGHOP" build/gen_returns
 run_suite formats tests/formats.sh "$TONGHOP"
 run_suite feedback tests/feedback.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"

@@ -115,7 +115,8 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 
 /* ---- progress on a terminal ---- */
 
-/* "Đang đọc 12/114: …/11242-thanhtung/bao-cao.xlsx" on one line of stderr, redrawn. */
+/* "Đã đọc 12/114 tệp, đang đọc: …/11242-thanhtung/bao-cao.xlsx" on one line of stderr,
+ * redrawn; cleared at the end. */
 static void show_progress(void *arg, size_t done, size_t total, const char *path)
 {
 	size_t n;
@@ -124,7 +125,7 @@ static void show_progress(void *arg, size_t done, size_t total, const char *path
 	fputs("\r\033[K", stderr);
 	if (path) {
 		n = strlen(path);
-		fprintf(stderr, "Đang đọc %zu/%zu: %s", done + 1, total, n > 50 ? "…" : "");
+		fprintf(stderr, "Đã đọc %zu/%zu tệp, đang đọc: %s", done, total, n > 50 ? "…" : "");
 		th_put_clean(n > 50 ? path + n - 50 : path, stderr);
 	}
 	fflush(stderr);
