@@ -225,7 +225,7 @@ static void ret_print(struct rctx *c, lxw_worksheet *ws, int head_row, bool land
 	th_sbuf_adds(&foot, "&C&8");
 	hf_text(&foot, c->period_label[0] ? c->period_label : "");
 	th_sbuf_adds(&foot, "&R&8Trang &P/&N");
-	foot.buf[th_wb_utf8_fit(foot.buf, 250)] = '\0'; /* Excel's limit is 255 characters */
+	foot.buf[th_text_fit(foot.buf, 250)] = '\0'; /* Excel's limit is 255 characters */
 	th_wb_ck(c->b, worksheet_set_footer(ws, foot.buf));
 	th_sbuf_release(&foot);
 }
