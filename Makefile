@@ -6,6 +6,8 @@
 #   make quicktest  every suite but the two corpora, on the optimised build (under a minute)
 #   make install    PREFIX=/usr/local DESTDIR=: the program, its schemas and rules under
 #                   share/tonghop, the manual (Vietnamese; English under man/en)
+#   make deb        build/tonghop_VERSION_ARCH.deb (dpkg-deb; Depends by dpkg-shlibdeps)
+#   make deb-test   the package installed in temporary roots and run (also in make test)
 #   make bench      speed figures (generated data, not committed)
 #   make snapshot   every output on the bundled data and its SHA-256 (build/snapshot/snapshot.sha)
 #   make fuzz       libFuzzer targets (clang)
@@ -36,6 +38,8 @@ DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev li
 NODE_PACKAGES = nodejs npm
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 LO_PACKAGES = libreoffice-calc-nogui
+# what make deb builds the package with (dpkg-deb, dpkg-shlibdeps; strip)
+DEB_TOOLS = dpkg-dev binutils
 
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wshadow \
 	-Wformat=2 -Wvla -Wwrite-strings -fno-common
@@ -72,7 +76,7 @@ DATADIR = $(PREFIX)/share/tonghop
 MANDIR = $(PREFIX)/share/man
 
 .PHONY: all deps install-packages check-deps demo test quicktest unit bench fuzz clean fixtures layouts \
-	layouts-lo snapshot install install-files
+	layouts-lo snapshot install install-files deb deb-test
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -156,8 +160,8 @@ demo: deps
 TEST_BINS = $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw \
 	$(B)/gen_returns
 
-test: check-deps $(TEST_BINS)
-	$(Q)tests/run-all.sh $(A)
+test: check-deps $(TEST_BINS) deb
+	$(Q)TONGHOP_DEB=$(DEB_FILE) tests/run-all.sh $(A)
 
 # Under a minute: everything but the two corpora (shared, tests/layouts), on the optimised
 # build (warnings as errors, no sanitizers: make test has them), without the browser suite.
@@ -181,6 +185,18 @@ install-files:
 		install -D -m 644 "$$d/$$f" "$(DESTDIR)$(DATADIR)/$$d/$$f" || exit 1; done || exit 1; done
 	install -D -m 644 doc/tonghop.1 $(DESTDIR)$(MANDIR)/man1/tonghop.1
 	install -D -m 644 doc/tonghop.en.1 $(DESTDIR)$(MANDIR)/en/man1/tonghop.1
+
+# The Debian package, from the optimised build and `make install-files` (contrib/mkdeb.sh).
+VERSION := $(shell sed -n 's/^\#define TH_VERSION "\(.*\)"/\1/p' src/cli/main.c)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = $(B)/tonghop_$(VERSION)_$(DEB_ARCH).deb
+
+deb: all
+	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_TOOLS)"
+	$(Q)contrib/mkdeb.sh $(B)/tonghop $(B)
+
+deb-test: deb
+	$(Q)tests/deb.sh $(DEB_FILE) $(B)/tonghop
 
 layouts: all $(B)/gen_lxw
 	$(Q)tests/layouts/run.sh $(B)/tonghop $(B)/gen_lxw
