@@ -210,7 +210,7 @@ layouts-lo: $(B)/gen_lxw
 snapshot: all
 	$(Q)tests/snapshot.sh $(B)/tonghop $(B)/snapshot
 
-bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns
+bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns $(B)/read_all
 	$(Q)bench/run.sh $(B)
 
 $(B)/make_fixtures: fixtures/make_fixtures.c | $(B)/obj
@@ -228,6 +228,9 @@ $(B)/gen_big: bench/gen_big.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs libzip)
 
 $(B)/gen_returns: bench/gen_returns.c $(LIB_OBJ) | $(B)/obj
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
+
+$(B)/read_all: bench/read_all.c $(LIB_OBJ) | $(B)/obj
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
 
 $(B)/floor: bench/floor.c | $(B)/obj

@@ -4,20 +4,28 @@
  * each unit of a real roster (its codes and names) for --period, windowed by --calendar.
  * Each return is one sheet with the identification block and the seven forms stacked, rows
  * taken from the schema through tonghop's own loader, values deterministic and consistent
- * (ratios from their rows).
- * Usage: gen_returns SCHEMA.ini OUTDIR N   (writes OUTDIR/roster.ini and OUTDIR/returns/)
- *        gen_returns --roster R.ini --period P --calendar C.ini SCHEMA.ini OUTDIR N
+ * (ratios from their rows). Drawn at random, the figures break the rules in every return
+ * (an error-heavy set); with --clean RULES.ini they are mended until the rules find
+ * nothing, and one return in seven then gets one fault of the kinds communes make (a
+ * mostly clean set, as a province receives).
+ * Usage: gen_returns [--clean RULES.ini] SCHEMA.ini OUTDIR N
+ *                                          (writes OUTDIR/roster.ini and OUTDIR/returns/)
+ *        gen_returns [--clean RULES.ini] --roster R.ini --period P --calendar C.ini SCHEMA.ini OUTDIR N
  *                                          (OUTDIR/returns/ only; N = 0: every unit)
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
 #include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include "check/check_file.h"
+#include "check/rules.h"
 #include "model/calendar.h"
 #include "model/roster.h"
 #include "model/schema.h"
@@ -59,7 +67,106 @@ struct header {
 	char unit[256], code[64], title[256], window[128], report[128];
 };
 
-static void write_return(const th_schema *s, const char *path, const struct header *h)
+/* The values of a return: vals[f][r] (-1 for a group row), as drawn. */
+static double **draw_values(const th_schema *s)
+{
+	double **vals = calloc(s->n_forms + 1, sizeof(*vals));
+
+	for (size_t fi = 0; fi < s->n_forms; fi++) {
+		const th_formdef *f = &s->forms[fi];
+		double *v = vals[fi] = calloc(f->n_rows + 1, sizeof(*v));
+
+		/* children before their ratio: values of count rows first */
+		for (size_t r = 0; r < f->n_rows; r++)
+			if (f->rows[r].kind != TH_ROW_PERCENT)
+				v[r] = value_for(f, r, v);
+		for (size_t r = 0; r < f->n_rows; r++) {
+			const th_rowdef *rd = &f->rows[r];
+			/* a part is never more than its whole */
+			if (rd->agg == TH_AGG_RATIO && v[rd->num] > v[rd->den])
+				v[rd->num] = v[rd->den] - rnd(5 < v[rd->den] ? 5 : 1);
+			if (rd->kind == TH_ROW_PERCENT)
+				v[r] = value_for(f, r, v);
+		}
+	}
+	return vals;
+}
+
+static void free_values(const th_schema *s, double **vals)
+{
+	for (size_t fi = 0; fi < s->n_forms; fi++)
+		free(vals[fi]);
+	free(vals);
+}
+
+/* The findings of the rules on vals (a return built in memory: no header, no cells). */
+static th_filing *check_values(const th_schema *s, const th_ruleset *rules, double **vals)
+{
+	th_filing *fl = th_filing_new("gen", s);
+	th_period none = { TH_P_NONE, 0, 0 };
+
+	for (size_t fi = 0; fi < s->n_forms; fi++)
+		for (size_t r = 0; r < s->forms[fi].n_rows; r++)
+			if (vals[fi][r] >= 0)
+				th_filing_set(fl, s->forms[fi].id, s->forms[fi].rows[r].code, TH_VAL_NUMBER,
+					      vals[fi][r], -1);
+	th_check_filing(fl, rules, NULL, none);
+	return fl;
+}
+
+/* The value a finding on a figure asks for ("509", "≤ 21", "≥ 875"), or -1. */
+static double asked(const th_finding *fd)
+{
+	const char *p = fd->expected;
+	char *end;
+	double v;
+
+	while (*p && !(*p >= '0' && *p <= '9'))
+		p++;
+	v = strtod(p, &end);
+	return end != p ? v : -1;
+}
+
+/*
+ * Mend vals until the rules find nothing on a figure: each figure a rule finds wrong takes
+ * the value the rule asks for, round after round (ratios, sums, bounds, across forms). The
+ * rules are data: nothing here knows them. A draw whose rules pull one figure two ways
+ * (a sum bounded by another form's count) is drawn again. Returns the rounds, -1 when none
+ * converged.
+ */
+static int mend_values(const th_schema *s, const th_ruleset *rules, double ***vals)
+{
+	for (int draw = 0; draw < 50; draw++) {
+		for (int round = 0; round < 20; round++) {
+			th_filing *fl = check_values(s, rules, *vals);
+			size_t fixed = 0;
+			for (size_t i = 0; i < fl->findings.n; i++) {
+				const th_finding *fd = &fl->findings.v[i];
+				const th_formdef *f = th_schema_form(s, fd->form);
+				int r = f ? th_form_row(f, fd->code) : -1;
+				double want = asked(fd);
+				if (r < 0 || want < 0 || f->rows[r].kind == TH_ROW_GROUP)
+					continue;
+				(*vals)[f - s->forms][r] = want;
+				fixed++;
+			}
+			th_filing_free(fl);
+			if (!fixed)
+				return round;
+		}
+		free_values(s, *vals);
+		*vals = draw_values(s);
+	}
+	return -1;
+}
+
+/* What goes wrong in a return of the mostly clean set (about one in seven): a figure with
+ * a digit too many, a percent written as a fraction, a figure left blank, a count written
+ * as text with a thousands separator, a label edited. */
+enum fault { F_NONE, F_TYPO, F_FRACTION, F_BLANK, F_TEXT, F_LABEL, F_KINDS };
+
+static void write_return(const th_schema *s, const char *path, const struct header *h, double **vals,
+			 enum fault fault)
 {
 	static char title[] = "bench", author[] = "tonghop";
 	lxw_doc_properties props = { .title = title, .author = author, .created = 1694476800 };
@@ -67,6 +174,8 @@ static void write_return(const th_schema *s, const char *path, const struct head
 	lxw_worksheet *ws;
 	char buf[256];
 	lxw_row_t row = 0;
+	/* the figure the fault falls on: a count row (a percent row for F_FRACTION) */
+	size_t target = fault ? rnd(1000) : 0, seen = 0;
 
 	if (!wb)
 		die("cannot create", path);
@@ -79,20 +188,7 @@ static void write_return(const th_schema *s, const char *path, const struct head
 	worksheet_write_string(ws, row++, 0, h->report, NULL);
 	for (size_t fi = 0; fi < s->n_forms; fi++) {
 		const th_formdef *f = &s->forms[fi];
-		double *vals = calloc(f->n_rows + 1, sizeof(*vals));
 
-		/* children before their ratio: values of count rows first */
-		for (size_t r = 0; r < f->n_rows; r++)
-			if (f->rows[r].kind != TH_ROW_PERCENT)
-				vals[r] = value_for(f, r, vals);
-		for (size_t r = 0; r < f->n_rows; r++) {
-			const th_rowdef *rd = &f->rows[r];
-			/* a part is never more than its whole */
-			if (rd->agg == TH_AGG_RATIO && vals[rd->num] > vals[rd->den])
-				vals[rd->num] = vals[rd->den] - rnd(5 < vals[rd->den] ? 5 : 1);
-			if (rd->kind == TH_ROW_PERCENT)
-				vals[r] = value_for(f, r, vals);
-		}
 		row++;
 		worksheet_write_string(ws, row++, 0, f->title, NULL);
 		worksheet_write_string(ws, row++, 0, f->name, NULL);
@@ -102,18 +198,55 @@ static void write_return(const th_schema *s, const char *path, const struct head
 		worksheet_write_string(ws, row, 3, "Số lượng/Tỷ lệ", NULL);
 		worksheet_write_string(ws, row++, 4, "Ghi chú", NULL);
 		for (size_t r = 0; r < f->n_rows; r++, row++) {
-			snprintf(buf, sizeof(buf), "%s.", f->rows[r].code);
+			const th_rowdef *rd = &f->rows[r];
+			double v = vals[fi][r];
+			bool hit = false;
+
+			if (fault && v >= 0 && (rd->kind == TH_ROW_PERCENT) == (fault == F_FRACTION) &&
+			    rd->kind != TH_ROW_CODED)
+				hit = seen++ % 97 == target % 97 && (target = (size_t)-1, true);
+			snprintf(buf, sizeof(buf), "%s.", rd->code);
 			worksheet_write_string(ws, row, 0, buf, NULL);
-			worksheet_write_string(ws, row, 1, f->rows[r].label, NULL);
-			if (f->rows[r].unit[0])
-				worksheet_write_string(ws, row, 2, f->rows[r].unit, NULL);
-			if (vals[r] >= 0)
-				worksheet_write_number(ws, row, 3, vals[r], NULL);
+			if (hit && fault == F_LABEL) {
+				snprintf(buf, sizeof(buf), "%s (ước tính)", rd->label);
+				worksheet_write_string(ws, row, 1, buf, NULL);
+			} else {
+				worksheet_write_string(ws, row, 1, rd->label, NULL);
+			}
+			if (rd->unit[0])
+				worksheet_write_string(ws, row, 2, rd->unit, NULL);
+			if (v < 0 || (hit && fault == F_BLANK))
+				continue;
+			if (hit && fault == F_TYPO)
+				v = v * 10 + rnd(10);
+			else if (hit && fault == F_FRACTION)
+				v = v / 100;
+			if (hit && fault == F_TEXT) {
+				snprintf(buf, sizeof(buf), "%.0f.%03.0f", floor(v / 1000), fmod(v, 1000));
+				worksheet_write_string(ws, row, 3, v >= 1000 ? buf : "khoảng 20", NULL);
+			} else {
+				worksheet_write_number(ws, row, 3, v, NULL);
+			}
 		}
-		free(vals);
 	}
 	if (workbook_close(wb) != LXW_NO_ERROR)
 		die("cannot write", path);
+}
+
+/* One return: drawn, mended when rules is given (then one in seven has a fault), written. */
+static void make_return(const th_schema *s, const th_ruleset *rules, const char *path, const struct header *h)
+{
+	double **vals = draw_values(s);
+	enum fault fault = F_NONE;
+
+	if (rules) {
+		if (mend_values(s, rules, &vals) < 0)
+			die("no draw satisfies the rules", path);
+		if (rnd(7) == 0)
+			fault = (enum fault)(1 + rnd(F_KINDS - 1));
+	}
+	write_return(s, path, h, vals, fault);
+	free_values(s, vals);
 }
 
 /* The Q3/2023 header of test unit code. */
@@ -147,8 +280,9 @@ static void unit_header(struct header *h, const th_unit *u, th_period p, const t
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gen_returns SCHEMA.ini OUTDIR N\n"
-			"       gen_returns --roster R.ini --period P --calendar C.ini SCHEMA.ini OUTDIR N\n");
+	fprintf(stderr, "usage: gen_returns [--clean RULES.ini] SCHEMA.ini OUTDIR N\n"
+			"       gen_returns [--clean RULES.ini] --roster R.ini --period P --calendar C.ini "
+			"SCHEMA.ini OUTDIR N\n");
 	return 2;
 }
 
@@ -158,9 +292,11 @@ int main(int argc, char **argv)
 		{ "roster", required_argument, NULL, 'r' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "calendar", required_argument, NULL, 'c' },
+		{ "clean", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *rpath = NULL, *cpath = NULL, *pstr = NULL;
+	const char *rpath = NULL, *cpath = NULL, *pstr = NULL, *kpath = NULL;
+	th_ruleset *rules = NULL;
 	th_schema *s;
 	th_roster *r = NULL;
 	th_calendar *cal = NULL;
@@ -177,6 +313,7 @@ int main(int argc, char **argv)
 		case 'r': rpath = optarg; break;
 		case 'p': pstr = optarg; break;
 		case 'c': cpath = optarg; break;
+		case 'k': kpath = optarg; break;
 		default: return usage();
 		}
 	}
@@ -187,7 +324,7 @@ int main(int argc, char **argv)
 	if (rpath && (!pstr || !cpath || th_period_parse(pstr, &p)))
 		return usage();
 	if (th_schema_load(&s, argv[1], &e) || (rpath && th_roster_load(&r, rpath, &e)) ||
-	    (cpath && th_calendar_load(&cal, cpath, &e))) {
+	    (cpath && th_calendar_load(&cal, cpath, &e)) || (kpath && th_rules_load(&rules, kpath, s, &e))) {
 		fprintf(stderr, "gen_returns: %s\n", e.msg);
 		return 1;
 	}
@@ -199,8 +336,9 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < m; i++) {
 			snprintf(path, sizeof(path), "%s/returns/%s.xlsx", argv[2], r->units[i].code);
 			unit_header(&h, &r->units[i], p, cal);
-			write_return(s, path, &h);
+			make_return(s, rules, path, &h);
 		}
+		th_rules_free(rules);
 		th_roster_free(r);
 		th_calendar_free(cal);
 		th_schema_free(s);
@@ -217,8 +355,9 @@ int main(int argc, char **argv)
 	for (long i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/returns/%ld.xlsx", argv[2], 20000 + i);
 		bench_header(&h, 20000 + i);
-		write_return(s, path, &h);
+		make_return(s, rules, path, &h);
 	}
+	th_rules_free(rules);
 	th_schema_free(s);
 	return 0;
 }

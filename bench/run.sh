@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Benchmark of the XLSX reader (make bench): times `tonghop dump --stats` against the
-# expat-only floor on a generated 1,000,000-row workbook, and compares its peak memory
-# with a 100,000-row one. Prints figures only; speed is measured, never asserted.
+# Speed figures (make bench), each against the expat floor measured in the same run: the
+# XLSX reader on a generated 1,000,000-row workbook (`tonghop dump --stats` against
+# `floor`: inflate + expat over its sheet), the reader on the returns a merge reads
+# (`read_all` against `floor --all`: one full expat pass over every XML part of the same
+# files), the merge of generated returns (mostly clean: Hải Phòng's 114 with its roster,
+# 1,000 and 3,321 with the national roster; and 3,321 error-heavy ones), `check` of one
+# return, and configuration loading. Prints figures only; speed is measured, never asserted.
+# Each figure is the best (least CPU) of BENCH_REPS runs (default 3): the CPU time (user +
+# sys), the wall-clock time and the peak memory (RSS) of that run. The machine's load is
+# printed first: on a busy machine the wall-clock times say little, the CPU times more.
 # SPDX-License-Identifier: MIT
 #
 # Usage: bench/run.sh BUILD_DIR
-#   BUILD_DIR holds tonghop, gen_big and floor; the inputs are generated (once, and again
-#   whenever gen_big is newer) into BUILD_DIR/bench/, which is not committed.
-#
-# The Makefile builds the two helpers with:
-#   cc -O2 -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
-#      bench/gen_big.c -o BUILD_DIR/gen_big $(pkg-config --cflags --libs libzip expat)
-#   cc -O2 -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
-#      bench/floor.c -o BUILD_DIR/floor $(pkg-config --cflags --libs libzip expat)
-# (gen_big needs only libzip; linking expat as well is harmless.)
+#   BUILD_DIR holds tonghop, gen_big, gen_returns, read_all and floor (make bench builds
+#   them); the inputs are generated once into BUILD_DIR/bench/ (not committed), again
+#   whenever their generator (gen_big, bench/gen_returns.c) is newer.
 #
 # Exit status: 0 when every command ran, whatever the figures; 1 when one failed; 2 usage.
 
@@ -22,6 +23,9 @@ export LC_ALL=C
 
 BIG_ROWS=1000000
 SMALL_ROWS=100000
+NATIONAL=3321
+PERIOD=2026-Q1
+REPS=${BENCH_REPS:-3}
 TIME=/usr/bin/time
 
 if [ $# -ne 1 ]; then
@@ -32,6 +36,9 @@ B=${1%/}
 WORK=$B/bench
 BIG=$WORK/big.xlsx
 SMALL=$WORK/big100k.xlsx
+SCHEMA=schemas/cchc-haiduong-2023.ini
+RULES=rules/cchc-haiduong-2023.ini
+ROSTER=schemas/roster-national.ini
 
 die() {
 	echo "run.sh: $*" >&2
@@ -39,7 +46,7 @@ die() {
 }
 
 [ -x "$TIME" ] || die "$TIME (GNU time) not found"
-for prog in tonghop gen_big floor; do
+for prog in tonghop gen_big gen_returns read_all floor; do
 	[ -x "$B/$prog" ] || die "$B/$prog not built"
 done
 mkdir -p "$WORK"
@@ -53,124 +60,151 @@ gen() {
 	fi
 }
 
-# measure NAME CMD...: run CMD once, stdout to $WORK/NAME.out; sets SECS and KIB.
-measure() {
-	local name=$1
+# gen_set DIR [--clean RULES]: every unit's return of the national roster for $PERIOD, once.
+gen_set() {
+	local dir=$1
 	shift
-	if ! "$TIME" -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
-	then
-		echo "run.sh: failed: $*" >&2
-		cat "$WORK/$name.err" "$WORK/$name.time" >&2 || true
-		exit 1
+	if [ ! -d "$dir/returns" ] || [ "$(ls "$dir/returns" | wc -l)" != "$NATIONAL" ] ||
+	   [ bench/gen_returns.c -nt "$dir/returns" ]; then
+		echo "run.sh: generating $NATIONAL returns in $dir" >&2
+		rm -rf "$dir"
+		"$B/gen_returns" "$@" --roster "$ROSTER" --period "$PERIOD" \
+			--calendar schemas/calendar-national.ini "$SCHEMA" "$dir" 0 || die "gen_returns failed"
 	fi
-	read -r SECS KIB <"$WORK/$name.time"
+}
+
+# subset DIR N: DIR/firstN, links to the first N returns of DIR/returns (by name).
+subset() {
+	local d="$1/first$2"
+	if [ ! -d "$d" ] || [ "$(ls "$d" | wc -l)" != "$2" ]; then
+		rm -rf "$d"
+		mkdir -p "$d"
+		ls "$1/returns" | head -n "$2" | while read -r f; do ln -s "../returns/$f" "$d/$f"; done
+	fi
+}
+
+# province DIR: DIR/haiphong, links to the returns of the units of Hải Phòng's roster.
+province() {
+	local d="$1/haiphong"
+	rm -rf "$d"
+	mkdir -p "$d"
+	grep -o '^\[[0-9]*\]' schemas/roster-haiphong.ini | tr -d '[]' | while read -r c; do
+		[ -f "$1/returns/$c.xlsx" ] && ln -s "../returns/$c.xlsx" "$d/$c.xlsx"
+	done
+	return 0
+}
+
+# measure NAME OKRC CMD...: run CMD $REPS times (stdout to $WORK/NAME.out; exit status up
+# to OKRC is an answer, not a failure); sets CPU, WALL and KIB of the run with least CPU.
+measure() {
+	local name=$1 okrc=$2 rc c
+	shift 2
+	CPU= WALL= KIB=
+	for ((k = 0; k < REPS; k++)); do
+		set +e
+		"$TIME" -f '%e %U %S %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+		rc=$?
+		set -e
+		if [ "$rc" -gt "$okrc" ]; then
+			echo "run.sh: failed (exit $rc): $*" >&2
+			head -c 600 "$WORK/$name.err" >&2 || true
+			exit 1
+		fi
+		read -r w u s m < <(tail -n 1 "$WORK/$name.time")
+		c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		if [ -z "$CPU" ] || awk -v a="$c" -v b="$CPU" 'BEGIN { exit !(a < b) }'; then
+			CPU=$c WALL=$w KIB=$m
+		fi
+	done
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.0f", s * 1000 }'; }
 
+# row LABEL: one line of figures from the last measure, with its ratios to FCPU/FWALL.
+row() {
+	printf '%-34s %8s %8s %9s %7s %7s\n' "$1" "$CPU" "$WALL" "$(mib "$KIB")" \
+		"$(ratio "$CPU" "$FCPU")" "$(ratio "$WALL" "$FWALL")"
+}
+
+head_row() {
+	printf '\n%-34s %8s %8s %9s %7s %7s\n' "$1" 'CPU s' 'wall s' 'peak MiB' 'CPU/fl' 'wall/fl'
+}
+
+echo "tonghop bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), best of $REPS runs"
+
+# ---- the reader on one big sheet ----
 gen "$BIG" "$BIG_ROWS"
 gen "$SMALL" "$SMALL_ROWS"
-
-# Same warm page cache for every run.
-cat "$BIG" "$SMALL" >/dev/null
-
-measure floor "$B/floor" "$BIG"
-floor_s=$SECS floor_k=$KIB
+cat "$BIG" "$SMALL" >/dev/null # the same warm page cache for every run
+measure floor 0 "$B/floor" "$BIG"
+FCPU=$CPU FWALL=$WALL
 cells=$(awk '$1 == "cells" { print $2 }' "$WORK/floor.out")
 [ -n "$cells" ] || die "floor printed no cell count"
+printf '\nfile %s: %d rows x 10 columns, %s cells, %s MiB\n' "$BIG" "$BIG_ROWS" "$cells" \
+	"$(mib $(($(stat -c %s "$BIG") / 1024)))"
+head_row 'one sheet'
+row 'floor (inflate + expat)'
+measure dump1m 0 "$B/tonghop" dump --stats "$BIG"
+row 'tonghop dump --stats, 1,000,000 rows'
+measure dump100k 0 "$B/tonghop" dump --stats "$SMALL"
+row 'tonghop dump --stats, 100,000 rows'
 
-measure tonghop-1m "$B/tonghop" dump --stats "$BIG"
-th_s=$SECS th_k=$KIB
+# ---- the returns ----
+CLEAN=$WORK/national-clean
+ERRS=$WORK/national-errors
+gen_set "$CLEAN" --clean "$RULES"
+gen_set "$ERRS"
+subset "$CLEAN" 1000
+province "$CLEAN"
+cat "$CLEAN"/returns/* "$ERRS"/returns/* >/dev/null
 
-measure tonghop-100k "$B/tonghop" dump --stats "$SMALL"
-th100_s=$SECS th100_k=$KIB
+# merge_set LABEL NAME SRC [ROSTER-OPTION...]: the floor and the reader over the returns in
+# folder SRC, and their merge (with the roster the options name, else the period's own).
+merge_set() {
+	local label=$1 name=$2 src=$3 n
+	shift 3
+	n=$(ls "$src" | wc -l)
+	measure "floor-$name" 0 "$B/floor" --all "$src"/*.xlsx
+	FCPU=$CPU FWALL=$WALL
+	head_row "$label, $n returns"
+	row 'floor (inflate + expat, all parts)'
+	measure "read-$name" 0 "$B/read_all" "$src"/*.xlsx
+	row 'reader (read_all)'
+	measure "merge-$name" 1 "$B/tonghop" merge --period "$PERIOD" "$@" \
+		-o "$WORK/merge-$name.xlsx" --json "$WORK/merge-$name.json" "$src"
+	row 'tonghop merge (xlsx + json)'
+	echo "  $(grep -a -m1 '^Đã nhận' "$WORK/merge-$name.out"); $(grep -a -m1 '^Lỗi:' "$WORK/merge-$name.out")"
+}
 
-size=$(stat -c %s "$BIG")
-size_small=$(stat -c %s "$SMALL")
+echo
+echo "Returns generated by gen_returns for $PERIOD, one per unit of $ROSTER (mostly clean:"
+echo "one in seven with a fault; error-heavy: figures drawn at random). Hải Phòng's merged with"
+echo "its own roster (114 units), the others with the national one (a column per unit, 3,321"
+echo "whatever the number of returns)."
+merge_set 'mostly clean, Hải Phòng' haiphong "$CLEAN/haiphong"
+merge_set 'mostly clean, national' 1000 "$CLEAN/first1000" --roster "$ROSTER"
+merge_set 'mostly clean, national' clean "$CLEAN/returns" --roster "$ROSTER"
+merge_set 'error-heavy, national' errors "$ERRS/returns" --roster "$ROSTER"
 
-printf 'file %s: %d rows x 10 columns, %s cells, %s MiB (%s bytes)\n' \
-	"$BIG" "$BIG_ROWS" "$cells" "$(mib $((size / 1024)))" "$size"
-printf '\n%-24s %10s %12s\n' '' 'time (s)' 'peak (MiB)'
-printf '%-24s %10s %12s\n' 'floor (zip + expat)' "$floor_s" "$(mib "$floor_k")"
-printf '%-24s %10s %12s\n' 'tonghop dump --stats' "$th_s" "$(mib "$th_k")"
-printf '%-24s %10s %12s\n' 'ratio tonghop/floor' "$(ratio "$th_s" "$floor_s")" \
-	"$(ratio "$th_k" "$floor_k")"
-printf '\n%-24s %10s %12s %12s\n' 'tonghop dump --stats' 'time (s)' 'peak (MiB)' 'file (MiB)'
-printf '%-24s %10s %12s %12s\n' "$SMALL_ROWS rows" "$th100_s" "$(mib "$th100_k")" \
-	"$(mib $((size_small / 1024)))"
-printf '%-24s %10s %12s %12s\n' "$BIG_ROWS rows" "$th_s" "$(mib "$th_k")" \
-	"$(mib $((size / 1024)))"
+# ---- one return ----
+# A Hải Phòng unit's return, checked as its province checks it (the configuration the
+# period selects: schema, rules, the 114-unit roster, the calendar) and with the national
+# roster; start-up, configuration and the check, per run.
+ONE=$(ls "$CLEAN"/haiphong/*.xlsx | head -n 1)
+head_row "check of one return ($(basename "$ONE"))"
+FCPU=0 FWALL=0
+measure check1 1 "$B/tonghop" check --period "$PERIOD" "$ONE"
+printf '%-34s %6s ms %6s ms %9s\n' 'tonghop check, province roster' "$(ms "$CPU")" "$(ms "$WALL")" "$(mib "$KIB")"
+measure check1n 1 "$B/tonghop" check --period "$PERIOD" --roster "$ROSTER" "$ONE"
+printf '%-34s %6s ms %6s ms %9s\n' 'tonghop check, national roster' "$(ms "$CPU")" "$(ms "$WALL")" "$(mib "$KIB")"
+measure config1 0 "$B/tonghop" config --period "$PERIOD" --roster "$ROSTER"
+printf '%-34s %6s ms %6s ms %9s\n' 'tonghop config, national roster' "$(ms "$CPU")" "$(ms "$WALL")" "$(mib "$KIB")"
 
-# Checking a district's returns: 17 files (the bundled fixture returns, copied round-robin),
-# read, located and checked against the shipped ruleset in one run.
-RET="$WORK/returns17"
-rm -rf "$RET"
-mkdir -p "$RET"
-k=0
-while [ "$k" -lt 17 ]; do
-	for f in fixtures/returns/*.xlsx; do
-		[ "$k" -lt 17 ] || break
-		cp "$f" "$RET/$(printf '%02d' "$k")-$(basename "$f")"
-		k=$((k + 1))
-	done
-done
-# check exits 1 when a return has errors (some fixtures do): that is its answer, not a failure
-set +e
-"$TIME" -f '%e %M' -o "$WORK/check17.time" "$B/tonghop" check --period 2023-Q3 "$RET"/*.xlsx \
-	> "$WORK/check17.out" 2> "$WORK/check17.err"
-rc=$?
-set -e
-[ "$rc" -le 1 ] || die "tonghop check failed (exit $rc): $(head -c 300 "$WORK/check17.err")"
-read -r c17_s c17_k < <(tail -n 1 "$WORK/check17.time")
-printf '\n%-24s %10s %12s\n' 'tonghop check, 17 returns' "$c17_s" "$(mib "$c17_k")"
-
-# The national roster (3,321 units, for the ministry): what loading it costs a command.
-ONE=$(ls "$RET"/*.xlsx | head -n 1)
-for what in "config" "check"; do
-	set +e
-	if [ "$what" = config ]; then
-		"$TIME" -f '%e %M' -o "$WORK/nat-$what.time" "$B/tonghop" config --period 2026-Q1 \
-			--roster schemas/roster-national.ini > /dev/null 2> "$WORK/nat-$what.err"
-	else
-		"$TIME" -f '%e %M' -o "$WORK/nat-$what.time" "$B/tonghop" check --period 2026-Q1 \
-			--roster schemas/roster-national.ini "$ONE" > /dev/null 2> "$WORK/nat-$what.err"
-	fi
-	rc=$?
-	"$TIME" -f '%e %M' -o "$WORK/hp-$what.time" "$B/tonghop" $what --period 2026-Q1 \
-		$([ "$what" = check ] && echo "$ONE") > /dev/null 2>&1
-	set -e
-	[ "$rc" -le 1 ] || die "tonghop $what with the national roster failed (exit $rc)"
-	read -r n_s n_k < <(tail -n 1 "$WORK/nat-$what.time")
-	read -r h_s h_k < <(tail -n 1 "$WORK/hp-$what.time")
-	printf '%-24s %10s %12s   (with the 114-unit roster: %s s)\n' "tonghop $what, 3,321 roster" "$n_s" \
-		"$(mib "$n_k")" "$h_s"
-done
-
-# A province since 7/2025: 3,321 communes' returns (generated once, not committed) merged in
-# one run, with a generated roster of 3,321 units. Peak memory grows with the consolidated
-# figures (a column per unit), not with the files read.
-PROV="$WORK/province"
-NPROV=3321
-if [ ! -f "$PROV/roster.ini" ] || [ "$(ls "$PROV/returns" 2>/dev/null | wc -l)" != "$NPROV" ]; then
-	echo "run.sh: generating $NPROV returns in $PROV" >&2
-	rm -rf "$PROV"
-	gen_start=$(date +%s)
-	"$B/gen_returns" schemas/cchc-haiduong-2023.ini "$PROV" "$NPROV" || die "gen_returns failed"
-	echo "run.sh: generated in $(( $(date +%s) - gen_start )) s" >&2
-fi
-set +e
-"$TIME" -f '%e %M' -o "$WORK/merge.time" "$B/tonghop" merge --period 2023-Q3 --roster "$PROV/roster.ini" \
-	-o "$PROV/tong-hop.xlsx" --json "$PROV/tong-hop.json" "$PROV/returns" > "$WORK/merge.out" 2> "$WORK/merge.err"
-rc=$?
-set -e
-[ "$rc" -le 1 ] || die "tonghop merge failed (exit $rc): $(head -c 300 "$WORK/merge.err")"
-read -r m_s m_k < <(tail -n 1 "$WORK/merge.time")
-printf '%-24s %10s %12s   (%s)\n' "tonghop merge, $NPROV" "$m_s" "$(mib "$m_k")" \
-	"$(grep -m1 '^Đã nhận' "$WORK/merge.out")"
-
-# Configuration: a roster of 50,000 units (200,003 lines) loaded with the shipped schema and
-# rules; INI loading is linear in the file size (it took 25 s through iniparser's dictionary).
+# ---- configuration ----
+# A roster of 50,000 units (200,003 lines) loaded with the shipped schema and rules; INI
+# loading is linear in the file size (it took 25 s through iniparser's dictionary).
 BIGINI="$WORK/roster-200k.ini"
 if [ ! -s "$BIGINI" ]; then
 	{ printf '[roster]\nname = "Bench"\n\n'
@@ -178,7 +212,8 @@ if [ ! -s "$BIGINI" ]; then
 	} > "$BIGINI"
 fi
 mkdir -p "$WORK/bigini"
-cp schemas/calendar-haiduong.ini "$WORK/bigini/"
-sed 's/^roster *=.*/roster = ..\/roster-200k.ini/' schemas/cchc-haiduong-2023.ini > "$WORK/bigini/schema.ini"
-measure ini200k "$B/tonghop" rules --schema "$WORK/bigini/schema.ini" --rules rules/cchc-haiduong-2023.ini
-printf '%-24s %10s %12s   (%s lines)\n' "config, 200k-line roster" "$SECS" "$(mib "$KIB")" "$(wc -l < "$BIGINI")"
+cp schemas/calendar-*.ini "$WORK/bigini/"
+sed 's/^roster *=.*/roster = ..\/roster-200k.ini/' "$SCHEMA" > "$WORK/bigini/schema.ini"
+measure ini200k 0 "$B/tonghop" rules --schema "$WORK/bigini/schema.ini" --rules "$RULES"
+printf '%-34s %6s ms %6s ms %9s   (%s lines)\n' 'config, 200k-line roster' "$(ms "$CPU")" "$(ms "$WALL")" \
+	"$(mib "$KIB")" "$(wc -l < "$BIGINI")"
