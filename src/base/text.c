@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,9 +257,17 @@ size_t th_text_fit(const char *s, size_t max)
 	return n;
 }
 
-bool th_text_valid_utf8(const char *s, size_t n)
+static bool nfc_inert(uint32_t c);
+
+/*
+ * Is (s, n) valid UTF-8 throughout, and with inert_only, of code points nfc_inert() only?
+ * *legacy_only (may be NULL) says whether every code point is one a legacy font can have
+ * produced.
+ */
+static bool utf8_scan(const char *s, size_t n, bool inert_only, bool *legacy_only)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	bool legacy = true;
 
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
@@ -267,11 +276,20 @@ bool th_text_valid_utf8(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (!(len = utf8_one(u + i, n - i, &cp)))
+		if (!(len = utf8_one(u + i, n - i, &cp)) || (inert_only && !nfc_inert(cp)))
 			return false;
+		if (legacy && !is_legacy_char((int32_t)cp))
+			legacy = false;
 		i += len;
 	}
+	if (legacy_only)
+		*legacy_only = legacy;
 	return true;
+}
+
+bool th_text_valid_utf8(const char *s, size_t n)
+{
+	return utf8_scan(s, n, false, NULL);
 }
 
 /* s as code points in a new array (room for n + 1); *count gets their number. */
@@ -403,11 +421,37 @@ static char *finish_nfc(int32_t *v, size_t count, size_t *out_len)
 	return u8_reencode(d, dn, out_len);
 }
 
-char *th_text_nfc(const char *s, size_t n, size_t *out_len)
+/*
+ * Is code point c inert under th_text_nfc: NFC keeps it as it is, it composes with nothing
+ * before or after it (a starter that is no second of a composition), and it is no mark the
+ * repair of stranded marks moves? Latin-1, Latin Extended-A/B, IPA and spacing modifiers,
+ * Latin Extended Additional (every Vietnamese letter) and the common punctuation: what
+ * clean Vietnamese text is made of. tests/unit/test_text.c checks each against utf8proc.
+ */
+static bool nfc_inert(uint32_t c)
+{
+	return c < 0x300 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2010 && c <= 0x2027) ||
+	       (c >= 0x2030 && c <= 0x205E) || c == 0x20AC;
+}
+
+/* Is (s, n) already what th_text_nfc makes of it: valid UTF-8 of inert code points only? */
+static bool nfc_already(const char *s, size_t n, bool *legacy_only)
+{
+	return utf8_scan(s, n, true, legacy_only);
+}
+
+static char *nfc_compute(const char *s, size_t n, size_t *out_len)
 {
 	size_t count;
-	int32_t *v = decode_new(s, n, &count);
+	int32_t *v;
 
+	/* the fast path: text already clean (what the merge meets again and again) is copied */
+	if (nfc_already(s, n, NULL)) {
+		if (out_len)
+			*out_len = n;
+		return th_xstrndup(n ? s : "", n);
+	}
+	v = decode_new(s, n, &count);
 	return finish_nfc(v, count, out_len);
 }
 
@@ -841,14 +885,18 @@ static bool all_ascii(const char *s, size_t n)
 	return true;
 }
 
-char *th_text_clean(const char *s, size_t n, const char *font, th_legacy *found, size_t *out_len)
+static char *clean_compute(const char *s, size_t n, const char *font, th_legacy *found, size_t *out_len)
 {
 	size_t count;
 	int32_t *v;
 	th_legacy enc;
+	bool legacy_only = true;
 
-	/* the fast path: codes, numbers and English are most cells (a capitals font upper-cases) */
-	if (all_ascii(s, n) && !(font && th_text_font_is_caps(font))) {
+	/* the fast paths: codes, numbers and English are most cells (a capitals font
+	 * upper-cases); clean Unicode with a letter no legacy font has (ệ, đ, ư ...) is
+	 * Unicode whatever the font, and already normalised */
+	if ((all_ascii(s, n) && !(font && th_text_font_is_caps(font))) ||
+	    (nfc_already(s, n, &legacy_only) && !legacy_only)) {
 		if (found)
 			*found = TH_ENC_UNICODE;
 		if (out_len)
@@ -894,7 +942,7 @@ static void new_style_tones(int32_t *v, size_t n)
 	}
 }
 
-static char *make_key(const char *s, size_t n, bool ascii)
+static char *make_key(const char *s, size_t n, bool ascii, size_t *out_len)
 {
 	size_t clen, count, k = 0;
 	char *clean;
@@ -916,9 +964,10 @@ static char *make_key(const char *s, size_t n, bool ascii)
 			out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
 		out[k] = '\0';
+		*out_len = k;
 		return out;
 	}
-	clean = th_text_clean(s, n, NULL, NULL, &clen);
+	clean = clean_compute(s, n, NULL, NULL, &clen);
 
 	if (!clean)
 		return NULL;
@@ -947,22 +996,13 @@ static char *make_key(const char *s, size_t n, bool ascii)
 		space = false;
 		v[k++] = c;
 	}
-	return u8_reencode(v, k, NULL);
+	return u8_reencode(v, k, out_len);
 }
 
-char *th_text_key(const char *s, size_t n)
+static char *alnum_compute(const char *s, size_t n, size_t *out_len)
 {
-	return make_key(s, n, false);
-}
-
-char *th_text_key_ascii(const char *s, size_t n)
-{
-	return make_key(s, n, true);
-}
-
-char *th_text_key_alnum(const char *s, size_t n)
-{
-	char *k = make_key(s, n, false), *w = k;
+	size_t len;
+	char *k = make_key(s, n, false, &len), *w = k;
 	bool space = false;
 
 	for (const char *r = k; *r; r++) {
@@ -977,5 +1017,196 @@ char *th_text_key_alnum(const char *s, size_t n)
 		}
 	}
 	*w = '\0';
+	*out_len = (size_t)(w - k);
 	return k;
+}
+
+/*
+ * ---- the memo ----
+ * A merge meets the same labels, units and headings in every return (3,321 of them for the
+ * ministry), and each was cleaned and keyed anew: 60 % of a national merge went into
+ * normalisation (issue #15). Each thread keeps the results it computed, keyed by the
+ * operation, the font's class (all th_text_clean takes from a font) and the input bytes; a
+ * hit returns a copy, so the contract of every function is unchanged. One table per thread:
+ * no lock, and the merge's readers never wait for each other. Bounded: the table is emptied
+ * when full, so memory does not grow with the inputs; long texts are computed, not kept.
+ */
+
+enum memo_op { MEMO_NFC = 1, MEMO_CLEAN, MEMO_KEY, MEMO_KEY_ASCII, MEMO_KEY_ALNUM };
+
+#define MEMO_SLOTS 8192u          /* a power of two; emptied at three quarters */
+#define MEMO_MAX_BYTES (2u << 20) /* of kept text per thread */
+#define MEMO_MAX_IN 1024u         /* longer inputs are not kept */
+
+struct memo_ent {
+	uint64_t hash;
+	char *data;       /* the input bytes, the result's, a NUL; NULL: a free slot */
+	uint32_t in_len, out_len;
+	uint8_t tag;      /* the operation, and for MEMO_CLEAN the font's class << 4 */
+	uint8_t enc;      /* MEMO_CLEAN: the encoding found */
+};
+
+struct memo {
+	struct memo_ent slot[MEMO_SLOTS];
+	size_t n, bytes;
+};
+
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static bool memo_ready;
+
+static void memo_empty(struct memo *m)
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		free(m->slot[i].data);
+		m->slot[i].data = NULL;
+	}
+	m->n = m->bytes = 0;
+}
+
+static void memo_free(void *p)
+{
+	if (p)
+		memo_empty(p);
+	free(p);
+}
+
+static void memo_init(void)
+{
+	memo_ready = pthread_key_create(&memo_key, memo_free) == 0;
+}
+
+/* This thread's table, or NULL (no key: every call computes). */
+static struct memo *memo_get(void)
+{
+	struct memo *m;
+
+	pthread_once(&memo_once, memo_init);
+	if (!memo_ready)
+		return NULL;
+	m = pthread_getspecific(memo_key);
+	if (!m) {
+		m = calloc(1, sizeof(*m));
+		if (m && pthread_setspecific(memo_key, m) != 0) {
+			free(m);
+			m = NULL;
+		}
+	}
+	return m;
+}
+
+/* 64-bit FNV-1a over the tag and the bytes, eight at a time. */
+static uint64_t memo_hash(unsigned tag, const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u ^ tag;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x100000001b3u;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	return h ^ (h >> 32);
+}
+
+/* The class of a font as th_text_clean sees it: its encoding, and a capitals font. */
+static unsigned font_class(const char *font)
+{
+	return (unsigned)font_encoding(font) | (th_text_font_is_caps(font) ? 4u : 0u);
+}
+
+static char *memo_compute(unsigned tag, const char *s, size_t n, const char *font, th_legacy *enc,
+			  size_t *len)
+{
+	*enc = TH_ENC_UNICODE;
+	switch (tag & 0x0F) {
+	case MEMO_NFC: return nfc_compute(s, n, len);
+	case MEMO_CLEAN: return clean_compute(s, n, font, enc, len);
+	case MEMO_KEY: return make_key(s, n, false, len);
+	case MEMO_KEY_ASCII: return make_key(s, n, true, len);
+	default: return alnum_compute(s, n, len);
+	}
+}
+
+/* The result of operation tag on (s, n) (font for MEMO_CLEAN), from the memo when there. */
+static char *memo_run(unsigned tag, const char *s, size_t n, const char *font, th_legacy *found,
+		      size_t *out_len)
+{
+	/* plain ASCII is cheaper to compute than to look up (but for a capitals font) */
+	bool keep = n && n <= MEMO_MAX_IN && ((tag & 0x0F) == MEMO_CLEAN || !all_ascii(s, n));
+	struct memo *m = keep ? memo_get() : NULL;
+	struct memo_ent *e = NULL;
+	uint64_t h = 0;
+	th_legacy enc;
+	size_t len = 0;
+	char *r;
+
+	if (m) {
+		h = memo_hash(tag, s, n);
+		for (size_t i = h & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {
+			e = &m->slot[i];
+			if (!e->data)
+				break;
+			if (e->hash == h && e->tag == tag && e->in_len == n && memcmp(e->data, s, n) == 0) {
+				if (found)
+					*found = (th_legacy)e->enc;
+				if (out_len)
+					*out_len = e->out_len;
+				return th_xstrndup(e->data + n, e->out_len);
+			}
+		}
+	}
+	r = memo_compute(tag, s, n, font, &enc, &len);
+	if (found)
+		*found = enc;
+	if (out_len)
+		*out_len = len;
+	if (!m || !r || len > UINT32_MAX)
+		return r;
+	if (m->n + 1 > MEMO_SLOTS / 4 * 3 || m->bytes + n + len > MEMO_MAX_BYTES) {
+		memo_empty(m);
+		e = &m->slot[h & (MEMO_SLOTS - 1)];
+	}
+	e->data = th_xmalloc(th_size_add(th_size_add(n, len), 1));
+	memcpy(e->data, s, n);
+	memcpy(e->data + n, r, len + 1);
+	e->hash = h;
+	e->tag = (uint8_t)tag;
+	e->enc = (uint8_t)enc;
+	e->in_len = (uint32_t)n;
+	e->out_len = (uint32_t)len;
+	m->n++;
+	m->bytes += n + len;
+	return r;
+}
+
+char *th_text_nfc(const char *s, size_t n, size_t *out_len)
+{
+	return memo_run(MEMO_NFC, s, n, NULL, NULL, out_len);
+}
+
+char *th_text_clean(const char *s, size_t n, const char *font, th_legacy *found, size_t *out_len)
+{
+	/* plain ASCII is cheaper to copy than to look up */
+	if (all_ascii(s, n) && !(font && th_text_font_is_caps(font)))
+		return clean_compute(s, n, font, found, out_len);
+	return memo_run(MEMO_CLEAN | font_class(font) << 4, s, n, font, found, out_len);
+}
+
+char *th_text_key(const char *s, size_t n)
+{
+	return memo_run(MEMO_KEY, s, n, NULL, NULL, NULL);
+}
+
+char *th_text_key_ascii(const char *s, size_t n)
+{
+	return memo_run(MEMO_KEY_ASCII, s, n, NULL, NULL, NULL);
+}
+
+char *th_text_key_alnum(const char *s, size_t n)
+{
+	return memo_run(MEMO_KEY_ALNUM, s, n, NULL, NULL, NULL);
 }

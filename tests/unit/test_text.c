@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
+#include <utf8proc.h>
 
 #include "base/text.h"
 
@@ -839,6 +841,160 @@ static void test_fit(void **state)
 	assert_int_equal(th_text_fit("", 0), 0);
 }
 
+/* ---- the fast path and the memo (issue #15) ---- */
+
+/* UTF-8 of code points v[0..n) into out (room for 4 n + 1); returns the length. */
+static size_t enc_cps(const int32_t *v, size_t n, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)utf8proc_encode_char(v[i], (utf8proc_uint8_t *)out + k);
+	out[k] = '\0';
+	return k;
+}
+
+/* th_text_nfc and th_text_clean on s agree with the slow path that th_text_decode takes
+ * (no fast path, no memo): decode(detect(s, font)). */
+static void same_as_slow_path(const char *s, size_t n)
+{
+	static const char *const fonts[] = { NULL, ".VnTime", ".VnTimeH", "VNI-Times", "Arial" };
+	size_t la, lb;
+	char *a = th_text_nfc(s, n, &la), *b = th_text_decode(s, n, TH_ENC_UNICODE, false, &lb);
+
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la + 1);
+	free(a);
+	free(b);
+	for (size_t f = 0; f < sizeof(fonts) / sizeof(fonts[0]); f++) {
+		th_legacy enc = th_text_detect(s, n, fonts[f]), got = (th_legacy)-1;
+		a = th_text_clean(s, n, fonts[f], &got, &la);
+		b = th_text_decode(s, n, enc, enc == TH_ENC_TCVN3 && th_text_font_is_caps(fonts[f]), &lb);
+		assert_int_equal(got, enc);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la + 1);
+		free(a);
+		free(b);
+	}
+}
+
+/* Text already normalised is copied, not normalised again: the copy is what the slow path
+ * makes of every code point around the fast path's ranges, alone and in company. */
+static void test_fast_path_matches(void **state)
+{
+	static const int32_t ranges[][2] = { { 0x80, 0x3FF }, { 0x1DC0, 0x20CF } };
+	char buf[64];
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		for (int32_t c = ranges[r][0]; c <= ranges[r][1]; c++) {
+			const int32_t forms[][3] = { { c, 0, 0 }, { 'a', c, 0 }, { c, 'b', 0 }, { c, 0x301, 0 },
+						     { ' ', c, 0 }, { 0x1EC7, c, 0 }, { c, 0x1EC7, 0 } };
+			for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+				size_t m = forms[k][1] ? (forms[k][2] ? 3 : 2) : 1;
+				size_t len = enc_cps(forms[k], m, buf);
+				same_as_slow_path(buf, len);
+			}
+		}
+}
+
+/* The code points the fast path copies: each a starter that NFC keeps and that composes
+ * with no letter before it (the ranges are those of nfc_inert in text.c). */
+static void test_fast_path_ranges(void **state)
+{
+	static const int32_t inert[][2] = { { 0x80, 0x2FF }, { 0x1E00, 0x1EFF }, { 0x2010, 0x2027 },
+					    { 0x2030, 0x205E }, { 0x20AC, 0x20AC } };
+	utf8proc_uint8_t s[16];
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(inert) / sizeof(inert[0]); r++)
+		for (int32_t c = inert[r][0]; c <= inert[r][1]; c++) {
+			assert_int_equal(utf8proc_get_property(c)->combining_class, 0);
+			for (int32_t b = 'A'; b <= 0x24F; b++) {
+				int32_t v[2] = { b, c };
+				enc_cps(v, 2, (char *)s);
+				utf8proc_uint8_t *nfc = utf8proc_NFC(s);
+				assert_non_null(nfc);
+				if (strcmp((char *)nfc, (char *)s) != 0)
+					fail_msg("U+%04X after U+%04X changes under NFC", (unsigned)c, (unsigned)b);
+				free(nfc);
+			}
+		}
+}
+
+/* What the memo gives back is what was computed: a hit equals the miss, fonts of other
+ * classes are kept apart, and answers stay right once the memo has been emptied. */
+static void test_memo(void **state)
+{
+	char buf[64];
+	char *first, *again;
+	size_t l1, l2;
+	th_legacy e1, e2;
+
+	(void)state;
+	first = th_text_clean("ViÖt Nam", strlen("ViÖt Nam"), ".VnTime", &e1, &l1);
+	again = th_text_clean("ViÖt Nam", strlen("ViÖt Nam"), ".VnTime", &e2, &l2);
+	assert_string_equal(first, "Việt Nam");
+	assert_string_equal(again, first);
+	assert_int_equal(e1, e2);
+	assert_int_equal(l1, l2);
+	assert_ptr_not_equal(first, again);
+	free(first);
+	free(again);
+	clean_is("ViÖt Nam", ".VnTimeH", TH_ENC_TCVN3, "VIỆT NAM");
+	clean_is("Hoà sô", NULL, TH_ENC_UNICODE, "Hoà sô");
+	clean_is("Hoà sô", "VNI-Times", TH_ENC_VNI, "Hồ sơ");
+	clean_is("Hoà sô", NULL, TH_ENC_UNICODE, "Hoà sô");
+	/* far more distinct texts than the memo keeps, then the first ones again */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20000; i++) {
+			snprintf(buf, sizeof(buf), "Xã Thử Nghiệm %d", i);
+			first = th_text_key_ascii(buf, strlen(buf));
+			snprintf(buf, sizeof(buf), "xa thu nghiem %d", i);
+			assert_string_equal(first, buf);
+			free(first);
+		}
+}
+
+struct memo_job {
+	int id;
+	int bad;
+};
+
+static void *memo_worker(void *arg)
+{
+	struct memo_job *j = arg;
+	char in[64], want[64];
+
+	for (int i = 0; i < 30000; i++) {
+		int k = (i * 7 + j->id) % 3000;
+		char *r;
+		snprintf(in, sizeof(in), "Ủy Ban Nhân Dân Xã Hòa %d", k);
+		snprintf(want, sizeof(want), "ủy ban nhân dân xã hòa %d", k);
+		r = th_text_key(in, strlen(in));
+		j->bad += strcmp(r, want) != 0;
+		free(r);
+	}
+	return NULL;
+}
+
+/* One memo per thread: threads that clean at once never see each other's answers. */
+static void test_memo_threads(void **state)
+{
+	pthread_t t[4];
+	struct memo_job j[4];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		j[i] = (struct memo_job){ i, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, memo_worker, &j[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(j[i].bad, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -867,6 +1023,10 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_long_input),
+		cmocka_unit_test(test_fast_path_matches),
+		cmocka_unit_test(test_fast_path_ranges),
+		cmocka_unit_test(test_memo),
+		cmocka_unit_test(test_memo_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
