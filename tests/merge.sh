@@ -225,20 +225,25 @@ wb = openpyxl.load_workbook(sys.argv[3])
 assert any("\ufffd" in str(c.value) for r in wb["Tổng hợp"].iter_rows() for c in r if c.value)
 PY
 then ok "merge-013-file-name-not-utf8"; else ko "merge-013-file-name-not-utf8" "exit $rc"; fi
-# a formula saved without its result (openpyxl, some web tools) is said, never read as blank
+# a formula saved without its result (openpyxl, some web tools) is computed when it can be
+# (marked so), and said, never read as blank, when it cannot (issue #11)
 /usr/bin/python3 - "$tmp/in/11242-thanhtung.xlsx" "$tmp/formula.xlsx" <<'PY'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 wb["Biểu mẫu 1"]["D8"] = "=20+4"
+wb["Biểu mẫu 1"]["D9"] = "=VLOOKUP(1,A1:B2,2,FALSE)"
 wb.save(sys.argv[2])
 PY
 "$T" check --json "$tmp/formula.xlsx" > "$tmp/formula.json" 2>/dev/null
 if /usr/bin/python3 - "$tmp/formula.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
+f = [x for x in d["findings"] if x["rule"] == "read.formula-computed"]
+assert len(f) == 1 and f[0]["written"] == "=20+4" and f[0]["cell"] == "D8" and f[0]["expected"] == "24", f
+assert f[0]["severity"] == "info", f
 f = [x for x in d["findings"] if x["rule"] == "read.formula-not-computed"]
-assert len(f) == 1 and f[0]["written"] == "=20+4" and f[0]["cell"] == "D8", f
-assert f[0]["severity"] == "warning", f
+assert len(f) == 1 and f[0]["written"] == "=VLOOKUP(1,A1:B2,2,FALSE)" and f[0]["cell"] == "D9", f
+assert f[0]["severity"] == "error" and "VLOOKUP" in f[0]["message"], f
 PY
 then ok "read-001-formula-without-result"; else ko "read-001-formula-without-result" "see $tmp/formula.json"; fi
 # a figure that cannot be read leaves its unit out of the total, and the total says so

@@ -103,6 +103,7 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	c.g = g;
 	c.schema = schema;
 	c.roster = roster;
+	c.fx = th_fx_new(g);
 	th_locate_header(&c);
 	reg = th_xcalloc(schema->n_forms + 1, sizeof(*reg));
 	th_locate_regions(&c, reg);
@@ -115,6 +116,7 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 			"hoặc tiêu đề các biểu đã bị xoá",
 			schema->forms[0].title, schema->forms[schema->n_forms - 1].title);
 		free(reg);
+		th_fx_free(c.fx);
 		th_grid_free(g);
 		th_filing_free(f);
 		return -1;
@@ -124,6 +126,7 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	free(reg);
 	th_locate_register(&c);
 	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
+	th_fx_free(c.fx);
 	th_grid_free(g);
 	*out = f;
 	return 0;

@@ -22,6 +22,7 @@ struct locate {
 	const th_grid *g;
 	const th_schema *schema;
 	const th_roster *roster;  /* NULL: no unit matching */
+	struct th_fx *fx;         /* formulas computed (filing_formula.c) */
 	bool legacy_said[3];      /* per legacy encoding: already said once */
 };
 
@@ -70,6 +71,31 @@ void th_locate_form(struct locate *c, size_t fi, const struct region *r);
 /* Read a row's value from its cell (NULL: blank) into v by the row's kind. */
 void th_locate_value(struct locate *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
 		     const th_gcell *cell, th_value *v);
+
+/* ---- formulas (filing_formula.c) ---- */
+
+/* Formulas computed from the workbook's cells, each cell once. */
+typedef struct th_fx th_fx;
+
+typedef enum th_fx_kind {
+	TH_FX_NUMBER, TH_FX_TEXT, TH_FX_BOOL,
+	TH_FX_ERROR,       /* text: the error literal ("#DIV/0!") */
+	TH_FX_UNSUPPORTED, /* text: why it cannot be computed (Vietnamese) */
+} th_fx_kind;
+
+typedef struct th_fx_result {
+	th_fx_kind kind;
+	double num;       /* NUMBER; BOOL 0 or 1 */
+	const char *text; /* TEXT, ERROR, UNSUPPORTED; owned by the th_fx */
+} th_fx_result;
+
+th_fx *th_fx_new(const th_grid *g);
+void th_fx_free(th_fx *x);
+/* Whether the value of cell must come from its formula: the file stores no result for it,
+ * or asks to be computed again when opened (th_grid.full_calc). */
+bool th_fx_needed(const th_grid *g, const th_gcell *cell);
+/* The value of cell (of sheet, a formula cell) computed from its formula and the workbook. */
+th_fx_result th_fx_eval(th_fx *x, int sheet, const th_gcell *cell);
 
 /* The document register, when the schema has one. */
 void th_locate_register(struct locate *c);

@@ -48,17 +48,30 @@ struct rowref {
 	th_where w;
 };
 
-/* A formula a program wrote without computing it (openpyxl, some web tools). */
-static void value_uncomputed(const struct rowref *x, const th_gcell *cell, th_value *v)
+/* "=ROUND(…)" of a formula cell into sb, or "(công thức)" when the file keeps no text. */
+static void formula_shown(const th_gcell *cell, th_sbuf *sb)
+{
+	const char *t = cell->fx ? cell->fx : cell->raw;
+
+	if (*t)
+		th_sbuf_addf(sb, "%s%s", *t == '=' ? "" : "=", t);
+	else
+		th_sbuf_adds(sb, "(công thức)");
+}
+
+/* A formula tonghop cannot compute (why: the reason), whose result the file does not keep
+ * or that must be computed again: not read, said. */
+static void value_uncomputed(const struct rowref *x, const th_gcell *cell, const char *why, th_value *v)
 {
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_sbuf_addf(&sb, "=%s", cell->raw);
-	set_written(v, cell->raw[0] ? sb.buf : "(công thức)");
+	formula_shown(cell, &sb);
+	set_written(v, sb.buf);
 	v->state = TH_VAL_UNREADABLE;
-	th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.formula-not-computed", &x->w, v->written, NULL,
-			"%s dòng %s: ô có công thức %s nhưng tệp không lưu kết quả đã tính; hãy mở tệp "
-			"bằng Excel hoặc LibreOffice, lưu lại rồi gửi", x->fd->title, x->rd->code, v->written);
+	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.formula-not-computed", &x->w, v->written, NULL,
+			"%s dòng %s: ô có công thức %s nhưng tệp không lưu kết quả đã tính%s%s%s; hãy mở "
+			"tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi", x->fd->title, x->rd->code, v->written,
+			why ? " và tonghop không tự tính được (" : "", why ? why : "", why ? ")" : "");
 	th_sbuf_release(&sb);
 }
 
@@ -75,7 +88,7 @@ static void value_date(const struct rowref *x, const th_gcell *cell, th_value *v
 	th_grid_cell_text(x->c->g, cell, &shown);
 	set_written(v, shown.buf);
 	v->state = TH_VAL_UNREADABLE;
-	th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.date-cell", &x->w, shown.buf, NULL,
+	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.date-cell", &x->w, shown.buf, NULL,
 			"%s dòng %s: ô được định dạng ngày giờ và hiện '%s', không đọc được là số; "
 			"hãy định dạng ô là Số (Number) rồi nhập lại số liệu",
 			x->fd->title, x->rd->code, shown.buf);
@@ -186,11 +199,51 @@ static void value_text(const struct rowref *x, const th_gcell *cell, th_value *v
 		return;
 	}
 	v->state = TH_VAL_UNREADABLE;
-	th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.unreadable", &x->w, cell->text, NULL,
+	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.unreadable", &x->w, cell->text, NULL,
 			rd->kind == TH_ROW_CODED ?
 			"%s dòng %s: không đọc được '%s': hãy ghi một mã của chú giải (%s)" :
 			"%s dòng %s: không đọc được '%s' thành số%.0s",
 			x->fd->title, rd->code, cell->text, rd->unit);
+}
+
+static void value_cell(const struct rowref *x, const th_gcell *cell, th_value *v);
+
+/*
+ * A formula whose result tonghop computes (the file keeps none, or asks to be computed
+ * again): read as if its result were written there, marked as computed and said (info),
+ * or not read and said when it cannot be computed.
+ */
+static void value_formula(const struct rowref *x, int sheet, const th_gcell *cell, th_value *v)
+{
+	th_fx_result r = th_fx_eval(x->c->fx, sheet, cell);
+	th_gcell tmp = *cell;
+	th_sbuf shown = TH_SBUF_INIT;
+	char val_vi[64];
+
+	if (r.kind == TH_FX_UNSUPPORTED) {
+		value_uncomputed(x, cell, r.text, v);
+		return;
+	}
+	tmp.fx = NULL;
+	tmp.type = r.kind == TH_FX_NUMBER ? TH_CELL_NUMBER : r.kind == TH_FX_BOOL ? TH_CELL_BOOL :
+		   r.kind == TH_FX_TEXT ? TH_CELL_STRING : TH_CELL_ERROR;
+	tmp.num = r.num;
+	tmp.text = tmp.raw = (char *)(r.text ? r.text : "");
+	tmp.enc = TH_ENC_UNICODE;
+	value_cell(x, &tmp, v);
+	if (v->state != TH_VAL_NUMBER && v->state != TH_VAL_BLANK && v->state != TH_VAL_DASH)
+		return; /* an error or a text that is no figure: said as such */
+	formula_shown(cell, &shown);
+	free(v->how);
+	v->how = th_xstrdup("tính lại từ công thức");
+	if (v->state == TH_VAL_NUMBER)
+		th_vn_format(v->num, v->decimals >= 0 ? v->decimals : -1, true, val_vi, sizeof(val_vi));
+	else
+		snprintf(val_vi, sizeof(val_vi), "%s", v->state == TH_VAL_BLANK ? "ô trống" : v->written);
+	th_findings_add(&x->c->f->findings, TH_SEV_INFO, "read.formula-computed", &x->w, shown.buf, val_vi,
+			"%s dòng %s: tệp không lưu kết quả đúng của công thức %s; tonghop tự tính: %s",
+			x->fd->title, x->rd->code, shown.buf, val_vi);
+	th_sbuf_release(&shown);
 }
 
 void th_locate_value(struct locate *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
@@ -206,20 +259,33 @@ void th_locate_value(struct locate *c, const th_formdef *fd, const th_rowdef *rd
 	v->row = cell->row;
 	v->col = cell->col;
 	th_locate_legacy(c, sheet, cell, fd->id, rd->code);
+	if (c->fx && th_fx_needed(c->g, cell))
+		value_formula(&x, sheet, cell, v);
+	else
+		value_cell(&x, cell, v);
+}
+
+/* A value from the cell as it holds it. */
+static void value_cell(const struct rowref *x, const th_gcell *cell, th_value *v)
+{
+	struct locate *c = x->c;
+	const th_formdef *fd = x->fd;
+	const th_rowdef *rd = x->rd;
+
 	if (cell->type == TH_CELL_EMPTY) {
-		value_uncomputed(&x, cell, v);
+		value_uncomputed(x, cell, NULL, v);
 	} else if ((cell->type == TH_CELL_NUMBER && th_numkind_is_serial(cell->kind)) || cell->type == TH_CELL_DATE) {
-		value_date(&x, cell, v);
+		value_date(x, cell, v);
 	} else if (cell->type == TH_CELL_NUMBER) {
 		value_number(rd, cell, v);
 	} else if (cell->type == TH_CELL_STRING) {
-		value_text(&x, cell, v);
+		value_text(x, cell, v);
 	} else {
 		/* an error literal (#DIV/0!) or a boolean */
 		const char *t = cell->type == TH_CELL_BOOL ? (cell->num != 0 ? "TRUE" : "FALSE") : cell->text;
 		set_written(v, t);
 		v->state = TH_VAL_UNREADABLE;
-		th_findings_add(&c->f->findings, TH_SEV_WARNING, "read.unreadable", &x.w, t, NULL,
+		th_findings_add(&c->f->findings, TH_SEV_ERROR, "read.unreadable", &x->w, t, NULL,
 				"%s dòng %s: ô chứa '%s', không phải một giá trị", fd->title, rd->code, t);
 	}
 }

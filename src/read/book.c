@@ -34,6 +34,7 @@ void th_book_free(th_book *b)
 	}
 	free(b->styles);
 	free(b->merges);
+	th_hidden_release(&b->hidden);
 	free(b);
 }
 
@@ -76,4 +77,27 @@ void th_book_add_merge(th_book *b, uint32_t r1, uint16_t c1, uint32_t r2, uint16
 	r->r2 = r1 < r2 ? r2 : r1;
 	r->c1 = c1 < c2 ? c1 : c2;
 	r->c2 = c1 < c2 ? c2 : c1;
+}
+
+void th_hidden_add(th_hidden *h, bool cols, uint32_t first, uint32_t last)
+{
+	th_span **v = cols ? &h->cols : &h->rows;
+	size_t *n = cols ? &h->n_cols : &h->n_rows, *cap = cols ? &h->cap_cols : &h->cap_rows;
+
+	/* a run that continues the last one (rows hidden one by one) extends it */
+	if (*n && (*v)[*n - 1].last + 1 == first && first > 0) {
+		(*v)[*n - 1].last = last;
+		return;
+	}
+	th_grow((void **)v, cap, *n + 1, sizeof(**v));
+	(*v)[*n].first = first < last ? first : last;
+	(*v)[*n].last = first < last ? last : first;
+	(*n)++;
+}
+
+void th_hidden_release(th_hidden *h)
+{
+	free(h->rows);
+	free(h->cols);
+	memset(h, 0, sizeof(*h));
 }

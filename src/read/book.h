@@ -23,6 +23,16 @@
 
 typedef struct th_book th_book;
 
+/* Hidden rows and columns of a sheet, in runs (th_xlsx_hidden). */
+typedef struct th_hidden {
+	th_span *rows, *cols;
+	size_t n_rows, cap_rows, n_cols, cap_cols;
+} th_hidden;
+
+/* Add the run first..last (0-based) to the hidden rows (cols false) or columns of h. */
+void th_hidden_add(th_hidden *h, bool cols, uint32_t first, uint32_t last);
+void th_hidden_release(th_hidden *h);
+
 typedef struct th_book_style {
 	th_numkind kind;
 	char *format; /* the number format code ("General" when none) */
@@ -44,7 +54,9 @@ struct th_book {
 	size_t n_styles, cap_styles;
 	th_range *merges;      /* of the sheet last read */
 	size_t n_merges, cap_merges;
-	/* Read sheet i (< n_sheets) as th_xlsx_read_sheet() does; merges are reset first. */
+	th_hidden hidden;      /* of the sheet last read */
+	/* Read sheet i (< n_sheets) as th_xlsx_read_sheet() does; merges and hidden runs are
+	 * reset first. */
 	int (*read_sheet)(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err *e);
 	void (*release)(th_book *b); /* frees impl (NULL: nothing to free) */
 	void *impl;

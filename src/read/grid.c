@@ -27,7 +27,9 @@ static int keep(void *ud, const th_cell *c)
 
 	if (c->type == TH_CELL_EMPTY && !c->has_formula)
 		return 0; /* a formula with no cached result is kept: its value is unknown, not blank */
-	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) && c->len == 0)
+	/* an empty text is no cell, unless it is a formula's result (which may be recomputed) */
+	if ((c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) && c->len == 0 &&
+	    !c->has_formula)
 		return 0;
 	if (++l->total > TH_GRID_MAX_CELLS) {
 		th_fail(l->e, TH_E_TOO_BIG, "bảng tính có hơn %u ô, quá lớn để là một báo cáo",
@@ -45,6 +47,9 @@ static int keep(void *ud, const th_cell *c)
 	g->num = c->num;
 	g->kind = th_xlsx_style_kind(l->x, style);
 	g->decimals = th_numfmt_decimals(th_xlsx_style_format(l->x, style));
+	g->fx = c->has_formula ? th_xstrdup(c->formula) : NULL;
+	g->frow = c->frow;
+	g->fcol = c->fcol;
 	if (c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) {
 		size_t n;
 		g->raw = th_xstrndup(c->text, c->len);
@@ -71,6 +76,7 @@ static int cell_cmp(const void *a, const void *b)
 
 static void free_cell(th_gcell *g)
 {
+	free(g->fx);
 	free(g->text);
 	free(g->raw);
 	free(g->key);
@@ -95,6 +101,72 @@ static void settle(th_gsheet *s)
 	s->n_rows = w ? s->cells[w - 1].row + 1 : 0;
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+	const th_span *p = a, *q = b;
+
+	return p->first < q->first ? -1 : p->first > q->first;
+}
+
+/* The hidden runs of the sheet just read, sorted and merged into disjoint runs. */
+static th_span *spans_copy(const th_xlsx *x, bool cols, size_t *n)
+{
+	size_t k, w = 0;
+	const th_span *v = th_xlsx_hidden(x, cols, &k);
+	th_span *out;
+
+	*n = 0;
+	if (!k)
+		return NULL;
+	out = th_xmalloc(th_size_mul(k, sizeof(*out)));
+	memcpy(out, v, k * sizeof(*out));
+	qsort(out, k, sizeof(*out), span_cmp);
+	for (size_t i = 0; i < k; i++) {
+		if (w && out[i].first <= out[w - 1].last + 1) {
+			if (out[i].last > out[w - 1].last)
+				out[w - 1].last = out[i].last;
+			continue;
+		}
+		out[w++] = out[i];
+	}
+	*n = w;
+	return out;
+}
+
+static bool in_spans(const th_span *v, size_t n, uint32_t at)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].last < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].first <= at;
+}
+
+bool th_grid_row_hidden(const th_gsheet *s, uint32_t row)
+{
+	return in_spans(s->hidden_rows, s->n_hidden_rows, row);
+}
+
+bool th_grid_col_hidden(const th_gsheet *s, uint16_t col)
+{
+	return in_spans(s->hidden_cols, s->n_hidden_cols, col);
+}
+
+const th_range *th_grid_merge_at(const th_gsheet *s, uint32_t row, uint16_t col)
+{
+	for (size_t i = 0; i < s->n_merges; i++) {
+		const th_range *m = &s->merges[i];
+		if (m->r1 <= row && row <= m->r2 && m->c1 <= col && col <= m->c2)
+			return m;
+	}
+	return NULL;
+}
+
 int th_grid_load(th_grid **out, const char *path, th_err *e)
 {
 	th_xlsx *x = NULL;
@@ -106,6 +178,7 @@ int th_grid_load(th_grid **out, const char *path, th_err *e)
 		return -1;
 	g = th_xcalloc(1, sizeof(*g));
 	g->date1904 = th_xlsx_date1904(x);
+	g->full_calc = th_xlsx_full_calc(x);
 	g->sheets = th_xcalloc(th_xlsx_sheet_count(x) + 1, sizeof(*g->sheets));
 	l.x = x;
 	for (size_t i = 0; i < th_xlsx_sheet_count(x); i++) {
@@ -130,6 +203,8 @@ int th_grid_load(th_grid **out, const char *path, th_err *e)
 			memcpy(s->merges, m, nm * sizeof(*m));
 			s->n_merges = nm;
 		}
+		s->hidden_rows = spans_copy(x, false, &s->n_hidden_rows);
+		s->hidden_cols = spans_copy(x, true, &s->n_hidden_cols);
 		settle(s);
 	}
 	th_xlsx_free(x);
@@ -147,6 +222,8 @@ void th_grid_free(th_grid *g)
 			free_cell(&s->cells[k]);
 		free(s->cells);
 		free(s->merges);
+		free(s->hidden_rows);
+		free(s->hidden_cols);
 		free(s->name);
 		free(s->key);
 	}

@@ -31,6 +31,10 @@ typedef struct th_gcell {
 	char *raw;          /* the text as stored (before decoding); "" for numbers; the
 			     * formula of a TH_CELL_EMPTY cell ("" for a shared-formula child) */
 	char *key;          /* th_text_key_ascii(text): lower case, no diacritics, for keyword search */
+	char *fx;           /* a formula's text as written (without '='), NULL for no formula;
+			     * "" when the file gives none (.xls; a shared formula's lost master) */
+	uint32_t frow;      /* where fx is written (a shared formula's first cell): its */
+	uint16_t fcol;      /* relative references are relative to that cell */
 	th_legacy enc;      /* the legacy encoding the text was found in */
 	uint32_t seq;       /* file order (internal: the later of two cells at one position wins) */
 } th_gcell;
@@ -44,10 +48,13 @@ typedef struct th_gsheet {
 	th_range *merges;
 	size_t n_merges;
 	uint32_t n_rows;    /* 1 + the last row holding a cell */
+	th_span *hidden_rows, *hidden_cols; /* sorted, disjoint runs */
+	size_t n_hidden_rows, n_hidden_cols;
 } th_gsheet;
 
 typedef struct th_grid {
 	bool date1904;
+	bool full_calc;     /* formulas' stored results are not to be trusted (th_xlsx_full_calc) */
 	th_gsheet *sheets;
 	size_t n_sheets;
 } th_grid;
@@ -65,6 +72,13 @@ void th_grid_free(th_grid *g);
  * and register entries, read as a person reads the sheet.
  */
 void th_grid_cell_text(const th_grid *g, const th_gcell *c, th_sbuf *out);
+
+/* Whether row (or column col) of s is hidden. */
+bool th_grid_row_hidden(const th_gsheet *s, uint32_t row);
+bool th_grid_col_hidden(const th_gsheet *s, uint16_t col);
+
+/* The merged range of s that covers (row, col), or NULL. */
+const th_range *th_grid_merge_at(const th_gsheet *s, uint32_t row, uint16_t col);
 
 /* The cell at (row, col), or NULL. */
 const th_gcell *th_grid_at(const th_gsheet *s, uint32_t row, uint16_t col);

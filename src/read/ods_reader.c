@@ -718,6 +718,8 @@ static int flush_row(struct rd *r)
 			for (uint32_t j = 0; j < c->rep; j++) {
 				int rv;
 				cell.col = (uint16_t)(c->col + j);
+				cell.frow = cell.row;
+				cell.fcol = cell.col;
 				rv = r->fn(r->ud, &cell);
 				if (rv)
 					return rv > 0 ? rv : 1;
@@ -835,7 +837,15 @@ static void rd_cell(struct rd *r, const char *name, const char **atts)
 		r->cstyle = r->o->st_default;
 }
 
-/* A table:table-column: the default style of a run of columns. */
+/* A row or column run hidden (table:visibility collapse, or filtered out)? */
+static bool hidden_att(const char **atts)
+{
+	const char *v = att(atts, "table:visibility");
+
+	return v && (strcmp(v, "collapse") == 0 || strcmp(v, "filter") == 0);
+}
+
+/* A table:table-column: the default style of a run of columns, and whether they are hidden. */
 static void rd_column(struct rd *r, const char **atts)
 {
 	const char *ds = att(atts, "table:default-cell-style-name");
@@ -843,6 +853,9 @@ static void rd_column(struct rd *r, const char **atts)
 	uint64_t c1 = r->next_col_def;
 
 	r->next_col_def += n;
+	if (hidden_att(atts) && c1 < TH_MAX_COLS)
+		th_hidden_add(&r->b->hidden, true, (uint32_t)c1,
+			      (uint32_t)(c1 + n - 1 < TH_MAX_COLS ? c1 + n - 1 : TH_MAX_COLS - 1));
 	if (ds && c1 < TH_MAX_COLS) {
 		struct colrun *cr;
 		th_grow((void **)&r->cols, &r->cap_cols, r->n_cols + 1, sizeof(*r->cols));
@@ -870,6 +883,10 @@ static int rd_start(th_xmlcb *cb, const char *name, const char **atts)
 		const char *ds = att(atts, "table:default-cell-style-name");
 		r->row_rep = att_count(atts, "table:number-rows-repeated");
 		r->row_style = ds ? cell_style(r->o, r->b, ds, r->o->st_default) : UINT32_MAX;
+		if (hidden_att(atts) && r->row < TH_MAX_ROWS)
+			th_hidden_add(&r->b->hidden, false, (uint32_t)r->row,
+				      (uint32_t)(r->row + r->row_rep - 1 < TH_MAX_ROWS ? r->row + r->row_rep - 1 :
+										     TH_MAX_ROWS - 1));
 		r->col = 0;
 		r->n_cells = 0;
 		th_sbuf_reset(&r->rtext);

@@ -333,6 +333,7 @@ enum {
 	R_SST = 0x00FC, R_LABELSST = 0x00FD, R_NUMBER = 0x0203, R_LABEL = 0x0204,
 	R_BOOLERR = 0x0205, R_STRING = 0x0207, R_RK = 0x027E, R_FORMAT = 0x041E,
 	R_BOF = 0x0809, R_SHRFMLA = 0x04BC, R_ARRAY = 0x0221, R_TABLEOP = 0x0236,
+	R_ROW = 0x0208, R_COLINFO = 0x007D,
 };
 
 struct xls {
@@ -1076,6 +1077,15 @@ static int sheet_record(struct sheet_rd *s, const struct rec *r, th_cell *c)
 		if (r->n >= 2)
 			merged_cells(s, r);
 		break;
+	case R_ROW: /* rw, colMic, colMac, miyRw, 4 reserved bytes, grbit: fDyZero (0x20) hides it */
+		if (r->n >= 14 && (u16(r->p + 12) & 0x20))
+			th_hidden_add(&s->b->hidden, false, u16(r->p), u16(r->p));
+		break;
+	case R_COLINFO: /* colFirst, colLast, coldx, ixfe, grbit: fHidden (0x01) */
+		if (r->n >= 10 && (u16(r->p + 8) & 0x01) && u16(r->p) < TH_MAX_COLS)
+			th_hidden_add(&s->b->hidden, true, u16(r->p),
+				      u16(r->p + 2) < TH_MAX_COLS ? u16(r->p + 2) : TH_MAX_COLS - 1);
+		break;
 	default:
 		break;
 	}
@@ -1123,6 +1133,8 @@ static int xls_read_sheet(th_book *b, size_t i, th_cell_fn fn, void *ud, th_err 
 				goto out;
 			}
 			c.style = u16(r.p + 4);
+			c.frow = c.row;
+			c.fcol = c.col;
 		}
 		rr = sheet_record(&s, &r, &c);
 		if (rr < 0)

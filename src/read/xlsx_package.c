@@ -575,6 +575,9 @@ static void wb_start(xp *c, const char *name, const char **atts)
 	if (strcmp(name, "workbookPr") == 0) {
 		const char *d = attr(atts, "date1904");
 		c->x->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+	} else if (strcmp(name, "calcPr") == 0) {
+		const char *f = attr(atts, "fullCalcOnLoad");
+		c->x->full_calc = f && (strcmp(f, "1") == 0 || strcmp(f, "true") == 0);
 	} else if (strcmp(name, "sheet") == 0) {
 		const char *n = attr(atts, "name"), *id = attr(atts, "id"), *st = attr(atts, "state");
 		struct wb_sheet *s;

@@ -73,6 +73,8 @@ struct th_xlsx {
 
 	th_range *merges;
 	size_t n_merges, cap_merges;
+	th_hidden hidden;  /* of the sheet last read */
+	bool full_calc;    /* <calcPr fullCalcOnLoad="1"> */
 
 	th_book *book; /* an .xls or .ods: the accessors and read_sheet go to it (book.h) */
 };

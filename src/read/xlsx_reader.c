@@ -358,6 +358,7 @@ void th_xlsx_free(th_xlsx *x)
 		free(x->numfmts[i].code);
 	free(x->numfmts);
 	free(x->merges);
+	th_hidden_release(&x->hidden);
 	free(x->name);
 	free(x);
 }
@@ -380,3 +381,4 @@ const char *th_xlsx_sheet_part(const th_xlsx *x, size_t i)
 bool th_xlsx_date1904(const th_xlsx *x) { return x->book ? x->book->date1904 : x->date1904; }
 size_t th_xlsx_shared_count(const th_xlsx *x) { return x->n_sst; }
 
+bool th_xlsx_full_calc(const th_xlsx *x) { return x->book ? false : x->full_calc; }

@@ -59,7 +59,10 @@ typedef struct th_cell {
 	double num;          /* TH_CELL_NUMBER, TH_CELL_BOOL */
 	const char *text;    /* TH_CELL_STRING, TH_CELL_ERROR, TH_CELL_DATE; "" otherwise */
 	size_t len;          /* bytes of text */
-	const char *formula; /* the formula text, "" when none or a shared-formula child */
+	const char *formula; /* the formula text, "" when none; a shared formula's child gets
+			      * the text of its first cell (frow, fcol) */
+	uint32_t frow;       /* where formula is written: this cell, or the first cell of the */
+	uint16_t fcol;       /* shared formula (its relative references are relative to it) */
 	uint32_t style;      /* index into cellXfs (0 when the cell has none) */
 } th_cell;
 
@@ -129,6 +132,22 @@ const th_range *th_xlsx_merges(const th_xlsx *x, size_t *n);
  */
 char *th_xlsx_resolve_target(const char *source_part, const char *target);
 char *th_xlsx_rels_part(const char *part);
+
+/* A run of rows or columns, 0-based, inclusive. */
+typedef struct th_span {
+	uint32_t first, last;
+} th_span;
+
+/* The hidden rows (cols false) or columns (cols true) of the sheet last read, in runs as
+ * the file lists them (not sorted nor merged); *n is set to their number. */
+const th_span *th_xlsx_hidden(const th_xlsx *x, bool cols, size_t *n);
+
+/*
+ * Whether the workbook asks to be computed again when opened (<calcPr fullCalcOnLoad="1">,
+ * as libxlsxwriter writes it): then the results it stores for formulas (libxlsxwriter: 0)
+ * are not to be trusted. Always false for an .xls or .ods.
+ */
+bool th_xlsx_full_calc(const th_xlsx *x);
 
 /* "B7" for 0-based row 6, col 1; returns out. */
 char *th_cellref(uint32_t row, uint16_t col, char out[TH_CELLREF_MAX]);

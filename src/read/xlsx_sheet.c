@@ -140,7 +140,16 @@ struct sheet_ctx {
 	uint32_t c_row, c_col, c_style;
 	int c_type;
 	bool has_v, has_f, has_is;
+	bool f_shared;    /* <f t="shared">: a master (with text) or a child */
+	uint32_t f_si;
 	th_sbuf v, f, is;
+	/* the shared formulas met so far: the text of each master and where it is */
+	struct shared_f {
+		uint32_t si, row;
+		uint16_t col;
+		char *text;
+	} *shf;
+	size_t n_shf, cap_shf;
 };
 
 static int cell_type_code(const char *t)
@@ -200,8 +209,30 @@ static void sheet_merge(xp *c, const char **atts)
 	x->merges[x->n_merges++] = rg;
 }
 
+/* A <col> of <cols>: a run of hidden columns is kept (min and max are 1-based). */
+static void sheet_col(xp *c, const char **atts)
+{
+	const char *h = attr(atts, "hidden"), *mn = attr(atts, "min"), *mx = attr(atts, "max");
+	uint64_t a, b;
+
+	if (!h || !(strcmp(h, "1") == 0 || strcmp(h, "true") == 0) || !mn || !mx)
+		return;
+	if (th_xlsx_parse_uint(mn, TH_MAX_COLS, &a) || th_xlsx_parse_uint(mx, TH_MAX_COLS, &b) || !a || !b)
+		return;
+	th_hidden_add(&c->x->hidden, true, (uint32_t)(a - 1), (uint32_t)(b - 1));
+}
+
+/* The text of shared formula si's master, where it is; NULL when none was met. */
+static const struct shared_f *shared_find(const struct sheet_ctx *s, uint32_t si)
+{
+	for (size_t i = s->n_shf; i-- > 0;)
+		if (s->shf[i].si == si)
+			return &s->shf[i];
+	return NULL;
+}
+
 /* An element inside a <c>: its value, formula, inline string and its text runs. */
-static void cell_child_start(xp *c, struct sheet_ctx *s, const char *name)
+static void cell_child_start(xp *c, struct sheet_ctx *s, const char *name, const char **atts)
 {
 	switch (name[0]) {
 	case 'v':
@@ -213,7 +244,11 @@ static void cell_child_start(xp *c, struct sheet_ctx *s, const char *name)
 		return;
 	case 'f':
 		if (!name[1] && !s->in_is) {
+			const char *t = attr(atts, "t"), *si = attr(atts, "si");
+			uint64_t u;
 			s->has_f = true;
+			s->f_shared = t && strcmp(t, "shared") == 0 && si && !th_xlsx_parse_uint(si, UINT32_MAX, &u);
+			s->f_si = s->f_shared ? (uint32_t)u : 0;
 			th_sbuf_reset(&s->f);
 			c->text = &s->f;
 		}
@@ -279,7 +314,7 @@ static void cell_start(xp *c, struct sheet_ctx *s, const char **atts)
 	}
 	s->in_cell = true;
 	s->in_is = false;
-	s->has_v = s->has_f = s->has_is = false;
+	s->has_v = s->has_f = s->has_is = s->f_shared = false;
 	th_sbuf_reset(&s->v);
 	th_sbuf_reset(&s->f);
 	th_sbuf_reset(&s->is);
@@ -305,6 +340,11 @@ static void row_start(xp *c, struct sheet_ctx *s, const char **atts)
 		s->row++;
 	}
 	s->col = 0;
+	{
+		const char *h = attr(atts, "hidden");
+		if (h && (strcmp(h, "1") == 0 || strcmp(h, "true") == 0))
+			th_hidden_add(&c->x->hidden, false, s->row - 1, s->row - 1);
+	}
 }
 
 static void sheet_start(xp *c, const char *name, const char **atts)
@@ -316,12 +356,39 @@ static void sheet_start(xp *c, const char *name, const char **atts)
 			s->in_data = true;
 		else if (strcmp(name, "mergeCell") == 0)
 			sheet_merge(c, atts);
+		else if (strcmp(name, "col") == 0)
+			sheet_col(c, atts);
 	} else if (s->in_cell) {
-		cell_child_start(c, s, name);
+		cell_child_start(c, s, name, atts);
 	} else if (name[0] == 'c' && !name[1]) {
 		cell_start(c, s, atts);
 	} else if (strcmp(name, "row") == 0) {
 		row_start(c, s, atts);
+	}
+}
+
+/* The formula of the cell: its own, or the text of its shared formula's first cell, and
+ * where that is; a shared formula's first cell is kept for the cells after it. */
+static void cell_formula(struct sheet_ctx *s, th_cell *cell)
+{
+	cell->frow = cell->row;
+	cell->fcol = cell->col;
+	if (s->f_shared && s->f.len) {
+		/* a shared formula's master: its children name it by si and have no text */
+		struct shared_f *m;
+		th_grow((void **)&s->shf, &s->cap_shf, s->n_shf + 1, sizeof(*s->shf));
+		m = &s->shf[s->n_shf++];
+		m->si = s->f_si;
+		m->row = cell->row;
+		m->col = cell->col;
+		m->text = th_xstrndup(s->f.buf, s->f.len);
+	} else if (s->f_shared) {
+		const struct shared_f *m = shared_find(s, s->f_si);
+		if (m) {
+			cell->formula = m->text;
+			cell->frow = m->row;
+			cell->fcol = m->col;
+		}
 	}
 }
 
@@ -335,6 +402,7 @@ static void emit_cell(xp *c, struct sheet_ctx *s)
 	cell.col = (uint16_t)(s->c_col - 1);
 	cell.has_formula = s->has_f;
 	cell.formula = s->f.buf;
+	cell_formula(s, &cell);
 	cell.style = s->c_style;
 	cell.type = TH_CELL_EMPTY;
 	cell.text = "";
@@ -461,9 +529,11 @@ int th_xlsx_read_sheet(th_xlsx *x, size_t i, th_cell_fn fn, void *ud, th_err *e)
 		return th_fail(e, TH_E_NO_SHEET, "không có trang tính thứ %zu", i + 1);
 	if (x->book) {
 		x->book->n_merges = 0;
+		x->book->hidden.n_rows = x->book->hidden.n_cols = 0;
 		return x->book->read_sheet(x->book, i, fn, ud, e);
 	}
 	x->n_merges = 0;
+	x->hidden.n_rows = x->hidden.n_cols = 0;
 	s.sheet = x->sheets[i].name;
 	s.fn = fn;
 	s.ud = ud;
@@ -474,6 +544,9 @@ int th_xlsx_read_sheet(th_xlsx *x, size_t i, th_cell_fn fn, void *ud, th_err *e)
 	th_sbuf_release(&s.v);
 	th_sbuf_release(&s.f);
 	th_sbuf_release(&s.is);
+	for (size_t k = 0; k < s.n_shf; k++)
+		free(s.shf[k].text);
+	free(s.shf);
 	return rc;
 }
 
@@ -482,4 +555,12 @@ const th_range *th_xlsx_merges(const th_xlsx *x, size_t *n)
 {
 	*n = x->book ? x->book->n_merges : x->n_merges;
 	return x->book ? x->book->merges : x->merges;
+}
+
+const th_span *th_xlsx_hidden(const th_xlsx *x, bool cols, size_t *n)
+{
+	const th_hidden *h = x->book ? &x->book->hidden : &x->hidden;
+
+	*n = cols ? h->n_cols : h->n_rows;
+	return cols ? h->cols : h->rows;
 }

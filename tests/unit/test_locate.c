@@ -150,7 +150,7 @@ static void rows_reported(void **state)
 	assert_string_equal(v->written, "1/2/2023");
 	x = find(f, "read.date-cell", "4.2");
 	assert_non_null(x);
-	assert_int_equal(x->severity, TH_SEV_WARNING);
+	assert_int_equal(x->severity, TH_SEV_ERROR);
 	assert_non_null(strstr(x->message, "'1/2/2023'"));
 	/* a boolean is no figure either, and says what it holds */
 	v = th_filing_value(f, "BM1", "4.3");
@@ -175,9 +175,24 @@ static void rows_reported(void **state)
 	assert_non_null(find(f, "read.row-missing", "3.1"));
 	assert_int_equal(th_filing_value(f, "BM1", "3.1")->state, TH_VAL_MISSING);
 	assert_non_null(find(f, "read.form-missing", NULL));
-	/* every reading finding is info or warning, never an error */
-	for (size_t i = 0; i < f->findings.n; i++)
-		assert_true(f->findings.v[i].severity != TH_SEV_ERROR);
+	/* a figure not read is an error (the commune must fix it before sending, issue #11);
+	 * every other reading finding is info or warning */
+	for (size_t i = 0; i < f->findings.n; i++) {
+		const th_finding *p = &f->findings.v[i];
+		const th_value *pv = p->code[0] && strcmp(p->form, "BM1") == 0 ? th_filing_value(f, "BM1", p->code) : NULL;
+		if (p->severity == TH_SEV_ERROR && !(pv && pv->state == TH_VAL_UNREADABLE))
+			fail_msg("%s on %s: an error, and the row is read", p->rule, p->code);
+	}
+	for (size_t r = 0; r < schema->forms[0].n_rows; r++) {
+		bool said = false;
+		if (f->values[0][r].state != TH_VAL_UNREADABLE)
+			continue;
+		for (size_t i = 0; i < f->findings.n; i++)
+			said = said || (f->findings.v[i].severity == TH_SEV_ERROR &&
+					strcmp(f->findings.v[i].code, schema->forms[0].rows[r].code) == 0);
+		if (!said)
+			fail_msg("row %s is not read, and no error says so", schema->forms[0].rows[r].code);
+	}
 	th_filing_free(f);
 }
 

@@ -417,6 +417,35 @@ static void test_sheets_hidden_and_column_styles(void **state)
 	done(&g, buf);
 }
 
+static void test_hidden_rows_and_columns(void **state)
+{
+	static const char content[] = CONTENT("",
+		TABLE("S", "<table:table-column/><table:table-column table:number-columns-repeated=\"2\" "
+			   "table:visibility=\"collapse\"/><table:table-column/>"
+			   ROW(FLOAT("1") FLOAT("2") FLOAT("3") FLOAT("4"))
+			   "<table:table-row table:number-rows-repeated=\"2\" table:visibility=\"collapse\">"
+			   FLOAT("5") "</table:table-row>"
+			   "<table:table-row table:visibility=\"filter\">" FLOAT("6") "</table:table-row>"
+			   "<table:table-row table:visibility=\"visible\">" FLOAT("7") "</table:table-row>"));
+	struct got g = { 0 };
+	unsigned char *buf;
+	size_t n;
+	const th_span *h;
+	th_err e;
+
+	(void)state;
+	assert_int_equal(read_sheet(content, 0, &g, &e, &buf), 0);
+	assert_true(at(&g, 2, 0)->num == 5); /* a hidden row's cells are read all the same */
+	h = th_xlsx_hidden(g.x, true, &n);
+	assert_int_equal(n, 1);
+	assert_true(h[0].first == 1 && h[0].last == 2);
+	/* rows 2-3 collapsed, row 4 filtered out: one run; row 5 visible */
+	h = th_xlsx_hidden(g.x, false, &n);
+	assert_int_equal(n, 1);
+	assert_true(h[0].first == 1 && h[0].last == 3);
+	done(&g, buf);
+}
+
 static void test_sniff(void **state)
 {
 	static const char content[] = CONTENT("", TABLE("S", ROW(TEXT("a"))));
@@ -467,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_value_types),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_sheets_hidden_and_column_styles),
+		cmocka_unit_test(test_hidden_rows_and_columns),
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_hostile_xml),
 	};

@@ -109,6 +109,8 @@ struct got_cell {
 	char *text;
 	size_t len;
 	char *formula;
+	uint32_t frow;
+	uint16_t fcol;
 	uint32_t style;
 };
 
@@ -146,6 +148,8 @@ static int collect(void *ud, const th_cell *c)
 		memcpy(k->text, c->text, c->len);
 		k->text[c->len] = '\0';
 		k->formula = strdup(c->formula);
+		k->frow = c->frow;
+		k->fcol = c->fcol;
 		k->style = c->style;
 	}
 	g->n++;
@@ -676,7 +680,9 @@ static void test_formulas(void **state)
 			"<c r=\"B1\"><f>SUM(A1:A3)</f><v>6</v></c></row>"
 			"<row r=\"2\"><c r=\"B2\"><f t=\"shared\" ref=\"B2:B3\" si=\"0\">A2*2</f><v>4</v></c></row>"
 			"<row r=\"3\"><c r=\"B3\"><f t=\"shared\" si=\"0\"/><v>8</v></c>"
-			"<c r=\"C3\"><v>1</v></c></row>"),
+			"<c r=\"C3\"><v>1</v></c>"
+			"<c r=\"D3\" t=\"str\"><f>IF(C3=1,\"\",C3)</f><v></v></c>"
+			"<c r=\"E3\"><f t=\"shared\" si=\"7\"/><v>2</v></c></row>"),
 	};
 	unsigned char *buf;
 	size_t len;
@@ -686,7 +692,7 @@ static void test_formulas(void **state)
 	(void)state;
 	buf = make_book(&b, &len);
 	assert_int_equal(read_first(buf, len, NULL, &g, &e), 0);
-	assert_int_equal(g.n, 5);
+	assert_int_equal(g.n, 7);
 	num_at(&g, 0, 0, 0, 3);
 	assert_false(g.v[0].has_formula);
 	assert_string_equal(g.v[0].formula, "");
@@ -696,13 +702,23 @@ static void test_formulas(void **state)
 	num_at(&g, 2, 1, 1, 4);
 	assert_true(g.v[2].has_formula);
 	assert_string_equal(g.v[2].formula, "A2*2");
-	num_at(&g, 3, 2, 1, 8); /* a shared-formula child */
+	assert_true(g.v[2].frow == 1 && g.v[2].fcol == 1);
+	/* a shared-formula child: its master's text, and where that is (B2), to shift from */
+	num_at(&g, 3, 2, 1, 8);
 	assert_true(g.v[3].has_formula);
-	assert_string_equal(g.v[3].formula, "");
+	assert_string_equal(g.v[3].formula, "A2*2");
+	assert_true(g.v[3].frow == 1 && g.v[3].fcol == 1);
 	/* the next cell does not inherit the formula */
 	num_at(&g, 4, 2, 2, 1);
 	assert_false(g.v[4].has_formula);
 	assert_string_equal(g.v[4].formula, "");
+	/* a formula whose result is the empty text (LibreOffice) has a result: "" */
+	text_at(&g, 5, 2, 3, TH_CELL_STRING, "");
+	assert_true(g.v[5].has_formula);
+	/* a child whose master never came: a formula without text, its stored result kept */
+	num_at(&g, 6, 2, 4, 2);
+	assert_true(g.v[6].has_formula);
+	assert_string_equal(g.v[6].formula, "");
 	got_free(&g);
 	free(buf);
 }
@@ -903,6 +919,60 @@ static void test_merges(void **state)
 	assert_int_equal(th_xlsx_read_sheet(x, 0, collect, &g, &e), 0);
 	th_xlsx_merges(x, &n);
 	assert_int_equal(n, 4);
+	th_xlsx_free(x);
+	free(buf);
+}
+
+/* ---- hidden rows and columns, fullCalcOnLoad ---- */
+
+static void test_hidden(void **state)
+{
+	struct book b = {
+		.sheet = XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><cols>"
+			 "<col min=\"2\" max=\"2\" width=\"9\" hidden=\"1\"/><col min=\"3\" max=\"3\" width=\"9\"/>"
+			 "<col min=\"5\" max=\"7\" hidden=\"true\"/><col min=\"0\" max=\"2\" hidden=\"1\"/></cols>"
+			 "<sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+			 "<row r=\"3\" hidden=\"1\"><c r=\"A3\"><v>1</v></c></row>"
+			 "<row r=\"4\" hidden=\"0\"/><row hidden=\"true\"/></sheetData></worksheet>",
+		.workbook = XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_R "\"><sheets>"
+			    "<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets>"
+			    "<calcPr calcId=\"124519\" fullCalcOnLoad=\"1\"/></workbook>",
+	};
+	unsigned char *buf;
+	size_t len, n = 99;
+	th_xlsx *x;
+	th_err e;
+	struct got g = { 0 };
+	const th_span *h;
+
+	(void)state;
+	buf = make_book(&b, &len);
+	x = open_ok(buf, len, NULL);
+	assert_true(th_xlsx_full_calc(x));
+	th_xlsx_hidden(x, false, &n);
+	assert_int_equal(n, 0); /* no sheet read yet */
+	th_err_clear(&e);
+	assert_int_equal(th_xlsx_read_sheet(x, 0, collect, &g, &e), 0);
+	/* columns B and E:G (0-based 1 and 4-6); a <col> with min 0 is no column */
+	h = th_xlsx_hidden(x, true, &n);
+	assert_int_equal(n, 2);
+	assert_true(h[0].first == 1 && h[0].last == 1 && h[1].first == 4 && h[1].last == 6);
+	/* rows 3 and 5 (0-based 2 and 4), not row 4 */
+	h = th_xlsx_hidden(x, false, &n);
+	assert_int_equal(n, 2);
+	assert_true(h[0].first == 2 && h[0].last == 2 && h[1].first == 4 && h[1].last == 4);
+	/* reading again does not pile them up */
+	assert_int_equal(th_xlsx_read_sheet(x, 0, collect, &g, &e), 0);
+	th_xlsx_hidden(x, false, &n);
+	assert_int_equal(n, 2);
+	th_xlsx_free(x);
+	got_free(&g);
+	free(buf);
+	/* without calcPr, or with fullCalcOnLoad="0", the stored results stand */
+	b.workbook = NULL;
+	buf = make_book(&b, &len);
+	x = open_ok(buf, len, NULL);
+	assert_false(th_xlsx_full_calc(x));
 	th_xlsx_free(x);
 	free(buf);
 }
@@ -1477,6 +1547,7 @@ int main(void)
 		cmocka_unit_test(test_date1904),
 		cmocka_unit_test(test_date1904_serials),
 		cmocka_unit_test(test_merges),
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_prefixed_elements),
 		cmocka_unit_test(test_callback_stop),

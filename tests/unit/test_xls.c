@@ -264,6 +264,26 @@ static struct bb workbook(const struct opts *o)
 	put16(&b, 256);
 	put16(&b, 0);
 	rec(&w, 0x0200, &b);
+	/* COLINFO: columns D:E hidden, F not; ROW: row 3 (0-based 2) hidden, row 2 not */
+	for (unsigned c = 3; c <= 5; c += 2) {
+		put16(&b, c);
+		put16(&b, c == 3 ? 4 : 5);
+		put16(&b, 2000);
+		put16(&b, 15);
+		put16(&b, c == 3 ? 0x01 : 0x00);
+		put16(&b, 0);
+		rec(&w, 0x007D, &b);
+	}
+	for (unsigned r = 1; r <= 2; r++) {
+		put16(&b, r);
+		put16(&b, 0);
+		put16(&b, 5);
+		put16(&b, 255);
+		put32(&b, 0);
+		put16(&b, r == 2 ? 0x0120 : 0x0100);
+		put16(&b, 15);
+		rec(&w, 0x0208, &b);
+	}
 	labelsst(&w, 0, 0, 15, o->sst_index_out ? 9 : 0);
 	number(&w, 1, 0, 15, 412.5);
 	number(&w, 1, 1, 16, 0.8816);
@@ -562,6 +582,16 @@ static void test_cells(void **state)
 		assert_int_equal(m[0].r2, 8);
 		assert_int_equal(m[0].c1, 0);
 		assert_int_equal(m[0].c2, 2);
+	}
+	{
+		size_t nh;
+		const th_span *h = th_xlsx_hidden(g.x, true, &nh);
+		assert_int_equal(nh, 1);
+		assert_true(h[0].first == 3 && h[0].last == 4);
+		h = th_xlsx_hidden(g.x, false, &nh);
+		assert_int_equal(nh, 1);
+		assert_true(h[0].first == 2 && h[0].last == 2);
+		assert_false(th_xlsx_full_calc(g.x));
 	}
 	got_free(&g);
 	th_xlsx_free(g.x);
