@@ -142,6 +142,39 @@ static void print_text(const th_filing *f, FILE *out)
 	}
 }
 
+/* The figures of the row's other value columns (Kỳ trước, Kế hoạch, Lũy kế …), if any. */
+static void json_others(th_json *j, const th_filing *f, size_t form, size_t row)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < f->n_others; i++) {
+		const th_other *o = &f->others[i];
+		char ref[TH_CELLREF_MAX];
+		if (o->form != form || o->row != row)
+			continue;
+		if (!any) {
+			th_json_key(j, "others");
+			th_json_arr(j);
+			any = true;
+		}
+		th_json_obj(j);
+		th_json_kstr(j, "role", o->role);
+		th_json_kstr(j, "header", o->header);
+		th_json_key(j, "value");
+		if (o->v.state == TH_VAL_NUMBER)
+			th_json_num(j, o->v.num);
+		else
+			th_json_null(j);
+		th_json_kstr(j, "state", state_name(o->v.state));
+		th_json_kstr(j, "written", o->v.written);
+		th_json_kstr(j, "sheet", th_filing_sheet(f, o->v.sheet));
+		th_json_kstr(j, "cell", th_cellref(o->v.row, o->v.col, ref));
+		th_json_end_obj(j);
+	}
+	if (any)
+		th_json_end_arr(j);
+}
+
 static void print_json(const th_filing *f, FILE *out)
 {
 	const th_schema *s = f->schema;
@@ -194,8 +227,11 @@ static void print_json(const th_filing *f, FILE *out)
 			th_json_kstr(&j, "written", v->written);
 			th_json_kstr(&j, "sheet", v->sheet >= 0 ? th_filing_sheet(f, v->sheet) : NULL);
 			th_json_kstr(&j, "cell", v->sheet >= 0 ? th_cellref(v->row, v->col, ref) : NULL);
+			if (v->how)
+				th_json_kstr(&j, "how", v->how);
 			if (v->note)
 				th_json_kstr(&j, "note", v->note);
+			json_others(&j, f, i, r);
 			th_json_end_obj(&j);
 		}
 		th_json_end_obj(&j);

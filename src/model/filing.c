@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
+#include "base/text.h"
 #include "model/filing_read.h"
 #include "base/banned.h"
 
@@ -79,7 +80,34 @@ const char *th_locate_cell_code(const th_gcell *c, char *code, size_t cap, char 
 	return th_locate_code(c->text, code, cap);
 }
 
-/* ---- the whole return ---- */
+/*
+ * Is row a row of a form's table: a row code in column A or B, as "2.5", "2.5." or
+ * "2.5.Tỷ lệ …" (a code alone, or followed by a label)?
+ */
+bool th_locate_data_row(const th_gsheet *sh, uint32_t row)
+{
+	for (uint16_t col = 0; col < 2; col++) {
+		const th_gcell *c = th_grid_at(sh, row, col);
+		char code[32], numbuf[32];
+		const char *rest;
+		if (!c)
+			continue;
+		rest = th_locate_cell_code(c, code, sizeof(code), numbuf, sizeof(numbuf));
+		if (rest && (!*rest || isalpha((unsigned char)*rest) || (unsigned char)*rest >= 0x80))
+			return true;
+	}
+	return false;
+}
+
+bool th_locate_label_like(const char *text, const th_rowdef *rd)
+{
+	char *a = th_text_key_alnum(text, strlen(text));
+	size_t n = strlen(a) < 12 ? strlen(a) : 12;
+	bool like = n >= 4 && strncmp(a, rd->label_cmp, n) == 0;
+
+	free(a);
+	return like;
+}
 
 /* ---- the whole return ---- */
 
@@ -115,7 +143,7 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 			"không tìm thấy biểu mẫu nào (%s … %s) trong tệp: có thể đã chọn nhầm tệp, "
 			"hoặc tiêu đề các biểu đã bị xoá",
 			schema->forms[0].title, schema->forms[schema->n_forms - 1].title);
-		free(reg);
+		th_locate_regions_release(reg, schema->n_forms);
 		th_fx_free(c.fx);
 		th_grid_free(g);
 		th_filing_free(f);
@@ -123,7 +151,8 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	}
 	for (size_t i = 0; i < schema->n_forms; i++)
 		th_locate_form(&c, i, &reg[i]);
-	free(reg);
+	th_locate_regions_release(reg, schema->n_forms);
+	th_locate_percents(&c);
 	th_locate_register(&c);
 	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 	th_fx_free(c.fx);
@@ -172,6 +201,14 @@ int th_filing_set(th_filing *f, const char *form, const char *code, th_vstate st
 	return 0;
 }
 
+void th_value_release(th_value *v)
+{
+	free(v->written);
+	free(v->how);
+	free(v->note);
+	v->written = v->how = v->note = NULL;
+}
+
 static void free_hfield(th_hfield *h)
 {
 	free(h->written);
@@ -182,14 +219,16 @@ void th_filing_free(th_filing *f)
 	if (!f)
 		return;
 	for (size_t i = 0; f->values && i < f->schema->n_forms; i++) {
-		for (size_t r = 0; r < f->schema->forms[i].n_rows; r++) {
-			free(f->values[i][r].written);
-			free(f->values[i][r].how);
-			free(f->values[i][r].note);
-		}
+		for (size_t r = 0; r < f->schema->forms[i].n_rows; r++)
+			th_value_release(&f->values[i][r]);
 		free(f->values[i]);
 	}
 	free(f->values);
+	for (size_t i = 0; i < f->n_others; i++) {
+		free(f->others[i].header);
+		th_value_release(&f->others[i].v);
+	}
+	free(f->others);
 	for (size_t i = 0; i < f->n_docs; i++) {
 		free(f->docs[i].stt);
 		free(f->docs[i].number);

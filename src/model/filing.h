@@ -49,6 +49,20 @@ typedef struct th_docentry {
 	uint16_t number_col, date_col; /* where "Số, ký hiệu" and "Ngày ban hành" are */
 } th_docentry;
 
+/*
+ * A figure of a value column other than the period's own, kept for what it is (issue #11):
+ * "Kỳ trước", "Kế hoạch", "Lũy kế", "Cùng kỳ năm trước", a hidden old copy. Later checks
+ * may compare with it; nothing adds it up.
+ */
+typedef struct th_other {
+	size_t form, row;  /* indexes into the schema's forms and that form's rows */
+	const char *role;  /* static: "previous", "plan", "cumulative", "same_period_last_year",
+			    * "comparison", "part" (a month of the quarter), "stale" (a hidden copy),
+			    * "other" */
+	char *header;      /* the column's header as written */
+	th_value v;
+} th_other;
+
 /* Where a header field was found (sheet -1: not found). */
 typedef struct th_hfield {
 	int sheet;
@@ -69,6 +83,8 @@ typedef struct th_filing {
 	th_date window_from, window_to, report_date; /* y == 0 when not found */
 
 	th_value **values;      /* values[f][r]: form f, row r of the schema */
+	th_other *others;       /* the other value columns' figures, by form and row */
+	size_t n_others;
 	size_t n_forms_found;   /* forms of the schema found in the workbook (at least one) */
 
 	bool has_register;
@@ -96,6 +112,9 @@ void th_filing_free(th_filing *f);
 th_filing *th_filing_new(const char *path, const th_schema *schema);
 /* Set a row's value (state TH_VAL_NUMBER) or its state alone; -1 when the schema has no such row. */
 int th_filing_set(th_filing *f, const char *form, const char *code, th_vstate state, double num, int decimals);
+
+/* Free what a value holds (not v itself). */
+void th_value_release(th_value *v);
 
 /* The value of row code in form id ("BM7", "6.7.2"), or NULL when the schema has no such row. */
 const th_value *th_filing_value(const th_filing *f, const char *form, const char *code);

@@ -77,25 +77,6 @@ static void add_line(struct line **v, size_t *n, size_t *cap, int sheet, uint32_
 	(*n)++;
 }
 
-/*
- * Is row a row of a form's table (a row code in column A or B, as "2.5", "2.5." or
- * "2.5.Tỷ lệ …")? Its label is no header field: "… so với năm 2015" is not the period.
- */
-static bool data_row(const th_gsheet *sh, uint32_t row)
-{
-	for (uint16_t col = 0; col < 2; col++) {
-		const th_gcell *c = th_grid_at(sh, row, col);
-		char code[32], numbuf[32];
-		const char *rest;
-		if (!c)
-			continue;
-		rest = th_locate_cell_code(c, code, sizeof(code), numbuf, sizeof(numbuf));
-		if (rest && (!*rest || isalpha((unsigned char)*rest) || (unsigned char)*rest >= 0x80))
-			return true;
-	}
-	return false;
-}
-
 /* Cells (a field usually sits in one), each followed by itself joined to the cell above
  * it, and whole rows joined; in sheet and row order. */
 static size_t header_lines(const th_grid *g, struct line **out)
@@ -112,7 +93,7 @@ static size_t header_lines(const th_grid *g, struct line **out)
 			th_sbuf row = TH_SBUF_INIT;
 			size_t cells = 0;
 
-			if (data_row(sh, c->row))
+			if (th_locate_data_row(sh, c->row))
 				continue;
 
 			if (c->type == TH_CELL_STRING) {
@@ -123,7 +104,7 @@ static size_t header_lines(const th_grid *g, struct line **out)
 				 * cell, placed after the lower cell's own line and at that cell, so that a
 				 * field the lower cell holds alone is found there first
 				 */
-				if (above && above->type == TH_CELL_STRING && !data_row(sh, above->row)) {
+				if (above && above->type == TH_CELL_STRING && !th_locate_data_row(sh, above->row)) {
 					th_sbuf two = TH_SBUF_INIT;
 					th_sbuf_addf(&two, "%s\n%s", above->text, c->text);
 					add_line(&v, &n, &cap, (int)s, c->row, c->col, th_sbuf_detach(&two, NULL));

@@ -23,6 +23,7 @@ struct locate {
 	const th_schema *schema;
 	const th_roster *roster;  /* NULL: no unit matching */
 	struct th_fx *fx;         /* formulas computed (filing_formula.c) */
+	size_t others_cap;        /* of f->others */
 	bool legacy_said[3];      /* per legacy encoding: already said once */
 };
 
@@ -52,25 +53,87 @@ const char *th_locate_code(const char *s, char *code, size_t cap);
  * th_locate_code; numbuf (ncap bytes) holds a number's text. NULL if none. */
 const char *th_locate_cell_code(const th_gcell *c, char *code, size_t cap, char *numbuf, size_t ncap);
 
+/* Is row a row of a form's table (a row code in column A or B, alone or before a label)? */
+bool th_locate_data_row(const th_gsheet *sh, uint32_t row);
+
+/* Does text (a label as written) begin as the schema's label of rd (its first letters)? */
+bool th_locate_label_like(const char *text, const th_rowdef *rd);
+
 /* The identification block: unit, period, data window, report date. */
 void th_locate_header(struct locate *c);
 
-/* Where a form was found: its sheet and rows. */
-struct region {
-	int sheet;            /* -1: form not found */
+/* A run of rows of one sheet that holds (part of) a form. */
+struct part {
+	int sheet;
 	uint32_t first, last; /* rows, inclusive */
-	uint32_t title_row;
 };
 
-/* Find every form of the schema (reg: one per form), by title or sheet name. */
+/*
+ * Where a form was found: its parts in reading order. A form continued on another sheet
+ * ("Biểu mẫu 3 (tiếp)", or a sheet of its rows alone) or written again has several.
+ */
+struct region {
+	int sheet;            /* the first part's sheet; -1: form not found */
+	uint32_t title_row;
+	struct part *parts;
+	size_t n_parts, cap_parts;
+	int hidden_said;      /* a hidden copy of the form was said */
+};
+
+/* Find every form of the schema (reg: one per form, zeroed), by title or sheet name, and
+ * the rows that continue one elsewhere. Free with th_locate_regions_release. */
 void th_locate_regions(struct locate *c, struct region *reg);
+void th_locate_regions_release(struct region *reg, size_t n);
 
 /* Read form fi's rows from its region: codes, labels, units, values, notes. */
 void th_locate_form(struct locate *c, size_t fi, const struct region *r);
 
+/* ---- a form's table (filing_columns.c) ---- */
+
+#define TH_MAX_VCOLS 12
+
+/* A value column of a form's table: where, its header, how it scores for the period. */
+struct vcol {
+	uint16_t col;
+	bool hidden;
+	int score;        /* the return's own period and words for it (+), another's (-) */
+	const char *role; /* NULL: the period's; else "previous", "plan", "cumulative", ... */
+	char *header;     /* the column's header text as written (all header rows, " / ") */
+	char *key;        /* th_text_key_ascii of it */
+};
+
+/* The columns of a form's table. */
+struct cols {
+	int code, label, unit, note; /* -1 when not found */
+	int value;                   /* the value column chosen; -1 when none is (undecided) */
+	struct vcol cand[TH_MAX_VCOLS]; /* the value columns, the chosen one among them */
+	size_t n_cand;
+	bool undecided;              /* several columns and nothing in their headers decides */
+	uint32_t head_row;           /* the header's first row (STT) */
+	uint32_t data_first;         /* first row after the header */
+};
+
+/* Find the table's header in the first rows of part p: its columns and where data begins.
+ * False when there is none (k is then A–E, data from p->first). */
+bool th_locate_table(struct locate *c, const struct part *p, struct cols *k);
+/* A copy of k (its strings too), data from row first. */
+void th_cols_copy(struct cols *dst, const struct cols *src, uint32_t first);
+void th_cols_release(struct cols *k);
+/* The candidate of k at column col, or NULL. */
+const struct vcol *th_cols_cand(const struct cols *k, int col);
+/* The value column for a row of kind (its header's words for it break a tie), or -1. */
+int th_cols_for_kind(const struct cols *k, th_rowkind kind);
+/* A row of column numbers under a header ("1 2 3 4 5", "(1) … (5)", "A B C 1 D"). */
+bool th_locate_marker_row(const th_gsheet *sh, uint32_t row);
+
 /* Read a row's value from its cell (NULL: blank) into v by the row's kind. */
 void th_locate_value(struct locate *c, const th_formdef *fd, const th_rowdef *rd, int sheet,
 		     const th_gcell *cell, th_value *v);
+
+/* Percent rows written as fractions (0,6829 for 68,29 %) without a % format, decided once
+ * every form is read: by the ratio's own rows, else by how the book writes its percents;
+ * when nothing decides, not read and said. */
+void th_locate_percents(struct locate *c);
 
 /* ---- formulas (filing_formula.c) ---- */
 

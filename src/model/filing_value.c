@@ -5,6 +5,8 @@
  * ways, and what cannot be a value said as a finding, never guessed.
  * SPDX-License-Identifier: MIT
  */
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +173,101 @@ static bool value_text_number(const struct rowref *x, const th_gcell *cell, th_v
 	return true;
 }
 
+/* ---- footnote marks and words for none ---- */
+
+/* Is s[0..n) a superscript digit or bracket (⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾) ending at n? Its length, else 0. */
+static size_t superscript_before(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 2 && u[n - 2] == 0xC2 && (u[n - 1] == 0xB9 || u[n - 1] == 0xB2 || u[n - 1] == 0xB3))
+		return 2; /* ¹ ² ³ */
+	if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x81 &&
+	    (u[n - 1] == 0xB0 || (u[n - 1] >= 0xB4 && u[n - 1] <= 0xBE)))
+		return 3; /* ⁰ ⁴-⁹ ⁺ ⁻ ⁼ ⁽ ⁾ */
+	return 0;
+}
+
+/*
+ * The length of s[0..n) without a footnote mark after the figure ("12 (*)", "24*", "51 ⁽¹⁾",
+ * "640⁽²⁾", "3.400 (**)", "12 (1)", "7 [a]"), blanks before it dropped; n when there is none.
+ */
+static size_t footnote_cut(const char *s, size_t n)
+{
+	size_t m = n, k;
+
+	while (m && s[m - 1] == ' ')
+		m--;
+	if (m && (s[m - 1] == ')' || s[m - 1] == ']')) {
+		char open = s[m - 1] == ')' ? '(' : '[';
+		size_t i = m - 1;
+		while (i > 0 && s[i - 1] != open && (s[i - 1] == '*' || isalnum((unsigned char)s[i - 1])) && m - i < 5)
+			i--;
+		if (i > 0 && s[i - 1] == open && i < m - 1)
+			m = i - 1;
+	} else if (m && s[m - 1] == '*') {
+		while (m && s[m - 1] == '*')
+			m--;
+	} else {
+		while ((k = superscript_before(s, m)) != 0)
+			m -= k;
+	}
+	while (m && s[m - 1] == ' ')
+		m--;
+	return m && m < n ? m : n;
+}
+
+/* A figure with a footnote mark after it: read without the mark, said (info). */
+static bool value_footnote(const struct rowref *x, const th_gcell *cell, th_value *v)
+{
+	const th_rowdef *rd = x->rd;
+	size_t n = strlen(cell->text), m = footnote_cut(cell->text, n);
+	th_num num;
+	char val_vi[64];
+
+	if (m == n || th_vn_parse_number(cell->text, m, rd->kind == TH_ROW_PERCENT ? TH_HINT_DECIMAL :
+					 TH_HINT_WHOLE, &num) != 0)
+		return false;
+	v->state = TH_VAL_NUMBER;
+	v->num = num.value;
+	v->decimals = num.decimals;
+	v->how = th_xstrdup("bỏ dấu chú thích sau số");
+	th_vn_format(num.value, num.decimals > 0 ? num.decimals : 0, true, val_vi, sizeof(val_vi));
+	th_findings_add(&x->c->f->findings, TH_SEV_INFO, "read.footnote", &x->w, cell->text, val_vi,
+			"%s dòng %s: ghi '%s', đọc là %s (bỏ dấu chú thích '%s' sau số)", x->fd->title, rd->code,
+			cell->text, val_vi, cell->text + m + strspn(cell->text + m, " "));
+	return true;
+}
+
+/* Words for none ("Không", "không có", "chưa có", "không phát sinh") in a count: 0, said
+ * (info); in a percent row they could mean 0 % or "does not apply": not read, said. */
+static bool value_none_word(const struct rowref *x, const th_gcell *cell, th_value *v)
+{
+	static const char *const words[] = { "khong", "khong co", "chua co", "khong phat sinh", "ko", "ko co" };
+	char *k = th_text_key_ascii(cell->text, strlen(cell->text));
+	bool none = false;
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		none = none || strcmp(k, words[i]) == 0;
+	free(k);
+	if (!none || x->rd->kind == TH_ROW_CODED)
+		return false;
+	if (x->rd->kind == TH_ROW_PERCENT) {
+		v->state = TH_VAL_UNREADABLE;
+		th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.unreadable", &x->w, cell->text, NULL,
+				"%s dòng %s: ghi '%s' ở dòng tỷ lệ: không rõ là 0%% hay không áp dụng; hãy ghi 0 "
+				"hoặc '-'", x->fd->title, x->rd->code, cell->text);
+		return true;
+	}
+	v->state = TH_VAL_NUMBER;
+	v->num = 0;
+	v->decimals = 0;
+	v->how = th_xstrdup("chữ 'không' đọc là 0");
+	th_findings_add(&x->c->f->findings, TH_SEV_INFO, "read.none-word", &x->w, cell->text, "0",
+			"%s dòng %s: ghi '%s', đọc là 0; nên ghi số 0", x->fd->title, x->rd->code, cell->text);
+	return true;
+}
+
 /* A text cell: blank, a dash, a coded answer, a number typed as text, or unreadable. */
 static void value_text(const struct rowref *x, const th_gcell *cell, th_value *v)
 {
@@ -198,6 +295,8 @@ static void value_text(const struct rowref *x, const th_gcell *cell, th_value *v
 	} else if (value_text_number(x, cell, v)) {
 		return;
 	}
+	if (value_footnote(x, cell, v) || value_none_word(x, cell, v))
+		return;
 	v->state = TH_VAL_UNREADABLE;
 	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.unreadable", &x->w, cell->text, NULL,
 			rd->kind == TH_ROW_CODED ?
@@ -288,4 +387,121 @@ static void value_cell(const struct rowref *x, const th_gcell *cell, th_value *v
 		th_findings_add(&c->f->findings, TH_SEV_ERROR, "read.unreadable", &x->w, t, NULL,
 				"%s dòng %s: ô chứa '%s', không phải một giá trị", fd->title, rd->code, t);
 	}
+}
+
+/* ---- percents written as fractions ---- */
+
+/* The decimals written of a figure read (its shortest form): 0.6829 → 4. */
+static int written_decimals(double x)
+{
+	char b[64], *dot;
+
+	snprintf(b, sizeof(b), "%.15g", x);
+	dot = strchr(b, '.');
+	return strchr(b, 'e') ? 15 : dot ? (int)strlen(dot + 1) : 0;
+}
+
+/* A percent row's figure that may be a fraction: a number in (0, 1] from a cell without a
+ * % format and written without %. */
+static bool fraction_like(const struct locate *c, const th_rowdef *rd, const th_value *v)
+{
+	const th_gcell *cell;
+
+	if (rd->kind != TH_ROW_PERCENT || v->state != TH_VAL_NUMBER || v->sheet < 0 || !(v->num > 0 && v->num <= 1) ||
+	    strchr(v->written, '%'))
+		return false;
+	cell = th_grid_at(&c->g->sheets[v->sheet], v->row, v->col);
+	return cell && cell->kind != TH_NUM_PERCENT;
+}
+
+/* What a ratio row's own figures say of its fraction-like figure v: 1 a fraction (v x 100
+ * is the ratio), -1 a percent (v is), 0 nothing (no figures, or neither fits). */
+static int ratio_says(const struct locate *c, size_t fi, const th_rowdef *rd, const th_value *v)
+{
+	const th_value *a, *b;
+	double r, tol;
+	int d = written_decimals(v->num);
+
+	if (rd->agg != TH_AGG_RATIO || rd->num < 0 || rd->den < 0)
+		return 0;
+	a = &c->f->values[fi][rd->num];
+	b = &c->f->values[fi][rd->den];
+	if (a->state != TH_VAL_NUMBER || b->state != TH_VAL_NUMBER || b->num <= 0)
+		return 0;
+	r = a->num / b->num * 100;
+	tol = 0.5 * pow(10, 2 - d);
+	if (fabs(v->num * 100 - r) <= (tol < 0.5 ? tol : 0.5) + 1e-9)
+		return 1;
+	if (fabs(v->num - r) <= 0.5 * pow(10, -d) + 1e-9)
+		return -1;
+	return 0;
+}
+
+/* v read as the percent of its fraction, said (info). */
+static void as_percent(struct locate *c, const th_formdef *fd, const th_rowdef *rd, th_value *v, const char *why)
+{
+	char was[64], now[64];
+	int d = written_decimals(v->num);
+	th_where w = where(c, fd->id, rd->code, v->sheet, v->row, v->col);
+
+	th_vn_format(v->num, d, true, was, sizeof(was));
+	v->num *= 100;
+	v->decimals = d > 2 ? d - 2 : 0;
+	th_vn_format(v->num, v->decimals, true, now, sizeof(now));
+	free(v->how);
+	v->how = th_xstrdup("tỷ lệ ghi dạng phân số, nhân 100");
+	th_findings_add(&c->f->findings, TH_SEV_INFO, "read.percent-fraction", &w, was, now,
+			"%s dòng %s: tỷ lệ ghi %s, đọc là %s%% (%s)", fd->title, rd->code, was, now, why);
+}
+
+/* A fraction-like figure nothing decides: 0,85 % or 85 %? Not read, said. */
+static void percent_unsure(struct locate *c, const th_formdef *fd, const th_rowdef *rd, th_value *v)
+{
+	char was[64], x100[64];
+	th_where w = where(c, fd->id, rd->code, v->sheet, v->row, v->col);
+
+	th_vn_format(v->num, written_decimals(v->num), true, was, sizeof(was));
+	th_vn_format(v->num * 100, -1, true, x100, sizeof(x100));
+	v->state = TH_VAL_UNREADABLE;
+	th_findings_add(&c->f->findings, TH_SEV_ERROR, "read.percent-unsure", &w, was, NULL,
+			"%s dòng %s: tỷ lệ ghi %s, ô không định dạng %%: là %s%% hay %s%%? Chưa đọc: hãy ghi rõ "
+			"(như %s hoặc %s%%)", fd->title, rd->code, was, was, x100, x100, x100);
+}
+
+void th_locate_percents(struct locate *c)
+{
+	const th_schema *s = c->schema;
+	size_t as_fraction = 0, as_percent_n = 0;
+
+	/* what the book says: ratios whose own figures decide, percents over 1 (no fraction) */
+	for (size_t fi = 0; fi < s->n_forms; fi++)
+		for (size_t r = 0; r < s->forms[fi].n_rows; r++) {
+			const th_rowdef *rd = &s->forms[fi].rows[r];
+			const th_value *v = &c->f->values[fi][r];
+			if (fraction_like(c, rd, v)) {
+				int say = ratio_says(c, fi, rd, v);
+				as_fraction += say > 0;
+				as_percent_n += say < 0;
+			} else if (rd->kind == TH_ROW_PERCENT && v->state == TH_VAL_NUMBER && v->num > 1) {
+				as_percent_n++;
+			}
+		}
+	for (size_t fi = 0; fi < s->n_forms; fi++)
+		for (size_t r = 0; r < s->forms[fi].n_rows; r++) {
+			const th_formdef *fd = &s->forms[fi];
+			const th_rowdef *rd = &fd->rows[r];
+			th_value *v = &c->f->values[fi][r];
+			int say;
+			if (!fraction_like(c, rd, v))
+				continue;
+			say = ratio_says(c, fi, rd, v);
+			if (say > 0)
+				as_percent(c, fd, rd, v, "tính lại từ các dòng của tỷ lệ thì đúng là phân số");
+			else if (say == 0 && as_fraction && !as_percent_n)
+				as_percent(c, fd, rd, v, "các tỷ lệ khác trong tệp đều ghi dạng phân số");
+			else if (say == 0 && as_percent_n && !as_fraction)
+				continue; /* the book writes percents as percents: 0,5 is 0,5 % */
+			else if (say == 0)
+				percent_unsure(c, fd, rd, v);
+		}
 }
