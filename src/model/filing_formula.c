@@ -706,7 +706,7 @@ static struct val expr(struct px *p)
 /* ---- functions ---- */
 
 enum fn { F_SUM, F_MIN, F_MAX, F_AVERAGE, F_ROUND, F_ROUNDUP, F_ROUNDDOWN, F_ABS, F_AND, F_OR, F_NOT, F_IF,
-	  F_IFERROR };
+	  F_IFERROR, F_COUNT };
 
 static const struct {
 	const char *name;
@@ -717,6 +717,7 @@ static const struct {
 	{ "AVERAGE", F_AVERAGE, 1, FX_MAX_ARGS }, { "ROUND", F_ROUND, 2, 2 }, { "ROUNDUP", F_ROUNDUP, 2, 2 },
 	{ "ROUNDDOWN", F_ROUNDDOWN, 2, 2 }, { "ABS", F_ABS, 1, 1 }, { "AND", F_AND, 1, FX_MAX_ARGS },
 	{ "OR", F_OR, 1, FX_MAX_ARGS }, { "NOT", F_NOT, 1, 1 }, { "IF", F_IF, 2, 3 }, { "IFERROR", F_IFERROR, 2, 2 },
+	{ "COUNT", F_COUNT, 1, FX_MAX_ARGS },
 };
 
 /* What SUM, MIN, MAX, AVERAGE, AND and OR gather. */
@@ -763,6 +764,19 @@ static void agg_add(struct px *p, struct val *v, bool in_range, void *acc)
 	a->any_true = a->any_true || n != 0;
 	a->all_true = a->all_true && n != 0;
 	a->n++;
+}
+
+/* What COUNT counts, as Excel does: numbers; typed as an argument (not in a range) also a
+ * boolean or a text that is a number. Errors and everything else are not counted, never
+ * passed on (our template's ratio rows write IF(COUNT(A,B)<2,"",...)). */
+static void count_add(struct px *p, struct val *v, bool in_range, void *acc)
+{
+	size_t *n = acc;
+	double d;
+
+	(void)p;
+	if (v->t == V_NUM || (!in_range && (v->t == V_BOOL || (v->t == V_STR && text_number(v->s, &d)))))
+		(*n)++;
 }
 
 /* An argument: an expression (a reference kept as one), or nothing before ',' or ')'. */
@@ -867,6 +881,12 @@ static struct val apply(struct px *p, enum fn fn, struct val *v, size_t n)
 		x = to_bool(scalar(p, v[0]));
 		v[0] = BLANK;
 		return x.t == V_BOOL ? boolean(x.n == 0) : x;
+	case F_COUNT: {
+		size_t k = 0;
+		for (size_t i = 0; i < n && !p->why; i++)
+			each(p, &v[i], count_add, &k);
+		return num((double)k);
+	}
 	default:
 		break;
 	}

@@ -60,7 +60,8 @@ static const struct fr ROWS[] = {
 	{ "1.2", "SUM('Số liệu'!A1:A5)", 0, "30" },        /* text and TRUE in a range left out */
 	{ "1.3", "IF('Số liệu'!A3=\"X\",1,2)", 0, "1" },   /* text compared without case */
 	{ "2", "IFERROR(1/0,7)", 0, "7" },
-	{ "2.1", "MAX(0,'Số liệu'!A1-'Số liệu'!A2)", 0, "0" },
+	/* COUNT as Excel: in the range only A1, A2 (numbers); typed: "7" and TRUE; 1/0 not counted */
+	{ "2.1", "MAX(0,'Số liệu'!A1-'Số liệu'!A2)+COUNT('Số liệu'!A1:A5,\"7\",TRUE,1/0)", 0, "4" },
 	{ "2.2", "MIN('Số liệu'!A1:A2,5)", 0, "5" },
 	{ "2.3", "'Số liệu'!B1+1", 0, "13" },             /* a number typed as text counts */
 	{ "2.4", "ROUNDDOWN(7.99,0)+ROUNDUP(0.01,1)*10", 0, "8" },
