@@ -4,7 +4,7 @@
 # outputs (no-return merges, concurrent writers, full disk, killed runs, the template's
 # formulas recalculated by LibreOffice and its print setup),
 # .xls/.ods end to end (tests/formats.sh) and the user guide's examples, the hostile
-# inputs, install and the manual, the Debian package (when make test built one), the house rules of src/, the shared corpus, the fuzz
+# inputs, the portal under attack and faults (tests/harden.sh), install and the manual, the Debian package (when make test built one), the house rules of src/, the shared corpus, the fuzz
 # corpus replay, the returns laid out as they really come (tests/layouts: its known
 # failures are listed, not counted) and the portal in headless Chromium; --quick (make
 # quicktest) leaves out the two corpora (the shared one and tests/layouts) and the
@@ -93,6 +93,8 @@ run_suite feedback tests/feedback.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"
 run_suite hostile tests/hostile/run.sh "$TONGHOP"
 run_suite install tests/install.sh "$TONGHOP"
+# the portal under attack and faults (a real server on 127.0.0.1)
+run_suite harden tests/harden.sh "$TONGHOP"
 # the Debian package make test built (TONGHOP_DEB), installed in temporary roots
 [ -n "${TONGHOP_DEB:-}" ] && run_suite deb tests/deb.sh "$TONGHOP_DEB" build/tonghop
 run_suite arch tests/arch.sh

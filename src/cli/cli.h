@@ -27,6 +27,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_users(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /* What a command line names (NULL: the environment's, else the defaults). */
 typedef struct th_config_opts {

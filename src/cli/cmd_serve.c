@@ -26,7 +26,8 @@
 static const char *const serve_usage =
 	"cách dùng: tonghop serve --data THƯ-MỤC [--listen ĐỊA-CHỈ:CỔNG] [--period KỲ]...\n"
 	"                         [--schema TỆP.ini] [--rules TỆP.ini] [--roster TỆP.ini] [--calendar TỆP.ini]\n"
-	"                         [--threads N] [--max-upload MB] [--cert TỆP.pem --key TỆP.pem]\n"
+	"                         [--threads N] [--max-upload MB] [--timeout GIÂY]\n"
+	"                         [--cert TỆP.pem --key TỆP.pem | --insecure-http]\n"
 	"\n"
 	"Chạy cổng nhận báo cáo: các xã đăng nhập, kiểm tra và nộp báo cáo; văn phòng theo dõi kỳ\n"
 	"báo cáo, tiếp nhận hoặc trả lại từng báo cáo, tải sổ tổng hợp. Mọi dữ liệu (cơ sở dữ liệu,\n"
@@ -39,7 +40,11 @@ static const char *const serve_usage =
 	"  --schema, --rules, --roster, --calendar  cấu hình như các lệnh khác\n"
 	"  --threads N        số luồng xử lý (mặc định 8)\n"
 	"  --max-upload MB    cỡ tối đa của một tệp nộp (mặc định 20)\n"
+	"  --timeout GIÂY     một kết nối được im lặng, và được gửi phần đầu của một yêu cầu, trong\n"
+	"                     chừng ấy giây (mặc định 30); quá thì bị đóng\n"
 	"  --cert, --key      chứng chỉ và khoá TLS (PEM): phục vụ qua https\n"
+	"  --insecure-http    cho phép http thường trên địa chỉ không phải 127.0.0.1 (mặc định bị từ chối:\n"
+	"                     mật khẩu sẽ đi qua mạng không mã hoá)\n"
 	"\n"
 	"Dừng bằng Ctrl+C (hoặc SIGTERM). Mã thoát: 0 dừng bình thường, 2 sai cú pháp lệnh,\n"
 	"3 cấu hình lỗi, 5 không mở được thư mục dữ liệu hoặc cổng.\n";
@@ -114,7 +119,8 @@ struct serve_args {
 	th_config_opts co;
 	char **periods; /* canonical ("2023-Q3"), to open */
 	size_t n_periods, cap;
-	long threads, max_mb;
+	long threads, max_mb, timeout;
+	bool insecure_http;
 	char host[64];
 	uint16_t port;
 };
@@ -141,6 +147,8 @@ static int serve_options(int argc, char **argv, struct serve_args *a)
 		{ "max-upload", required_argument, NULL, 'm' },
 		{ "cert", required_argument, NULL, 'c' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "insecure-http", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,6 +189,13 @@ static int serve_options(int argc, char **argv, struct serve_args *a)
 			break;
 		case 'c': a->cert = optarg; break;
 		case 'k': a->key = optarg; break;
+		case 'T':
+			if ((a->timeout = parse_count(optarg, 1, 3600)) < 0) {
+				th_complain("--timeout cần một số giây từ 1 đến 3600");
+				return TH_EXIT_USAGE;
+			}
+			break;
+		case 'I': a->insecure_http = true; break;
 		case 'h':
 			fputs(serve_usage, stdout);
 			return th_finish_stdout(TH_EXIT_OK);
@@ -209,6 +224,10 @@ static int serve_check_args(int argc, char **argv, struct serve_args *a)
 	}
 	if (!a->cert != !a->key) {
 		th_complain("--cert và --key phải dùng cùng nhau");
+		return TH_EXIT_USAGE;
+	}
+	if (a->cert && a->insecure_http) {
+		th_complain("--insecure-http không dùng cùng --cert/--key");
 		return TH_EXIT_USAGE;
 	}
 	return -1;
@@ -251,6 +270,8 @@ static int serve_until_stopped(const struct serve_args *a, th_web *w, const char
 	hc.host = a->host;
 	hc.port = a->port;
 	hc.threads = (unsigned)a->threads;
+	hc.timeout = (unsigned)a->timeout;
+	hc.insecure_http = a->insecure_http;
 	hc.cert_pem = cert_pem;
 	hc.key_pem = key_pem;
 	if (th_httpd_start(&h, w, &hc, &e)) {
@@ -310,7 +331,7 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_args a = { .listen = "127.0.0.1:8080", .threads = 8, .max_mb = 20 };
+	struct serve_args a = { .listen = "127.0.0.1:8080", .threads = 8, .max_mb = 20, .timeout = 30 };
 	char *cert_pem = NULL, *key_pem = NULL;
 	int rc = serve_options(argc, argv, &a);
 

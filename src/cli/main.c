@@ -25,6 +25,7 @@ static const struct cmd {
 	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
 	{ "config", cmd_config, "cho biết biểu mẫu, quy tắc, danh sách đơn vị, lịch nào được dùng và vì sao" },
 	{ "serve", cmd_serve, "chạy cổng web nhận báo cáo của các xã và cho văn phòng xem xét" },
+	{ "backup", cmd_backup, "sao lưu dữ liệu của cổng web trong khi cổng vẫn chạy" },
 	{ "users", cmd_users, "cấp và quản lý tài khoản của cổng web (tonghop serve)" },
 };
 

@@ -8,23 +8,45 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/mem.h"
 #include "serve/html.h"
 #include "base/banned.h"
 
+/*
+ * A connection as the header watch sees it. libmicrohttpd's timeout is for idleness, so a
+ * client trickling a header byte every few seconds (slowloris) would hold its connection
+ * for ever; the watch closes a connection that has not finished a request's headers
+ * within the timeout of its start or of its last request's end.
+ */
+struct sock {
+	struct sock *prev, *next;
+	int fd;
+	int64_t since;           /* ms: waiting for a request's headers since */
+	bool busy;               /* a request's headers are in: its handler has it */
+	bool cut;                /* shut down by the watch */
+};
+
 struct th_httpd {
 	struct MHD_Daemon *d;
 	th_web *w;
 	uint16_t port;
 	bool tls;
+	int64_t header_ms;       /* the time allowed for a request's headers */
+	pthread_mutex_t lock;    /* socks, stopping */
+	pthread_cond_t cv;
+	struct sock *socks;
+	bool stopping, watching;
+	pthread_t watch;
 };
 
 /* One request in progress. */
@@ -40,7 +62,93 @@ struct conn {
 	char field_key[64];
 	th_sbuf json;            /* a JSON body */
 	th_err body_err;         /* our failure while taking the body (a full disk) */
+	struct sock *sock;       /* the connection's, NULL when not known */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the header watch ---- */
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct th_httpd *h = cls;
+	struct sock *s = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		s = th_xcalloc(1, sizeof(*s));
+		s->fd = ci ? ci->connect_fd : -1;
+		s->since = now_ms();
+		pthread_mutex_lock(&h->lock);
+		s->next = h->socks;
+		if (h->socks)
+			h->socks->prev = s;
+		h->socks = s;
+		pthread_mutex_unlock(&h->lock);
+		*socket_context = s;
+	} else if (s) {
+		/* libmicrohttpd says so before it closes the socket: the watch never touches a
+		 * descriptor number another connection may have taken */
+		pthread_mutex_lock(&h->lock);
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			h->socks = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+		pthread_mutex_unlock(&h->lock);
+		free(s);
+		*socket_context = NULL;
+	}
+}
+
+static void sock_busy(struct th_httpd *h, struct sock *s, bool busy)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&h->lock);
+	s->busy = busy;
+	s->since = now_ms();
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void *watch_main(void *arg)
+{
+	struct th_httpd *h = arg;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stopping) {
+		struct timespec until;
+		int64_t now = now_ms();
+		unsigned cut = 0;
+		for (struct sock *s = h->socks; s; s = s->next) {
+			if (!s->busy && !s->cut && s->fd >= 0 && now - s->since > h->header_ms) {
+				shutdown(s->fd, SHUT_RDWR); /* libmicrohttpd then sees the end and closes it */
+				s->cut = true;
+				cut++;
+			}
+		}
+		if (cut)
+			th_web_log(h->w, "closed %u connection(s) that sent no complete request within %lld s", cut,
+				   (long long)(h->header_ms / 1000));
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->cv, &h->lock, &until);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -180,6 +288,60 @@ static enum MHD_Result queue(struct th_httpd *h, struct MHD_Connection *mc, stru
 	return ret;
 }
 
+/* The first callback of a request: its state, headers, and the checks before any body. */
+static enum MHD_Result conn_start(struct th_httpd *h, struct MHD_Connection *mc, const char *url, const char *method,
+				  void **con_cls)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn *c = th_xcalloc(1, sizeof(*c));
+
+	*con_cls = c;
+	c->w = h->w;
+	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	c->sock = ci ? ci->socket_context : NULL;
+	sock_busy(h, c->sock, true);
+	th_req_init(&c->rq, method, url);
+	th_reply_init(&c->rp);
+	th_sbuf_init(&c->field, TH_FIELD_MAX);
+	th_sbuf_init(&c->json, 1);
+	MHD_get_connection_values(mc, MHD_HEADER_KIND, header_cb, &c->rq);
+	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, query_cb, &c->rq);
+	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, c->rq.ip,
+				  sizeof(c->rq.ip));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, c->rq.ip,
+				  sizeof(c->rq.ip));
+	}
+	if (th_web_begin(h->w, &c->rq, &c->rp))
+		return queue(h, mc, c); /* refused before any body is read */
+	c->kind = th_web_body(h->w, &c->rq, &c->max);
+	if (c->kind == TH_BODY_UPLOAD) {
+		if (th_web_upload_enter(h->w)) {
+			th_err e = { 0 };
+			th_fail(&e, TH_E_BUSY, "máy chủ đang nhận nhiều tệp cùng lúc: hãy gửi lại sau ít phút");
+			th_reply_error(h->w, &c->rq, &c->rp, &e);
+			return queue(h, mc, c);
+		}
+		c->slot = true;
+	}
+	if (c->kind == TH_BODY_FORM || c->kind == TH_BODY_UPLOAD) {
+		c->pp = MHD_create_post_processor(mc, 32 * 1024, post_iter, c);
+		if (!c->pp && c->rq.content_length > 0) {
+			th_err e = { 0 };
+			th_fail(&e, TH_E_BAD_REQUEST, "nội dung phải là một biểu mẫu (multipart/form-data)");
+			th_reply_error(h->w, &c->rq, &c->rp, &e);
+			return queue(h, mc, c);
+		}
+	} else if (c->kind == TH_BODY_JSON) {
+		th_sbuf_init(&c->json, (size_t)c->max);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -187,52 +349,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	struct conn *c = *con_cls;
 
 	(void)version;
-	if (!c) {
-		const union MHD_ConnectionInfo *ci;
-		c = th_xcalloc(1, sizeof(*c));
-		*con_cls = c;
-		c->w = h->w;
-		th_req_init(&c->rq, method, url);
-		th_reply_init(&c->rp);
-		th_sbuf_init(&c->field, TH_FIELD_MAX);
-		th_sbuf_init(&c->json, 1);
-		MHD_get_connection_values(mc, MHD_HEADER_KIND, header_cb, &c->rq);
-		MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, query_cb, &c->rq);
-		ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		if (ci && ci->client_addr) {
-			const struct sockaddr *sa = ci->client_addr;
-			if (sa->sa_family == AF_INET)
-				inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, c->rq.ip,
-					  sizeof(c->rq.ip));
-			else if (sa->sa_family == AF_INET6)
-				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, c->rq.ip,
-					  sizeof(c->rq.ip));
-		}
-		if (th_web_begin(h->w, &c->rq, &c->rp))
-			return queue(h, mc, c); /* refused before any body is read */
-		c->kind = th_web_body(h->w, &c->rq, &c->max);
-		if (c->kind == TH_BODY_UPLOAD) {
-			if (th_web_upload_enter(h->w)) {
-				th_err e = { 0 };
-				th_fail(&e, TH_E_BUSY, "máy chủ đang nhận nhiều tệp cùng lúc: hãy gửi lại sau ít phút");
-				th_reply_error(h->w, &c->rq, &c->rp, &e);
-				return queue(h, mc, c);
-			}
-			c->slot = true;
-		}
-		if (c->kind == TH_BODY_FORM || c->kind == TH_BODY_UPLOAD) {
-			c->pp = MHD_create_post_processor(mc, 32 * 1024, post_iter, c);
-			if (!c->pp && c->rq.content_length > 0) {
-				th_err e = { 0 };
-				th_fail(&e, TH_E_BAD_REQUEST, "nội dung phải là một biểu mẫu (multipart/form-data)");
-				th_reply_error(h->w, &c->rq, &c->rp, &e);
-				return queue(h, mc, c);
-			}
-		} else if (c->kind == TH_BODY_JSON) {
-			th_sbuf_init(&c->json, (size_t)c->max);
-		}
-		return MHD_YES;
-	}
+	if (!c)
+		return conn_start(h, mc, url, method, con_cls);
 	if (c->queued) {
 		*upload_data_size = 0; /* answered already: the rest is dropped */
 		return MHD_YES;
@@ -290,6 +408,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 	(void)toe;
 	if (!c)
 		return;
+	sock_busy(h, c->sock, false);
 	bytes = c->rp.body.len;
 	if (c->rp.file) {
 		struct stat st;
@@ -310,53 +429,92 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 	*con_cls = NULL;
 }
 
+/* The address to listen on, from c->host; -1 with *e. */
+static int listen_addr(const th_httpd_conf *c, struct sockaddr_storage *ss, unsigned *flags, th_err *e)
+{
+	struct sockaddr_in *sa4 = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)(void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, c->host, &sa4->sin_addr) == 1) {
+		sa4->sin_family = AF_INET;
+		sa4->sin_port = htons(c->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, c->host, &sa6->sin6_addr) == 1) {
+		sa6->sin6_family = AF_INET6;
+		sa6->sin6_port = htons(c->port);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	return th_fail(e, TH_E_USAGE, "địa chỉ '%s' không phải địa chỉ IP (như 127.0.0.1 hoặc 0.0.0.0)", c->host);
+}
+
+bool th_httpd_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		return memcmp(a6.s6_addr, mapped, 12) == 0 && a6.s6_addr[12] == 127;
+	}
+	return false;
+}
+
 int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e)
 {
-	struct th_httpd *h = th_xcalloc(1, sizeof(*h));
-	struct sockaddr_in sa4;
-	struct sockaddr_in6 sa6;
-	const struct sockaddr *sa;
+	struct th_httpd *h;
+	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
 	const union MHD_DaemonInfo *di;
 	bool tls = c->cert_pem && c->key_pem;
+	unsigned timeout = c->timeout ? c->timeout : 30;
 
 	*out = NULL;
-	memset(&sa4, 0, sizeof(sa4));
-	memset(&sa6, 0, sizeof(sa6));
-	if (inet_pton(AF_INET, c->host, &sa4.sin_addr) == 1) {
-		sa4.sin_family = AF_INET;
-		sa4.sin_port = htons(c->port);
-		sa = (const struct sockaddr *)&sa4;
-	} else if (inet_pton(AF_INET6, c->host, &sa6.sin6_addr) == 1) {
-		sa6.sin6_family = AF_INET6;
-		sa6.sin6_port = htons(c->port);
-		sa = (const struct sockaddr *)&sa6;
-		flags |= MHD_USE_IPv6;
-	} else {
-		free(h);
-		return th_fail(e, TH_E_USAGE, "địa chỉ '%s' không phải địa chỉ IP (như 127.0.0.1 hoặc 0.0.0.0)", c->host);
-	}
+	if (listen_addr(c, &ss, &flags, e))
+		return -1;
+	if (!tls && !c->insecure_http && !th_httpd_loopback(c->host))
+		return th_fail(e, TH_E_USAGE,
+			       "không phục vụ http thường (không mã hoá) trên địa chỉ %s: mật khẩu và báo cáo sẽ đi qua "
+			       "mạng ở dạng đọc được. Hãy dùng --cert và --key (https), hoặc --insecure-http nếu mạng "
+			       "đã được bảo vệ cách khác (như một máy chủ https đứng trước)",
+			       c->host);
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return th_fail(e, TH_E_CONFIG, "thư viện libmicrohttpd của máy này không hỗ trợ TLS (https)");
 	if (tls)
 		flags |= MHD_USE_TLS;
+	h = th_xcalloc(1, sizeof(*h));
 	h->w = w;
 	h->tls = tls;
+	h->header_ms = (int64_t)timeout * 1000;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cv, NULL);
 	h->d = MHD_start_daemon(flags, c->port, NULL, NULL, on_request, h,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, /* first, so that every message goes there */
-				MHD_OPTION_SOCK_ADDR, sa,
+				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads ? c->threads : 4),
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(c->timeout ? c->timeout : 30),
+				MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, c->key_pem,
 				MHD_OPTION_HTTPS_MEM_CERT, c->cert_pem,
 				MHD_OPTION_END);
 	if (!h->d) {
+		pthread_mutex_destroy(&h->lock);
+		pthread_cond_destroy(&h->cv);
 		free(h);
 		return th_fail(e, TH_E_IO, "không mở được cổng %s:%u (đã có chương trình khác dùng, hoặc khoá TLS không hợp lệ)",
 			       c->host, (unsigned)c->port);
 	}
+	h->watching = pthread_create(&h->watch, NULL, watch_main, h) == 0;
 	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : c->port;
 	*out = h;
@@ -372,6 +530,14 @@ void th_httpd_stop(th_httpd *h)
 {
 	if (!h)
 		return;
+	pthread_mutex_lock(&h->lock);
+	h->stopping = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->lock);
+	if (h->watching)
+		pthread_join(h->watch, NULL);
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cv);
 	free(h);
 }

@@ -453,6 +453,8 @@ static int send_blob(th_web *w, th_reply *rp, const char *sha, const char *name,
 
 	if (!sha[0] || th_blob_path(th_web_conf(w)->data_dir, sha, path, sizeof(path)))
 		return th_fail(e, TH_E_NOT_FOUND, "không có tệp này");
+	if (th_blob_verify(th_web_conf(w)->data_dir, sha, e))
+		return -1; /* missing or damaged: said, never sent */
 	th_reply_file(rp, path, name, XLSX_TYPE);
 	return 0;
 }

@@ -112,6 +112,14 @@ static int build(th_web *w, th_store *st, const char *period, bool latest, const
 		}
 		if (pick) {
 			char bp[4096];
+			th_err ve = { 0 };
+			if (th_blob_verify(c->data_dir, pick->file_sha, &ve)) {
+				/* a workbook silently without a unit would be wrong: say which */
+				th_fail(e, TH_E_FILE_DAMAGED, "không dựng được sổ tổng hợp: tệp báo cáo #%lld của đơn vị %s "
+					"(%s) bị mất hoặc hỏng trên máy chủ; hãy khôi phục từ bản sao lưu",
+					(long long)pick->id, pick->unit, th_unit_name(w, pick->unit));
+				goto out;
+			}
 			if (th_blob_path(c->data_dir, pick->file_sha, bp, sizeof(bp)) == 0) {
 				chosen[k] = pick;
 				paths[k++] = th_xstrdup(bp);

@@ -129,7 +129,16 @@ int th_receive(th_web *w, th_req *rq, const char *period_text, bool keep, th_rec
 		th_newreturn nr = { 0 };
 		int64_t size = (int64_t)rq->upload.size;
 
+		/* the feedback is about the file's size; a margin for the store's rows: a disk that
+		 * cannot take them refuses now, before anything is kept */
+		if (th_disk_low(c->data_dir, rq->upload.size * 2 + 2u * 1024 * 1024)) {
+			th_fail(e, TH_E_NO_SPACE, "ổ đĩa của thư mục dữ liệu gần đầy");
+			free(name);
+			goto out;
+		}
 		if (keep_feedback(w, f, fb, e) || th_blob_keep(&rq->upload, c->data_dir, e)) {
+			if (e->code == TH_E_WRITE && th_disk_low(c->data_dir, rq->upload.size + 1024u * 1024))
+				e->code = TH_E_NO_SPACE; /* the writer's failure was the full disk */
 			free(name);
 			goto out;
 		}

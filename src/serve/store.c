@@ -128,6 +128,7 @@ enum sid {
 	S_PERIOD_VERSION,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
+	S_BLOBS,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -183,6 +184,7 @@ static const char *const sql[S_COUNT] = {
 	[S_AUDIT_INSERT] = "INSERT INTO audit(at, user_id, actor, action, target, detail, ip) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, ip FROM audit ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+	[S_BLOBS] = "SELECT sha256 FROM blobs ORDER BY sha256",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -196,6 +198,8 @@ struct th_store {
 
 static int db_fail(th_store *s, th_err *e, const char *what)
 {
+	if (s->db && sqlite3_errcode(s->db) == SQLITE_FULL)
+		return th_fail(e, TH_E_NO_SPACE, "cơ sở dữ liệu: %s: %s", what, sqlite3_errmsg(s->db));
 	return th_fail(e, TH_E_STORE, "cơ sở dữ liệu: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "không mở được");
 }
 
@@ -1157,4 +1161,61 @@ int th_store_period_version(th_store *s, const char *period, int64_t *last_retur
 	}
 	sqlite3_reset(p);
 	return rc == SQLITE_ROW ? 0 : db_fail(s, e, "đọc phiên bản kỳ");
+}
+
+/* ---- backup ---- */
+
+int th_store_backup(th_store *s, const char *path, th_err *e)
+{
+	sqlite3 *dest = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		th_fail(e, TH_E_WRITE, "không tạo được %s: %s", path, dest ? sqlite3_errmsg(dest) : "lỗi");
+		sqlite3_close(dest);
+		return -1;
+	}
+	/* one step: the whole copy inside one read transaction, a snapshot of one moment; WAL
+	 * lets the portal's writers go on meanwhile */
+	if (!(b = sqlite3_backup_init(dest, "main", s->db, "main"))) {
+		th_fail(e, TH_E_STORE, "sao lưu: %s", sqlite3_errmsg(dest));
+		sqlite3_close(dest);
+		return -1;
+	}
+	for (int attempt = 0; attempt < 100; attempt++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(50);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		th_fail(e, rc == SQLITE_FULL ? TH_E_NO_SPACE : TH_E_STORE, "sao lưu: %s", sqlite3_errstr(rc));
+		sqlite3_close(dest);
+		return -1;
+	}
+	if (sqlite3_close(dest) != SQLITE_OK)
+		return th_fail(e, TH_E_WRITE, "không đóng được %s", path);
+	return 0;
+}
+
+int th_store_blobs(th_store *s, int (*fn)(void *arg, const char *sha, th_err *e), void *arg, th_err *e)
+{
+	sqlite3_stmt *p = stmt(s, S_BLOBS, e);
+	int rc;
+
+	if (!p)
+		return -1;
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		char sha[TH_SHA_HEX];
+		col_copy(p, 0, sha, sizeof(sha));
+		if (fn(arg, sha, e)) {
+			sqlite3_reset(p);
+			return -1;
+		}
+	}
+	sqlite3_reset(p);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, e, "tệp đã lưu");
 }

@@ -203,6 +203,16 @@ int th_store_audit(th_store *st, const th_actor *who, const char *action, const 
 int th_store_audit_list(th_store *st, int64_t limit, int64_t offset, th_audit **v, size_t *n, th_err *e);
 void th_store_free_audit(th_audit *v, size_t n);
 
+/* ---- backup ---- */
+
+/*
+ * Copy the whole database, as it is at one moment, into a new database file at path (the
+ * SQLite backup API; the portal may go on writing meanwhile). -1 with *e.
+ */
+int th_store_backup(th_store *st, const char *path, th_err *e);
+/* Call fn with every kept file's SHA-256 (the blobs rows); fn's -1 stops with it. */
+int th_store_blobs(th_store *st, int (*fn)(void *arg, const char *sha, th_err *e), void *arg, th_err *e);
+
 /* "submitted", "accepted", "returned"; Vietnamese "đã nộp", "đã tiếp nhận", "bị trả lại". Static. */
 const char *th_rstate_name(th_rstate s);
 const char *th_rstate_vi(th_rstate s);

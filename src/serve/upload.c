@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -49,7 +50,8 @@ int th_spool_open(th_spool *sp, const char *dir, uint64_t max, th_err *e)
 		int err = errno;
 		free(sp->path);
 		sp->path = NULL;
-		return th_fail(e, TH_E_WRITE, "không tạo được tệp tạm: %s", th_errno_vi(err, eb));
+		return th_fail(e, err == ENOSPC ? TH_E_NO_SPACE : TH_E_WRITE, "không tạo được tệp tạm: %s",
+			       th_errno_vi(err, eb));
 	}
 	crypto_hash_sha256_init((crypto_hash_sha256_state *)sp->state);
 	return 0;
@@ -75,6 +77,8 @@ int th_spool_write(th_spool *sp, const void *data, size_t n, th_err *e)
 		ssize_t w = write(sp->fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == ENOSPC)
+			return th_fail(e, TH_E_NO_SPACE, "không ghi được tệp tạm: %s", th_errno_vi(ENOSPC, eb));
 		if (w <= 0)
 			return th_fail(e, TH_E_WRITE, "không ghi được tệp tạm: %s", th_errno_vi(w < 0 ? errno : EIO, eb));
 		p += w;
@@ -92,7 +96,7 @@ int th_spool_finish(th_spool *sp, th_err *e)
 	if (sp->fd < 0)
 		return th_fail(e, TH_E_IO, "không có tệp tạm");
 	if (fsync(sp->fd) != 0)
-		rc = th_fail(e, TH_E_WRITE, "không ghi được tệp tạm: %s", th_errno_vi(errno, eb));
+		rc = th_fail(e, errno == ENOSPC ? TH_E_NO_SPACE : TH_E_WRITE, "không ghi được tệp tạm: %s", th_errno_vi(errno, eb));
 	if (close(sp->fd) != 0 && !rc)
 		rc = th_fail(e, TH_E_WRITE, "không ghi được tệp tạm: %s", th_errno_vi(errno, eb));
 	sp->fd = -1;
@@ -177,11 +181,12 @@ int th_blob_keep(th_spool *sp, const char *data_dir, th_err *e)
 		return th_fail(e, TH_E_IO, "tệp tạm chưa sẵn sàng");
 	snprintf(dir, sizeof(dir), "%s/files/%.2s", data_dir, sp->sha);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return th_fail(e, TH_E_WRITE, "không tạo được thư mục lưu tệp: %s", th_errno_vi(errno, eb));
+		return th_fail(e, errno == ENOSPC ? TH_E_NO_SPACE : TH_E_WRITE, "không tạo được thư mục lưu tệp: %s",
+			       th_errno_vi(errno, eb));
 	chmod(sp->path, 0400);
 	/* link() never replaces: the same content already kept stays as it was */
 	if (link(sp->path, dest) != 0 && errno != EEXIST)
-		return th_fail(e, TH_E_WRITE, "không lưu được tệp: %s", th_errno_vi(errno, eb));
+		return th_fail(e, errno == ENOSPC ? TH_E_NO_SPACE : TH_E_WRITE, "không lưu được tệp: %s", th_errno_vi(errno, eb));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -190,5 +195,43 @@ int th_blob_keep(th_spool *sp, const char *data_dir, th_err *e)
 	unlink(sp->path);
 	free(sp->path);
 	sp->path = NULL;
+	return 0;
+}
+
+bool th_disk_low(const char *data_dir, uint64_t need)
+{
+	struct statvfs sv;
+
+	if (statvfs(data_dir, &sv) != 0)
+		return false; /* not known: the writes themselves will say */
+	return (uint64_t)sv.f_bavail * sv.f_frsize < need;
+}
+
+int th_blob_verify(const char *data_dir, const char *sha, th_err *e)
+{
+	char path[4096], got[TH_SHA_HEX];
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state hs;
+	int fd;
+	ssize_t n;
+
+	if (th_blob_path(data_dir, sha, path, sizeof(path)))
+		return th_fail(e, TH_E_FILE_DAMAGED, "tệp đã lưu không có mã nội dung hợp lệ");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return th_fail(e, TH_E_FILE_DAMAGED,
+			       "tệp đã lưu (mã %.12s…) không còn trên máy chủ: không gửi được; hãy báo văn phòng "
+			       "(khôi phục từ bản sao lưu)",
+			       sha);
+	crypto_hash_sha256_init(&hs);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&hs, buf, (unsigned long long)n);
+	close(fd);
+	crypto_hash_sha256_final(&hs, h);
+	sodium_bin2hex(got, sizeof(got), h, sizeof(h));
+	if (n < 0 || strcmp(got, sha) != 0)
+		return th_fail(e, TH_E_FILE_DAMAGED,
+			       "tệp đã lưu (mã %.12s…) bị hỏng trên máy chủ (nội dung không còn như khi nộp): không "
+			       "gửi bản hỏng; hãy báo văn phòng (khôi phục từ bản sao lưu)",
+			       sha);
 	return 0;
 }

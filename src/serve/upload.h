@@ -3,7 +3,8 @@
  * the data folder's tmp/, never the sender's file name), counted against a cap and hashed
  * (SHA-256) on the way; then kept content-addressed under files/ab/<sha256>, read-only,
  * never overwritten (the same content is the same file). The type is sniffed from the
- * first bytes, never taken from the name or the Content-Type.
+ * first bytes, never taken from the name or the Content-Type. A disk found full is
+ * TH_E_NO_SPACE; kept content is checked against its hash before it is sent again.
  * Ownership: a th_spool owns its file until th_blob_keep() takes it or th_spool_discard()
  * removes it.
  * SPDX-License-Identifier: MIT
@@ -52,6 +53,15 @@ th_sniff th_spool_sniff(const th_spool *sp);
 int th_blob_keep(th_spool *sp, const char *data_dir, th_err *e);
 /* The path of kept content sha (64 lowercase hex digits) into out; -1 when sha is not one. */
 int th_blob_path(const char *data_dir, const char *sha, char *out, size_t cap);
+
+/*
+ * Is kept content sha still what was kept (there, and hashing to sha)? 0, or -1 with *e
+ * (TH_E_FILE_DAMAGED, a message for people): a missing or damaged file is said, never sent.
+ */
+int th_blob_verify(const char *data_dir, const char *sha, th_err *e);
+
+/* Has the file system of data_dir less than need bytes free (false when not known)? */
+bool th_disk_low(const char *data_dir, uint64_t need);
 
 /* Make data_dir and its files/, tmp/ and cache/ folders (0700). -1 with *e. */
 int th_data_dirs(const char *data_dir, th_err *e);

@@ -498,6 +498,8 @@ int th_web_status(th_code c)
 	case TH_E_WRONG_PERIOD: return 422;
 	case TH_E_THROTTLED: return 429;
 	case TH_E_BUSY: return 503;
+	case TH_E_NO_SPACE: return 507;
+	case TH_E_FILE_DAMAGED: return 500;
 	default: break;
 	}
 	if (c >= 20 && c < 50)
@@ -540,10 +542,15 @@ void th_reply_error(th_web *w, const th_req *rq, th_reply *rp, const th_err *e)
 	th_frame fr;
 
 	if (status >= 500 && status != 503) {
-		/* ours: the details (SQL, paths) go to the log, the page says it in general */
+		/* ours: the details (SQL, paths) go to the log, the page says it in general,
+		 * unless the failure is one people can act on (a full disk, a damaged file) */
 		th_web_log(w, "error %s %s: %s (%s:%d)", rq->method, rq->path, e->msg, e->src_file ? e->src_file : "?",
 			   e->src_line);
-		msg = "máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại sau, nếu vẫn lỗi hãy báo văn phòng";
+		if (e->code == TH_E_NO_SPACE)
+			msg = "máy chủ đã hết chỗ lưu trữ: yêu cầu chưa được thực hiện và không có gì được lưu dở. "
+			      "Hãy báo văn phòng (cần giải phóng ổ đĩa của máy chủ) rồi gửi lại sau";
+		else if (e->code != TH_E_FILE_DAMAGED)
+			msg = "máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại sau, nếu vẫn lỗi hãy báo văn phòng";
 	}
 	if (is_api(rq)) {
 		json_error(rp, status, e->code, msg);
