@@ -9,6 +9,8 @@
 #   make deb        build/tonghop_VERSION_ARCH.deb (dpkg-deb; Depends by dpkg-shlibdeps)
 #   make deb-test   the package installed in temporary roots and run (also in make test)
 #   make bench      speed figures (generated data, not committed)
+#   make bench-serve the portal under a burst of uploads (3,321 units x 4) and slow clients,
+#                   on 127.0.0.1: uploads/s, latencies, peak memory (figures, not a test)
 #   make snapshot   every output on the bundled data and its SHA-256 (build/snapshot/snapshot.sha)
 #   make fuzz       libFuzzer targets (clang)
 #   make layouts    the returns-as-they-come suite alone (tests/layouts), on the optimised build
@@ -76,7 +78,7 @@ DATADIR = $(PREFIX)/share/tonghop
 MANDIR = $(PREFIX)/share/man
 
 .PHONY: all deps install-packages check-deps demo test quicktest unit bench fuzz clean fixtures layouts \
-	layouts-lo snapshot install install-files deb deb-test
+	layouts-lo snapshot install install-files deb deb-test bench-serve
 all: check-deps $(B)/tonghop
 
 check-deps:
@@ -212,6 +214,16 @@ snapshot: all
 
 bench: all $(B)/gen_big $(B)/floor $(B)/gen_returns $(B)/read_all
 	$(Q)bench/run.sh $(B)
+
+# The national roster's returns for 2026-Q1 (gen_returns, mostly clean), made once.
+SERVE_RETURNS = $(B)/bench/serve/returns
+bench-serve: all $(B)/gen_returns
+	$(Q)if [ ! -d $(SERVE_RETURNS) ] || [ bench/gen_returns.c -nt $(SERVE_RETURNS) ]; then \
+		rm -rf $(B)/bench/serve && mkdir -p $(B)/bench && \
+		$(B)/gen_returns --clean rules/cchc-haiduong-2023.ini --roster schemas/roster-national.ini \
+			--period 2026-Q1 --calendar schemas/calendar-national.ini schemas/cchc-haiduong-2023.ini \
+			$(B)/bench/serve 0 >/dev/null || exit 1; fi
+	$(Q)/usr/bin/python3 bench/serve_load.py $(B)/tonghop $(SERVE_RETURNS)
 
 $(B)/make_fixtures: fixtures/make_fixtures.c | $(B)/obj
 	$(Q)$(CC) -O2 $(STD) $(WARN) $(WERROR) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlsxwriter)

@@ -15,11 +15,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "base/mem.h"
 #include "check/rules.h"
 #include "serve/httpd.h"
+#include "serve/rebuild.h"
 #include "serve/web.h"
 #include "base/banned.h"
 
@@ -271,6 +273,12 @@ static int serve_until_stopped(const struct serve_args *a, th_web *w, const char
 	hc.port = a->port;
 	hc.threads = (unsigned)a->threads;
 	hc.timeout = (unsigned)a->timeout;
+	/* an upload is ~10 ms of CPU and several waits for the disk (fsync of the file, the
+	 * feedback, the commit): three workers a core keep the cores busy (make bench-serve) */
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		hc.workers = (unsigned)(ncpu < 2 ? 6 : ncpu > 8 ? 24 : 3 * ncpu);
+	}
 	hc.insecure_http = a->insecure_http;
 	hc.cert_pem = cert_pem;
 	hc.key_pem = key_pem;
@@ -322,7 +330,12 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 		th_report(a->data, &e);
 		rc = TH_EXIT_SYSTEM;
 	} else if ((rc = open_periods(a, w)) == TH_EXIT_OK) {
+		th_rebuild *rb = NULL;
+		/* the consolidated workbooks kept fresh in the background, at most every 30 s */
+		if (th_rebuild_start(&rb, w, 30, &e))
+			th_report(NULL, &e); /* downloads then build them themselves */
 		rc = serve_until_stopped(a, w, cert_pem, key_pem);
+		th_rebuild_stop(rb);
 	}
 	th_web_free(w);
 	th_config_release(&cfg);

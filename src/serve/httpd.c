@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +48,25 @@ struct th_httpd {
 	struct sock *socks;
 	bool stopping, watching;
 	pthread_t watch;
+	struct pool *pool;       /* the upload workers, NULL when none started */
+};
+
+/*
+ * The upload workers. Reading and checking a return is tens of milliseconds of CPU; done
+ * on libmicrohttpd's threads it would hold up every other connection of that thread (a
+ * dashboard, a page). So a complete upload's connection is suspended and its request
+ * queued here; a worker (at a lower priority than the threads serving pages) runs it and
+ * resumes the connection, which then sends the reply. The queue is bounded: past it, 503.
+ */
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	struct conn *head, *tail;
+	size_t n, max;
+	bool stopping;
+	pthread_t *th;
+	unsigned n_th;
+	th_web *w;
 };
 
 /* One request in progress. */
@@ -57,12 +77,15 @@ struct conn {
 	struct MHD_PostProcessor *pp;
 	th_body kind;
 	uint64_t max, got;
-	bool queued, slot, bad_body, field_open;
+	bool queued, bad_body, field_open;
 	th_sbuf field;           /* the form field being received */
 	char field_key[64];
 	th_sbuf json;            /* a JSON body */
 	th_err body_err;         /* our failure while taking the body (a full disk) */
 	struct sock *sock;       /* the connection's, NULL when not known */
+	struct MHD_Connection *mc; /* while suspended for a worker */
+	struct conn *next;       /* in the workers' queue */
+	bool done;               /* a worker decided the reply */
 };
 
 static int64_t now_ms(void)
@@ -288,6 +311,95 @@ static enum MHD_Result queue(struct th_httpd *h, struct MHD_Connection *mc, stru
 	return ret;
 }
 
+/* ---- the upload workers ---- */
+
+static void *worker_main(void *arg)
+{
+	struct pool *p = arg;
+
+	setpriority(PRIO_PROCESS, 0, 5); /* Linux: this thread only; pages go first */
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct conn *c;
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->cv, &p->lock);
+		if (!p->head)
+			break; /* stopping, and the queue drained */
+		c = p->head;
+		p->head = c->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->n--;
+		pthread_mutex_unlock(&p->lock);
+		th_web_finish(p->w, &c->rq, &c->rp);
+		c->done = true;
+		MHD_resume_connection(c->mc);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static struct pool *pool_start(th_web *w, unsigned n, size_t max)
+{
+	struct pool *p = th_xcalloc(1, sizeof(*p));
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->w = w;
+	p->max = max;
+	p->th = th_xcalloc(n, sizeof(*p->th));
+	for (unsigned i = 0; i < n; i++)
+		if (pthread_create(&p->th[p->n_th], NULL, worker_main, p) == 0)
+			p->n_th++;
+	return p;
+}
+
+/* Hand c to a worker: 0 (suspended, queued), 1 (no worker: run it here), -1 (queue full). */
+static int pool_push(struct pool *p, struct MHD_Connection *mc, struct conn *c)
+{
+	int rc = 0;
+
+	if (!p)
+		return 1;
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping || !p->n_th) {
+		rc = 1;
+	} else if (p->n >= p->max) {
+		rc = -1;
+	} else {
+		c->mc = mc;
+		MHD_suspend_connection(mc);
+		c->next = NULL;
+		if (p->tail)
+			p->tail->next = c;
+		else
+			p->head = c;
+		p->tail = c;
+		p->n++;
+		pthread_cond_signal(&p->cv);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+/* Finish what is queued, then end the workers. */
+static void pool_stop(struct pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->n_th; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cv);
+	free(p->th);
+	free(p);
+}
+
 /* The first callback of a request: its state, headers, and the checks before any body. */
 static enum MHD_Result conn_start(struct th_httpd *h, struct MHD_Connection *mc, const char *url, const char *method,
 				  void **con_cls)
@@ -319,15 +431,6 @@ static enum MHD_Result conn_start(struct th_httpd *h, struct MHD_Connection *mc,
 	if (th_web_begin(h->w, &c->rq, &c->rp))
 		return queue(h, mc, c); /* refused before any body is read */
 	c->kind = th_web_body(h->w, &c->rq, &c->max);
-	if (c->kind == TH_BODY_UPLOAD) {
-		if (th_web_upload_enter(h->w)) {
-			th_err e = { 0 };
-			th_fail(&e, TH_E_BUSY, "máy chủ đang nhận nhiều tệp cùng lúc: hãy gửi lại sau ít phút");
-			th_reply_error(h->w, &c->rq, &c->rp, &e);
-			return queue(h, mc, c);
-		}
-		c->slot = true;
-	}
 	if (c->kind == TH_BODY_FORM || c->kind == TH_BODY_UPLOAD) {
 		c->pp = MHD_create_post_processor(mc, 32 * 1024, post_iter, c);
 		if (!c->pp && c->rq.content_length > 0) {
@@ -351,6 +454,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	(void)version;
 	if (!c)
 		return conn_start(h, mc, url, method, con_cls);
+	if (c->done)
+		return queue(h, mc, c); /* resumed: a worker decided the reply */
 	if (c->queued) {
 		*upload_data_size = 0; /* answered already: the rest is dropped */
 		return MHD_YES;
@@ -393,7 +498,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		th_fail(&e, TH_E_BAD_REQUEST, "nội dung gửi lên không đọc được (biểu mẫu hỏng hoặc quá nhiều trường)");
 		th_reply_error(h->w, &c->rq, &c->rp, &e);
 	} else {
-		th_web_finish(h->w, &c->rq, &c->rp);
+		int rc = c->kind == TH_BODY_UPLOAD ? pool_push(h->pool, mc, c) : 1;
+		if (rc == 0)
+			return MHD_YES; /* a worker has it */
+		if (rc < 0) {
+			th_err e = { 0 };
+			th_fail(&e, TH_E_BUSY, "máy chủ đang nhận quá nhiều tệp cùng lúc: hãy gửi lại sau ít phút");
+			th_reply_error(h->w, &c->rq, &c->rp, &e);
+		} else {
+			th_web_finish(h->w, &c->rq, &c->rp);
+		}
 	}
 	return queue(h, mc, c);
 }
@@ -419,8 +533,6 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 		th_web_access_log(h->w, &c->rq, &c->rp, bytes);
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
-	if (c->slot)
-		th_web_upload_leave(h->w);
 	th_req_release(&c->rq); /* removes a spool not kept */
 	th_reply_release(&c->rp);
 	th_sbuf_release(&c->field);
@@ -470,7 +582,7 @@ int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e)
 {
 	struct th_httpd *h;
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	bool tls = c->cert_pem && c->key_pem;
 	unsigned timeout = c->timeout ? c->timeout : 30;
@@ -498,7 +610,7 @@ int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e)
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, /* first, so that every message goes there */
 				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads ? c->threads : 4),
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
 				MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
@@ -515,6 +627,8 @@ int th_httpd_start(th_httpd **out, th_web *w, const th_httpd_conf *c, th_err *e)
 			       c->host, (unsigned)c->port);
 	}
 	h->watching = pthread_create(&h->watch, NULL, watch_main, h) == 0;
+	if (c->workers)
+		h->pool = pool_start(w, c->workers, c->queue ? c->queue : 256);
 	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : c->port;
 	*out = h;
@@ -536,6 +650,10 @@ void th_httpd_stop(th_httpd *h)
 	pthread_mutex_unlock(&h->lock);
 	if (h->watching)
 		pthread_join(h->watch, NULL);
+	/* no connection may stay suspended when the daemon stops: the queue is finished first
+	 * (uploads that complete meanwhile are run on libmicrohttpd's threads) */
+	pool_stop(h->pool);
+	h->pool = NULL;
 	MHD_stop_daemon(h->d);
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->cv);

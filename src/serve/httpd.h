@@ -4,8 +4,10 @@
  * capability, origin, declared size) before any body is read; a refused request is
  * answered at once and the rest of its body dropped. Form bodies go through
  * libmicrohttpd's post processor, the file field spooled to disk as it streams in (capped,
- * hashed); a JSON body is collected up to its route's limit. Uploads in progress are
- * bounded (503 past the limit), connections per address and idle time too, and a
+ * hashed); a JSON body is collected up to its route's limit. A complete upload is read and
+ * checked by a pool of workers, its connection suspended meanwhile, so that pages never
+ * wait behind a check; the queue is bounded (503 past it), connections per address and
+ * idle time too, and a
  * connection that does not finish a request's headers in time is closed (slowloris).
  * Nothing here prints: libmicrohttpd's messages and the access log go to the web's log.
  * SPDX-License-Identifier: MIT
@@ -29,6 +31,8 @@ typedef struct th_httpd_conf {
 				  * request's headers (slowloris); 0: 30 */
 	const char *cert_pem, *key_pem; /* TLS when both are set (the PEM text) */
 	bool insecure_http;      /* plain HTTP on an address other than loopback (else refused) */
+	unsigned workers;        /* threads that read and check uploads (0: on the server's own) */
+	unsigned queue;          /* complete uploads waiting for a worker; more get 503 (0: 256) */
 } th_httpd_conf;
 
 /* Start serving w; -1 with *e (the address cannot be used, TLS keys refused; TH_E_USAGE for

@@ -83,6 +83,30 @@ static bool row_passes(const th_unitrow *r, const char *f)
 	return true;
 }
 
+/* How fresh the cached workbooks are (never built here: the rebuilder does that). */
+static void workbook_state(th_web *w, th_sbuf *sb, const char *period, const th_return *v, size_t n)
+{
+	int64_t newest = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id > newest)
+			newest = v[i].id;
+	for (int latest = 1; latest >= 0; latest--) {
+		int64_t upto, at;
+		char when[TH_WHEN_MAX];
+		if (!th_period_cached(w, period, latest, &upto, &at)) {
+			if (latest && n)
+				th_html(sb, "<p class=\"noprint\"><small>Sổ tổng hợp từ bản mới nhất: đang được dựng, "
+					    "sẵn sàng sau ít phút.</small></p>\n");
+			continue;
+		}
+		th_when(at, when);
+		th_html(sb, "<p class=\"noprint\"><small>Sổ tổng hợp %s: dựng lúc %h, gồm các báo cáo đến #%lld%s.</small></p>\n",
+			latest ? "từ bản mới nhất" : "từ các bản đã tiếp nhận", when, (long long)upto,
+			latest && upto < newest ? " (đang cập nhật các báo cáo mới hơn)" : "");
+	}
+}
+
 int th_h_office_period(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 {
 	th_store *st = th_web_store(w, e);
@@ -121,8 +145,10 @@ int th_h_office_period(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	}
 	th_html(sb, "</p>\n<p class=\"noprint\">Sổ tổng hợp: <a href=\"/van-phong/ky/%u/tong-hop\">từ các bản đã tiếp "
 		    "nhận</a> · <a href=\"/van-phong/ky/%u/tong-hop?co-so=moi-nhat\">từ bản mới nhất của mỗi đơn vị</a>"
-		    "</p></div>\n",
+		    "</p>\n",
 		rq->period, rq->period);
+	workbook_state(w, sb, rq->period, b.returns, b.n_returns);
+	th_html(sb, "</div>\n");
 	th_html(sb, "<p class=\"filters noprint\">Lọc: ");
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		th_html(sb, "<a href=\"/van-phong/ky/%u%s%u\"%s>%h</a>", rq->period, filters[i].key[0] ? "?loc=" : "",

@@ -92,6 +92,18 @@ void th_board_release(th_board *b);
  */
 int th_period_workbook(th_web *w, th_store *st, const char *period, bool latest, char **path, th_err *e);
 
+/*
+ * Build the period's workbook for its current version unless it is cached already (then
+ * *built stays false); older cached versions of it are removed. Nothing to build (no
+ * return, or none accepted) is no failure. -1 with *e.
+ */
+int th_period_refresh(th_web *w, th_store *st, const char *period, bool latest, bool *built, th_err *e);
+/*
+ * The newest cached workbook of period and basis, without building anything: 1 with the
+ * id of the last return it includes and when it was written, 0 when none is cached.
+ */
+int th_period_cached(th_web *w, const char *period, bool latest, int64_t *last_return, int64_t *at);
+
 /* Reply with the period's workbook (th_period_workbook) as a download; audited. */
 int th_send_workbook(th_web *w, th_req *rq, th_reply *rp, bool latest, th_err *e);
 

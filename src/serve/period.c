@@ -5,10 +5,12 @@
  * name that changes whenever a return or a review of the period is added.
  * SPDX-License-Identifier: MIT
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,6 +178,104 @@ int th_period_workbook(th_web *w, th_store *st, const char *period, bool latest,
 	}
 	*path = th_sbuf_detach(&sb, NULL);
 	return 0;
+}
+
+/* The cache name's prefix of period and basis ("tong-hop-2023-Q3-moi-nhat-"). */
+static void cache_prefix(const char *period, bool latest, char *out, size_t cap)
+{
+	snprintf(out, cap, "tong-hop-%s-%s-", period, latest ? "moi-nhat" : "tiep-nhan");
+}
+
+/* Is name a finished cached workbook under prefix pre ("...-RET-REV.xlsx", no temporary)? */
+static bool cache_name(const char *name, const char *pre, long long *ret, long long *rev)
+{
+	size_t n = strlen(pre);
+	int end = 0;
+
+	if (strncmp(name, pre, n) != 0 || sscanf(name + n, "%lld-%lld.xlsx%n", ret, rev, &end) != 2)
+		return false;
+	return end > 0 && name[n + (size_t)end] == '\0';
+}
+
+int th_period_cached(th_web *w, const char *period, bool latest, int64_t *last_return, int64_t *at)
+{
+	char dir[4096], pre[64];
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	*last_return = 0;
+	*at = 0;
+	snprintf(dir, sizeof(dir), "%s/cache", th_web_conf(w)->data_dir);
+	cache_prefix(period, latest, pre, sizeof(pre));
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		long long ret, rev;
+		char p[4400];
+		struct stat st;
+		if (!cache_name(de->d_name, pre, &ret, &rev))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (stat(p, &st) != 0 || (found && (int64_t)st.st_mtime < *at))
+			continue;
+		found = 1;
+		*last_return = ret;
+		*at = (int64_t)st.st_mtime;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Remove the cached workbooks of period and basis other than keep (a path). */
+static void cache_prune(th_web *w, const char *period, bool latest, const char *keep)
+{
+	char dir[4096], pre[64];
+	DIR *d;
+	struct dirent *de;
+	const char *base = strrchr(keep, '/');
+
+	base = base ? base + 1 : keep;
+	snprintf(dir, sizeof(dir), "%s/cache", th_web_conf(w)->data_dir);
+	cache_prefix(period, latest, pre, sizeof(pre));
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		char p[4400];
+		long long ret, rev;
+		if (!cache_name(de->d_name, pre, &ret, &rev) || strcmp(de->d_name, base) == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+}
+
+int th_period_refresh(th_web *w, th_store *st, const char *period, bool latest, bool *built, th_err *e)
+{
+	char *path = NULL;
+	int64_t ret, rev;
+	int rc;
+
+	*built = false;
+	if (th_store_period_version(st, period, &ret, &rev, e))
+		return -1;
+	if (!ret || (!latest && !rev))
+		return 0; /* nothing to consolidate yet */
+	{
+		char p[4400];
+		snprintf(p, sizeof(p), "%s/cache/tong-hop-%s-%s-%lld-%lld.xlsx", th_web_conf(w)->data_dir, period,
+			 latest ? "moi-nhat" : "tiep-nhan", (long long)ret, (long long)rev);
+		if (access(p, R_OK) == 0)
+			return 0;
+	}
+	rc = th_period_workbook(w, st, period, latest, &path, e);
+	if (rc == 0) {
+		*built = true;
+		cache_prune(w, period, latest, path);
+	}
+	free(path);
+	return rc;
 }
 
 int th_send_workbook(th_web *w, th_req *rq, th_reply *rp, bool latest, th_err *e)

@@ -394,8 +394,7 @@ def bodies(srv, A, O):
         pass
     s.close()
     ok(got.startswith("HTTP/1.1 413"), "a chunked upload past the 2 MB cap → 413 (%d MB sent)" % (sent >> 20), got[:80])
-    ok(not os.listdir(os.path.join(srv.data, "tmp")), "nothing left in tmp/ after the refused bodies",
-       repr(os.listdir(os.path.join(srv.data, "tmp"))))
+    ok(not spools(srv.data), "nothing left in tmp/ after the refused bodies", repr(spools(srv.data)))
     r = O.get("/van-phong")
     ok(r.status == 200, "the server goes on (%.0f s for the oversized bodies)" % (time.time() - t0))
     # a huge header: libmicrohttpd's memory limit answers it
@@ -587,6 +586,16 @@ def faults(T, tmp):
     backup(T, tmp)
 
 
+def spools(data, wait=5.0):
+    """Spool files left in data/tmp, once the requests' completion (just after the reply) ran."""
+    t0 = time.time()
+    while True:
+        left = [f for f in os.listdir(os.path.join(data, "tmp")) if f.startswith(("up-", "fb-"))]
+        if not left or time.time() - t0 > wait:
+            return left
+        time.sleep(0.1)
+
+
 def db_check(data):
     db = sqlite3.connect(os.path.join(data, "tonghop.db"))
     ic = db.execute("PRAGMA integrity_check").fetchall()
@@ -748,7 +757,7 @@ def full_disk_on(T, mnt):
            "%d %s" % (r.status, msg))
         n = db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
         ok(n == n0, "%s: no return row added" % what, "%d → %d" % (n0, n))
-        left = [f for f in os.listdir(os.path.join(data, "tmp")) if f.startswith(("up-", "fb-"))]
+        left = spools(data)
         ok(not left, "%s: nothing half-stored in tmp/" % what, repr(left))
         ok(c.get("/van-phong").status == 200, "%s: the server goes on" % what)
     r = c.upload(PERIOD, with_zip_comment(big, "c"), "c.xlsx", dry_run=True)
