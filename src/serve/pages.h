@@ -74,7 +74,7 @@ typedef struct th_unitrow {
 
 typedef struct th_board {
 	char period[16];
-	th_return *returns;       /* every return of the period */
+	th_return *returns;       /* the latest return of each unit of the period */
 	size_t n_returns;
 	th_unitrow *rows;
 	size_t n_rows, received;

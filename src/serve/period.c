@@ -48,7 +48,7 @@ int th_board_load(th_web *w, th_store *st, const char *period, th_board *b, th_e
 		if (due.y)
 			b->deadline_end = day_end(due);
 	}
-	if (th_store_returns(st, period, NULL, &b->returns, &b->n_returns, e))
+	if (th_store_latest(st, period, &b->returns, &b->n_returns, e))
 		return -1;
 	b->n_rows = ro->n_units;
 	b->rows = th_xcalloc(b->n_rows + 1, sizeof(*b->rows));
@@ -56,23 +56,18 @@ int th_board_load(th_web *w, th_store *st, const char *period, th_board *b, th_e
 		b->rows[u].unit = &ro->units[u];
 		b->rows[u].on_time = -1;
 	}
-	/* returns come by unit then id: the last of a unit's run is its latest, the first its first */
-	for (size_t i = 0; i < b->n_returns;) {
-		size_t j = i;
+	for (size_t i = 0; i < b->n_returns; i++) {
 		const th_unit *un = th_roster_by_code(ro, b->returns[i].unit);
-		while (j < b->n_returns && strcmp(b->returns[j].unit, b->returns[i].unit) == 0)
-			j++;
 		if (un) {
 			th_unitrow *r = &b->rows[un - ro->units];
-			r->latest = &b->returns[j - 1];
-			r->versions = j - i;
+			r->latest = &b->returns[i];
+			r->versions = (size_t)b->returns[i].versions;
 			/* timeliness is the first submission's: a return sent back and corrected
 			 * later was still sent on time */
 			if (b->deadline_end)
-				r->on_time = b->returns[i].submitted_at <= b->deadline_end;
+				r->on_time = b->returns[i].first_at <= b->deadline_end;
 			b->received++;
 		}
-		i = j;
 	}
 	return 0;
 }

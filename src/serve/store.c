@@ -121,6 +121,7 @@ enum sid {
 	S_RETURNS_OF_PERIOD,
 	S_RETURNS_OF_PERIOD_UNIT,
 	S_RETURNS_OF_UNIT,
+	S_LATEST_OF_PERIOD,
 	S_FINDINGS,
 	S_DIFF,
 	S_RETURN_IS_LATEST,
@@ -169,6 +170,9 @@ static const char *const sql[S_COUNT] = {
 	[S_RETURNS_OF_PERIOD_UNIT] = "SELECT " RETURN_COLS RETURN_FROM
 				     "WHERE r.period = ?1 AND r.unit = ?2 ORDER BY r.id",
 	[S_RETURNS_OF_UNIT] = "SELECT " RETURN_COLS RETURN_FROM "WHERE r.unit = ?1 ORDER BY r.id DESC",
+	[S_LATEST_OF_PERIOD] = "SELECT " RETURN_COLS ", x.n, x.first " RETURN_FROM
+			       "JOIN (SELECT MAX(id) AS last, COUNT(*) AS n, MIN(submitted_at) AS first FROM returns "
+			       "WHERE period = ?1 GROUP BY unit) x ON x.last = r.id ORDER BY r.unit",
 	[S_FINDINGS] = "SELECT severity, rule, form, code, sheet, cell, written, expected, message, more "
 		       "FROM findings WHERE return_id = ?1 ORDER BY seq",
 	[S_DIFF] = "SELECT b.form, b.code, COALESCE(a.written, ''), b.written, COALESCE(a.state, 'missing'), b.state "
@@ -975,8 +979,14 @@ static int return_list(th_store *s, sqlite3_stmt *p, th_return **v, size_t *n, t
 	int rc;
 
 	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		th_return *r;
 		th_grow((void **)v, &cap, *n + 1, sizeof(**v));
-		return_row(p, &(*v)[(*n)++]);
+		r = &(*v)[(*n)++];
+		return_row(p, r);
+		if (sqlite3_column_count(p) > 19) {
+			r->versions = sqlite3_column_int64(p, 18);
+			r->first_at = sqlite3_column_int64(p, 19);
+		}
 	}
 	sqlite3_reset(p);
 	if (rc != SQLITE_DONE) {
@@ -999,6 +1009,18 @@ int th_store_returns(th_store *s, const char *period, const char *unit, th_retur
 	bind_text(p, 1, period);
 	if (unit)
 		bind_text(p, 2, unit);
+	return return_list(s, p, v, n, e);
+}
+
+int th_store_latest(th_store *s, const char *period, th_return **v, size_t *n, th_err *e)
+{
+	sqlite3_stmt *p = stmt(s, S_LATEST_OF_PERIOD, e);
+
+	*v = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	bind_text(p, 1, period);
 	return return_list(s, p, v, n, e);
 }
 

@@ -67,6 +67,8 @@ typedef struct th_return {
 	char *reason;             /* the latest review's reason, "" when none */
 	int64_t reviewed_at;      /* 0 when not reviewed */
 	char reviewer[TH_NAME_MAX];
+	int64_t versions;         /* th_store_latest only: the unit's returns of the period */
+	int64_t first_at;         /* th_store_latest only: its first submission's time */
 } th_return;
 
 /* A new return: what the portal learned on receiving it. */
@@ -174,6 +176,12 @@ void th_return_release(th_return *r);
  * *v belongs to the caller (th_store_free_returns).
  */
 int th_store_returns(th_store *st, const char *period, const char *unit, th_return **v, size_t *n, th_err *e);
+/*
+ * The latest return of each unit of a period, by unit, with versions and first_at set:
+ * what a dashboard shows, without reading every version (a province's last day is
+ * 13,000 returns).
+ */
+int th_store_latest(th_store *st, const char *period, th_return **v, size_t *n, th_err *e);
 /* The returns of a unit in every period, newest first. */
 int th_store_returns_of_unit(th_store *st, const char *unit, th_return **v, size_t *n, th_err *e);
 void th_store_free_returns(th_return *v, size_t n);

@@ -44,10 +44,12 @@ struct fx {
 	char unit_cookie[100], office_cookie[100], unit_csrf[TH_CSRF_HEX], office_csrf[TH_CSRF_HEX];
 };
 
-/* 2023-09-11 10:00 UTC: before the Q3 deadline (12/09/2023) */
+/* 2023-09-11 10:00 UTC: before the Q3 deadline (12/09/2023); moved on by the session tests */
+static int64_t clock_shift;
+
 static int64_t fixed_clock(void)
 {
-	return 1694426400;
+	return 1694426400 + clock_shift;
 }
 
 static int group_setup(void **state)
@@ -293,6 +295,76 @@ static void test_login_required(void **state)
 	run(f, r);
 	assert_int_equal(r->rp.status, 303);
 	done(r);
+}
+
+/* A session ends when its time is up: the pages send to the login, the API says 401. */
+static void test_session_expires(void **state)
+{
+	struct fx *f = *state;
+	resp *r;
+
+	r = get("/xa", f->unit_cookie);
+	run(f, r);
+	assert_int_equal(r->rp.status, 200);
+	done(r);
+	clock_shift = TH_SESSION_SECONDS - 1;
+	r = get("/xa", f->unit_cookie);
+	run(f, r);
+	assert_int_equal(r->rp.status, 200);
+	done(r);
+	clock_shift = TH_SESSION_SECONDS + 1;
+	r = get("/xa", f->unit_cookie);
+	run(f, r);
+	assert_int_equal(r->rp.status, 303);
+	assert_string_equal(r->rp.location, "/dang-nhap");
+	done(r);
+	r = get("/api/v1/returns/1", f->unit_cookie);
+	run(f, r);
+	assert_int_equal(r->rp.status, 401);
+	done(r);
+	clock_shift = 0;
+}
+
+/* Guessing is throttled per account, whatever the address: five failures from five
+ * addresses, then the right password from a sixth is refused; another account is not. */
+static void test_throttle_per_account(void **state)
+{
+	struct fx *f = *state;
+	resp *r;
+
+	for (int i = 0; i < TH_LOGIN_FAILS; i++) {
+		r = post("/dang-nhap", NULL, NULL);
+		snprintf(r->rq.ip, sizeof(r->rq.ip), "10.0.0.%d", i + 1);
+		th_req_form(&r->rq, "name", "11263");
+		th_req_form(&r->rq, "password", "sai mật khẩu rồi");
+		run(f, r);
+		assert_int_equal(r->rp.status, 401);
+		done(r);
+	}
+	r = post("/dang-nhap", NULL, NULL);
+	snprintf(r->rq.ip, sizeof(r->rq.ip), "10.9.9.9");
+	th_req_form(&r->rq, "name", "11263");
+	th_req_form(&r->rq, "password", PW);
+	run(f, r);
+	assert_int_equal(r->rp.status, 429);
+	assert_null(r->rp.cookie);
+	done(r);
+	r = post("/dang-nhap", NULL, NULL);
+	snprintf(r->rq.ip, sizeof(r->rq.ip), "10.0.0.1");
+	th_req_form(&r->rq, "name", "vanphong");
+	th_req_form(&r->rq, "password", PW);
+	run(f, r);
+	assert_int_equal(r->rp.status, 303);
+	done(r);
+	/* the window passes: the account's owner gets in again */
+	clock_shift = TH_LOGIN_WINDOW + 1;
+	r = post("/dang-nhap", NULL, NULL);
+	th_req_form(&r->rq, "name", "11263");
+	th_req_form(&r->rq, "password", PW);
+	run(f, r);
+	assert_int_equal(r->rp.status, 303);
+	done(r);
+	clock_shift = 0;
 }
 
 static void test_login_wrong_password_and_origin(void **state)
@@ -730,6 +802,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_routing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_required, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_wrong_password_and_origin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_per_account, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unit_cannot_reach_office, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csrf_and_origin_on_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_login_asks_new_password, setup, teardown),
