@@ -580,6 +580,75 @@ static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *co
 	return rc;
 }
 
+/* The roster place of a file's unit (its unit points into the roster's units), -1 when none. */
+static long place_of(const th_merge *m, const th_mfile *mf)
+{
+	if (!mf->unit || mf->unit < m->roster->units || mf->unit >= m->roster->units + m->roster->n_units)
+		return -1;
+	return (long)(mf->unit - m->roster->units);
+}
+
+/*
+ * One return per unit: the newest; the others are superseded. Each file finds its unit by
+ * its place in the roster, so this is linear in files and units (a national roster has
+ * 3,321 units).
+ */
+static void choose_returns(th_merge *m)
+{
+	m->n_units = m->roster->n_units;
+	m->units = th_xcalloc(m->n_units + 1, sizeof(*m->units));
+	for (size_t u = 0; u < m->n_units; u++) {
+		m->units[u].unit = &m->roster->units[u];
+		m->units[u].file = m->units[u].failed = m->units[u].on_time = -1;
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		long u = place_of(m, &m->files[i]);
+		th_munit *mu = u >= 0 ? &m->units[u] : NULL;
+		if (mu && m->files[i].status == TH_F_USED && (mu->file < 0 || newer(&m->files[i], &m->files[mu->file])))
+			mu->file = (int)i;
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		th_mfile *mf = &m->files[i];
+		long u = place_of(m, mf);
+		const th_munit *mu = u >= 0 ? &m->units[u] : NULL;
+		const th_mfile *best;
+		char d[TH_DATE_MAX];
+
+		if (!mu || mf->status != TH_F_USED || mu->file == (int)i)
+			continue;
+		best = &m->files[mu->file];
+		mf->status = TH_F_SUPERSEDED;
+		free(mf->message);
+		if (best->report_date.y)
+			th_date_vn(best->report_date, d);
+		else
+			snprintf(d, sizeof(d), "?");
+		mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(best->path), d);
+		th_filing_free(mf->filing);
+		mf->filing = NULL;
+		th_findings_release(&mf->findings);
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		long u = place_of(m, &m->files[i]);
+		if (u >= 0 && m->files[i].status == TH_F_UNREADABLE && m->units[u].file < 0 && m->units[u].failed < 0)
+			m->units[u].failed = (int)i;
+	}
+	for (size_t u = 0; u < m->n_units; u++) {
+		th_munit *mu = &m->units[u];
+		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		if (!mf)
+			continue;
+		m->received++;
+		if (m->deadline.y && mf->report_date.y)
+			mu->on_time = th_date_cmp(mf->report_date, m->deadline) <= 0;
+		m->on_time += mu->on_time == 1;
+		mu->errors = th_findings_count(&mf->findings, TH_SEV_ERROR);
+		mu->warnings = th_findings_count(&mf->findings, TH_SEV_WARNING);
+		m->errors += mu->errors;
+		m->warnings += mu->warnings;
+	}
+}
+
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
 		 char *const *paths, size_t n_paths, const char *const *outputs,
@@ -622,55 +691,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	read_all(m, l.from_folder, rules, progress, arg);
 	list_release(&l);
 
-	/* one return per unit: the newest; the others are superseded */
-	m->n_units = roster->n_units;
-	m->units = th_xcalloc(m->n_units + 1, sizeof(*m->units));
-	for (size_t u = 0; u < m->n_units; u++) {
-		th_munit *mu = &m->units[u];
-		mu->unit = &roster->units[u];
-		mu->file = -1;
-		mu->failed = -1;
-		mu->on_time = -1;
-		for (size_t i = 0; i < m->n_files; i++) {
-			th_mfile *mf = &m->files[i];
-			if (mf->status != TH_F_USED || mf->unit != mu->unit)
-				continue;
-			if (mu->file < 0 || newer(mf, &m->files[mu->file]))
-				mu->file = (int)i;
-		}
-		for (size_t i = 0; mu->file >= 0 && i < m->n_files; i++) {
-			th_mfile *mf = &m->files[i];
-			char d[TH_DATE_MAX];
-			if (mf->status != TH_F_USED || mf->unit != mu->unit || (int)i == mu->file)
-				continue;
-			mf->status = TH_F_SUPERSEDED;
-			free(mf->message);
-			if (m->files[mu->file].report_date.y)
-				th_date_vn(m->files[mu->file].report_date, d);
-			else
-				snprintf(d, sizeof(d), "?");
-			mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(m->files[mu->file].path), d);
-			th_filing_free(mf->filing);
-			mf->filing = NULL;
-			th_findings_release(&mf->findings);
-		}
-		for (size_t i = 0; mu->file < 0 && mu->failed < 0 && i < m->n_files; i++)
-			if (m->files[i].status == TH_F_UNREADABLE && m->files[i].unit == mu->unit)
-				mu->failed = (int)i;
-		if (mu->file < 0)
-			continue;
-		m->received++;
-		{
-			const th_mfile *mf = &m->files[mu->file];
-			if (m->deadline.y && mf->report_date.y)
-				mu->on_time = th_date_cmp(mf->report_date, m->deadline) <= 0;
-			m->on_time += mu->on_time == 1;
-			mu->errors = th_findings_count(&mf->findings, TH_SEV_ERROR);
-			mu->warnings = th_findings_count(&mf->findings, TH_SEV_WARNING);
-			m->errors += mu->errors;
-			m->warnings += mu->warnings;
-		}
-	}
+	choose_returns(m);
 	compute_totals(m);
 	*out = m;
 	return 0;
