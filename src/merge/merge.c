@@ -166,6 +166,8 @@ static char *msgf(const char *fmt, ...)
 	return s;
 }
 
+static void form_offsets(th_merge *m);
+
 /* ---- reading one file ---- */
 
 /*
@@ -279,7 +281,8 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	mf->message = th_xstrdup("");
 	mf->findings = f->findings;
 	memset(&f->findings, 0, sizeof(f->findings));
-	mf->filing = f;
+	th_merge_keep(m, (size_t)(mf - m->files), f);
+	th_filing_free(f);
 }
 
 /* Is a a newer return than b? Later report date, then later file time, then later name. */
@@ -298,7 +301,7 @@ static bool newer(const th_mfile *a, const th_mfile *b)
 
 static double value_num(const th_merge *m, size_t u, size_t f, size_t r, bool *ok)
 {
-	const th_value *v = th_merge_value(m, u, f, r);
+	const th_mvalue *v = th_merge_value(m, u, f, r);
 
 	*ok = v && v->state == TH_VAL_NUMBER;
 	return *ok ? v->num : 0;
@@ -624,8 +627,10 @@ static void choose_returns(th_merge *m)
 		else
 			snprintf(d, sizeof(d), "?");
 		mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(best->path), d);
-		th_filing_free(mf->filing);
-		mf->filing = NULL;
+		free(mf->values);
+		free(mf->texts);
+		mf->values = NULL;
+		mf->texts = NULL;
 		th_findings_release(&mf->findings);
 	}
 	for (size_t i = 0; i < m->n_files; i++) {
@@ -688,6 +693,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		th_merge_free(m);
 		return -1;
 	}
+	form_offsets(m); /* before the threads: th_merge_keep only reads it there */
 	read_all(m, l.from_folder, rules, progress, arg);
 	list_release(&l);
 
@@ -704,7 +710,8 @@ void th_merge_free(th_merge *m)
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i].path);
 		free(m->files[i].message);
-		th_filing_free(m->files[i].filing);
+		free(m->files[i].values);
+		free(m->files[i].texts);
 		th_findings_release(&m->files[i].findings);
 	}
 	free(m->files);
@@ -715,13 +722,14 @@ void th_merge_free(th_merge *m)
 	}
 	free(m->totals);
 	free(m->units);
+	free(m->form_at);
 	free(m);
 }
 
 bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 {
 	const th_rowdef *rd = &m->schema->forms[f].rows[r];
-	const th_value *a, *b;
+	const th_mvalue *a, *b;
 
 	if (rd->agg == TH_AGG_RATIO && rd->num >= 0 && rd->den >= 0) {
 		a = th_merge_value(m, u, f, (size_t)rd->num);
@@ -732,12 +740,61 @@ bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 	return a && a->state == TH_VAL_UNREADABLE;
 }
 
-const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+/* Where each form's rows start in a file's values (made once; every row counts). */
+static void form_offsets(th_merge *m)
 {
-	const th_filing *fl;
+	size_t at = 0;
+
+	if (m->form_at)
+		return;
+	m->form_at = th_xcalloc(m->schema->n_forms + 1, sizeof(*m->form_at));
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		m->form_at[f] = at;
+		at += m->schema->forms[f].n_rows;
+	}
+	m->form_at[m->schema->n_forms] = at;
+}
+
+void th_merge_keep(th_merge *m, size_t file, const th_filing *f)
+{
+	th_mfile *mf = &m->files[file];
+	const th_schema *s = m->schema;
+	size_t len = 1, at = 0;
+
+	form_offsets(m);
+	free(mf->values);
+	free(mf->texts);
+	mf->values = th_xcalloc(m->form_at[s->n_forms] + 1, sizeof(*mf->values));
+	for (size_t k = 0; k < s->n_forms; k++)
+		for (size_t r = 0; r < s->forms[k].n_rows; r++) {
+			const th_value *v = &f->values[k][r];
+			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written)
+				len += strlen(v->written) + 1;
+		}
+	mf->texts = th_xmalloc(len);
+	mf->texts[at++] = '\0'; /* the "" of every other value */
+	for (size_t k = 0; k < s->n_forms; k++)
+		for (size_t r = 0; r < s->forms[k].n_rows; r++) {
+			const th_value *v = &f->values[k][r];
+			th_mvalue *mv = &mf->values[m->form_at[k] + r];
+			mv->state = v->state;
+			mv->num = v->num;
+			mv->written = mf->texts;
+			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written) {
+				size_t n = strlen(v->written) + 1;
+				memcpy(mf->texts + at, v->written, n);
+				mv->written = mf->texts + at;
+				at += n;
+			}
+		}
+}
+
+const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_mfile *mf;
 
 	if (u >= m->n_units || m->units[u].file < 0)
 		return NULL;
-	fl = m->files[m->units[u].file].filing;
-	return fl ? &fl->values[f][r] : NULL;
+	mf = &m->files[m->units[u].file];
+	return mf->values ? &mf->values[m->form_at[f] + r] : NULL;
 }
