@@ -73,25 +73,25 @@ gen_set() {
 	fi
 }
 
-# subset DIR N: DIR/firstN, links to the first N returns of DIR/returns (by name).
+# subset DIR N: DIR/firstN, hard links to the first N returns of DIR/returns (by name).
+# Hard links, not symbolic ones: a merge does not follow a link met in a folder.
 subset() {
-	local d="$1/first$2"
-	if [ ! -d "$d" ] || [ "$(ls "$d" | wc -l)" != "$2" ]; then
-		rm -rf "$d"
-		mkdir -p "$d"
-		ls "$1/returns" | head -n "$2" | while read -r f; do ln -s "../returns/$f" "$d/$f"; done
-	fi
-}
-
-# province DIR: DIR/haiphong, links to the returns of the units of Hải Phòng's roster.
-province() {
-	local d="$1/haiphong"
+	local d="$1/first$2" names
 	rm -rf "$d"
 	mkdir -p "$d"
-	grep -o '^\[[0-9]*\]' schemas/roster-haiphong.ini | tr -d '[]' | while read -r c; do
-		[ -f "$1/returns/$c.xlsx" ] && ln -s "../returns/$c.xlsx" "$d/$c.xlsx"
+	# not `ls | head`: head leaving early may kill ls by SIGPIPE, which pipefail reports
+	mapfile -t names < <(ls "$1/returns")
+	(cd "$1/returns" && ln -- "${names[@]:0:$2}" "../first$2/")
+}
+
+# province DIR: DIR/haiphong, hard links to the returns of the units of Hải Phòng's roster.
+province() {
+	local d="$1/haiphong" c
+	rm -rf "$d"
+	mkdir -p "$d"
+	for c in $(grep -o '^\[[0-9]*\]' schemas/roster-haiphong.ini | tr -d '[]'); do
+		if [ -f "$1/returns/$c.xlsx" ]; then ln "$1/returns/$c.xlsx" "$d/$c.xlsx"; fi
 	done
-	return 0
 }
 
 # measure NAME OKRC CMD...: run CMD $REPS times (stdout to $WORK/NAME.out; exit status up
@@ -192,7 +192,8 @@ merge_set 'error-heavy, national' errors "$ERRS/returns" --roster "$ROSTER"
 # A Hải Phòng unit's return, checked as its province checks it (the configuration the
 # period selects: schema, rules, the 114-unit roster, the calendar) and with the national
 # roster; start-up, configuration and the check, per run.
-ONE=$(ls "$CLEAN"/haiphong/*.xlsx | head -n 1)
+ONES=("$CLEAN"/haiphong/*.xlsx)
+ONE=${ONES[0]}
 head_row "check of one return ($(basename "$ONE"))"
 FCPU=0 FWALL=0
 measure check1 1 "$B/tonghop" check --period "$PERIOD" "$ONE"

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,34 +174,67 @@ static void compare_prior(const th_merge *m, const char *out)
 			    m->received, m->n_units, had, out);
 }
 
+/* The JSON, written and synced on a thread of its own while the workbook is written: both
+ * only read the merge. */
+struct json_job {
+	const th_merge *m;
+	const char *path;
+	th_outfile *o;    /* finished, for the commit; NULL on failure */
+	bool opened;      /* the failure, if any, came after the file was made */
+	th_err e;
+};
+
+static void *json_write(void *arg)
+{
+	struct json_job *j = arg;
+	th_outfile *o;
+
+	if (th_outfile_open(&o, j->path, &j->e))
+		return NULL;
+	j->opened = true;
+	th_merge_json(j->m, th_outfile_stream(o));
+	if (th_outfile_finish(o, &j->e) == 0)
+		j->o = o;
+	return NULL;
+}
+
 /*
- * The workbook and its JSON, committed together: both are written and synced first, and
- * only then put in place, so that a failure of either (a full disk) leaves the old pair.
- * Returns 0, or TH_EXIT_SYSTEM having said why.
+ * The workbook and its JSON, committed together: both are written and synced first (the
+ * JSON on a thread of its own), and only then put in place, so that a failure of either (a
+ * full disk) leaves the old pair. Returns 0, or TH_EXIT_SYSTEM having said why.
  */
 static int write_outputs(const th_merge *m, const char *out, const char *json)
 {
 	th_outfile *v[2] = { NULL, NULL };
 	th_err e = { 0 };
 	bool to_stdout = json && json_to_stdout(json);
+	struct json_job job = { m, json, NULL, false, { 0 } };
+	pthread_t tid;
+	bool threaded = false;
+	int wrc;
 
-	if (th_write_merge_held(m, out, &v[0], &e)) {
+	if (json && !to_stdout) {
+		threaded = pthread_create(&tid, NULL, json_write, &job) == 0;
+		if (!threaded)
+			json_write(&job); /* no thread to be had: one after the other */
+	}
+	wrc = th_write_merge_held(m, out, &v[0], &e);
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (wrc) {
+		th_outfile_abort(job.o);
 		th_report(out, &e);
 		return TH_EXIT_SYSTEM;
 	}
 	if (json && !to_stdout) {
-		if (th_outfile_open(&v[1], json, &e)) {
+		if (!job.o) {
 			th_outfile_abort(v[0]);
-			th_report(json, &e);
+			th_report(json, &job.e);
+			if (job.opened)
+				th_complain("%s và %s được giữ nguyên như trước", out, json);
 			return TH_EXIT_SYSTEM;
 		}
-		th_merge_json(m, th_outfile_stream(v[1]));
-		if (th_outfile_finish(v[1], &e)) {
-			th_outfile_abort(v[0]);
-			th_report(json, &e);
-			th_complain("%s và %s được giữ nguyên như trước", out, json);
-			return TH_EXIT_SYSTEM;
-		}
+		v[1] = job.o;
 	}
 	if (th_outfile_commit_all(v, v[1] ? 2 : 1, &e)) {
 		th_report(v[1] ? NULL : out, &e);

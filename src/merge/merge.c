@@ -166,6 +166,8 @@ static char *msgf(const char *fmt, ...)
 	return s;
 }
 
+static void form_offsets(th_merge *m);
+
 /* ---- reading one file ---- */
 
 /*
@@ -279,7 +281,8 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	mf->message = th_xstrdup("");
 	mf->findings = f->findings;
 	memset(&f->findings, 0, sizeof(f->findings));
-	mf->filing = f;
+	th_merge_keep(m, (size_t)(mf - m->files), f);
+	th_filing_free(f);
 }
 
 /* Is a a newer return than b? Later report date, then later file time, then later name. */
@@ -298,7 +301,7 @@ static bool newer(const th_mfile *a, const th_mfile *b)
 
 static double value_num(const th_merge *m, size_t u, size_t f, size_t r, bool *ok)
 {
-	const th_value *v = th_merge_value(m, u, f, r);
+	const th_mvalue *v = th_merge_value(m, u, f, r);
 
 	*ok = v && v->state == TH_VAL_NUMBER;
 	return *ok ? v->num : 0;
@@ -580,6 +583,77 @@ static int mark_not_to_read(th_merge *m, const bool *from_folder, const char *co
 	return rc;
 }
 
+/* The roster place of a file's unit (its unit points into the roster's units), -1 when none. */
+static long place_of(const th_merge *m, const th_mfile *mf)
+{
+	if (!mf->unit || mf->unit < m->roster->units || mf->unit >= m->roster->units + m->roster->n_units)
+		return -1;
+	return (long)(mf->unit - m->roster->units);
+}
+
+/*
+ * One return per unit: the newest; the others are superseded. Each file finds its unit by
+ * its place in the roster, so this is linear in files and units (a national roster has
+ * 3,321 units).
+ */
+static void choose_returns(th_merge *m)
+{
+	m->n_units = m->roster->n_units;
+	m->units = th_xcalloc(m->n_units + 1, sizeof(*m->units));
+	for (size_t u = 0; u < m->n_units; u++) {
+		m->units[u].unit = &m->roster->units[u];
+		m->units[u].file = m->units[u].failed = m->units[u].on_time = -1;
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		long u = place_of(m, &m->files[i]);
+		th_munit *mu = u >= 0 ? &m->units[u] : NULL;
+		if (mu && m->files[i].status == TH_F_USED && (mu->file < 0 || newer(&m->files[i], &m->files[mu->file])))
+			mu->file = (int)i;
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		th_mfile *mf = &m->files[i];
+		long u = place_of(m, mf);
+		const th_munit *mu = u >= 0 ? &m->units[u] : NULL;
+		const th_mfile *best;
+		char d[TH_DATE_MAX];
+
+		if (!mu || mf->status != TH_F_USED || mu->file == (int)i)
+			continue;
+		best = &m->files[mu->file];
+		mf->status = TH_F_SUPERSEDED;
+		free(mf->message);
+		if (best->report_date.y)
+			th_date_vn(best->report_date, d);
+		else
+			snprintf(d, sizeof(d), "?");
+		mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(best->path), d);
+		free(mf->values);
+		free(mf->texts);
+		mf->values = NULL;
+		mf->texts = NULL;
+		th_findings_release(&mf->findings);
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		long u = place_of(m, &m->files[i]);
+		if (u >= 0 && m->files[i].status == TH_F_UNREADABLE && m->units[u].file < 0 && m->units[u].failed < 0)
+			m->units[u].failed = (int)i;
+	}
+	for (size_t u = 0; u < m->n_units; u++) {
+		th_munit *mu = &m->units[u];
+		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
+		if (!mf)
+			continue;
+		m->received++;
+		if (m->deadline.y && mf->report_date.y)
+			mu->on_time = th_date_cmp(mf->report_date, m->deadline) <= 0;
+		m->on_time += mu->on_time == 1;
+		mu->errors = th_findings_count(&mf->findings, TH_SEV_ERROR);
+		mu->warnings = th_findings_count(&mf->findings, TH_SEV_WARNING);
+		m->errors += mu->errors;
+		m->warnings += mu->warnings;
+	}
+}
+
 int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roster,
 		 const th_calendar *cal, const th_ruleset *rules, th_period period,
 		 char *const *paths, size_t n_paths, const char *const *outputs,
@@ -619,58 +693,11 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		th_merge_free(m);
 		return -1;
 	}
+	form_offsets(m); /* before the threads: th_merge_keep only reads it there */
 	read_all(m, l.from_folder, rules, progress, arg);
 	list_release(&l);
 
-	/* one return per unit: the newest; the others are superseded */
-	m->n_units = roster->n_units;
-	m->units = th_xcalloc(m->n_units + 1, sizeof(*m->units));
-	for (size_t u = 0; u < m->n_units; u++) {
-		th_munit *mu = &m->units[u];
-		mu->unit = &roster->units[u];
-		mu->file = -1;
-		mu->failed = -1;
-		mu->on_time = -1;
-		for (size_t i = 0; i < m->n_files; i++) {
-			th_mfile *mf = &m->files[i];
-			if (mf->status != TH_F_USED || mf->unit != mu->unit)
-				continue;
-			if (mu->file < 0 || newer(mf, &m->files[mu->file]))
-				mu->file = (int)i;
-		}
-		for (size_t i = 0; mu->file >= 0 && i < m->n_files; i++) {
-			th_mfile *mf = &m->files[i];
-			char d[TH_DATE_MAX];
-			if (mf->status != TH_F_USED || mf->unit != mu->unit || (int)i == mu->file)
-				continue;
-			mf->status = TH_F_SUPERSEDED;
-			free(mf->message);
-			if (m->files[mu->file].report_date.y)
-				th_date_vn(m->files[mu->file].report_date, d);
-			else
-				snprintf(d, sizeof(d), "?");
-			mf->message = msgf("đã có bản mới hơn: %s (ngày %s)", base_name(m->files[mu->file].path), d);
-			th_filing_free(mf->filing);
-			mf->filing = NULL;
-			th_findings_release(&mf->findings);
-		}
-		for (size_t i = 0; mu->file < 0 && mu->failed < 0 && i < m->n_files; i++)
-			if (m->files[i].status == TH_F_UNREADABLE && m->files[i].unit == mu->unit)
-				mu->failed = (int)i;
-		if (mu->file < 0)
-			continue;
-		m->received++;
-		{
-			const th_mfile *mf = &m->files[mu->file];
-			if (m->deadline.y && mf->report_date.y)
-				mu->on_time = th_date_cmp(mf->report_date, m->deadline) <= 0;
-			m->on_time += mu->on_time == 1;
-			mu->errors = th_findings_count(&mf->findings, TH_SEV_ERROR);
-			mu->warnings = th_findings_count(&mf->findings, TH_SEV_WARNING);
-			m->errors += mu->errors;
-			m->warnings += mu->warnings;
-		}
-	}
+	choose_returns(m);
 	compute_totals(m);
 	*out = m;
 	return 0;
@@ -683,7 +710,8 @@ void th_merge_free(th_merge *m)
 	for (size_t i = 0; i < m->n_files; i++) {
 		free(m->files[i].path);
 		free(m->files[i].message);
-		th_filing_free(m->files[i].filing);
+		free(m->files[i].values);
+		free(m->files[i].texts);
 		th_findings_release(&m->files[i].findings);
 	}
 	free(m->files);
@@ -694,13 +722,14 @@ void th_merge_free(th_merge *m)
 	}
 	free(m->totals);
 	free(m->units);
+	free(m->form_at);
 	free(m);
 }
 
 bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 {
 	const th_rowdef *rd = &m->schema->forms[f].rows[r];
-	const th_value *a, *b;
+	const th_mvalue *a, *b;
 
 	if (rd->agg == TH_AGG_RATIO && rd->num >= 0 && rd->den >= 0) {
 		a = th_merge_value(m, u, f, (size_t)rd->num);
@@ -711,12 +740,61 @@ bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 	return a && a->state == TH_VAL_UNREADABLE;
 }
 
-const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+/* Where each form's rows start in a file's values (made once; every row counts). */
+static void form_offsets(th_merge *m)
 {
-	const th_filing *fl;
+	size_t at = 0;
+
+	if (m->form_at)
+		return;
+	m->form_at = th_xcalloc(m->schema->n_forms + 1, sizeof(*m->form_at));
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		m->form_at[f] = at;
+		at += m->schema->forms[f].n_rows;
+	}
+	m->form_at[m->schema->n_forms] = at;
+}
+
+void th_merge_keep(th_merge *m, size_t file, const th_filing *f)
+{
+	th_mfile *mf = &m->files[file];
+	const th_schema *s = m->schema;
+	size_t len = 1, at = 0;
+
+	form_offsets(m);
+	free(mf->values);
+	free(mf->texts);
+	mf->values = th_xcalloc(m->form_at[s->n_forms] + 1, sizeof(*mf->values));
+	for (size_t k = 0; k < s->n_forms; k++)
+		for (size_t r = 0; r < s->forms[k].n_rows; r++) {
+			const th_value *v = &f->values[k][r];
+			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written)
+				len += strlen(v->written) + 1;
+		}
+	mf->texts = th_xmalloc(len);
+	mf->texts[at++] = '\0'; /* the "" of every other value */
+	for (size_t k = 0; k < s->n_forms; k++)
+		for (size_t r = 0; r < s->forms[k].n_rows; r++) {
+			const th_value *v = &f->values[k][r];
+			th_mvalue *mv = &mf->values[m->form_at[k] + r];
+			mv->state = v->state;
+			mv->num = v->num;
+			mv->written = mf->texts;
+			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written) {
+				size_t n = strlen(v->written) + 1;
+				memcpy(mf->texts + at, v->written, n);
+				mv->written = mf->texts + at;
+				at += n;
+			}
+		}
+}
+
+const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_mfile *mf;
 
 	if (u >= m->n_units || m->units[u].file < 0)
 		return NULL;
-	fl = m->files[m->units[u].file].filing;
-	return fl ? &fl->values[f][r] : NULL;
+	mf = &m->files[m->units[u].file];
+	return mf->values ? &mf->values[m->form_at[f] + r] : NULL;
 }

@@ -35,6 +35,17 @@ typedef enum th_fstatus {
 			    * or this run's own output */
 } th_fstatus;
 
+/*
+ * A unit's figure as the merge keeps it: what the totals, the workbook and the JSON use
+ * of a th_value (a used return keeps only these, not its whole th_filing, so that memory
+ * grows by a few bytes per figure, not by the returns read).
+ */
+typedef struct th_mvalue {
+	double num;          /* state TH_VAL_NUMBER */
+	const char *written; /* as written for TH_VAL_DASH and TH_VAL_UNREADABLE, else ""; owned by the merge */
+	th_vstate state;
+} th_mvalue;
+
 typedef struct th_mfile {
 	char *path;
 	th_fstatus status;
@@ -43,7 +54,8 @@ typedef struct th_mfile {
 	char *message;        /* why it was not used (Vietnamese); "" when used */
 	th_date report_date;  /* y == 0 when unknown */
 	int64_t mtime;        /* the file's modification time (seconds), a tie-breaker */
-	th_filing *filing;    /* kept for used files; NULL otherwise */
+	th_mvalue *values;    /* used files: every row's figure, form after form; NULL otherwise */
+	char *texts;          /* the values' written texts, in one block */
 	th_findings findings; /* reading and rule findings (used files only) */
 } th_mfile;
 
@@ -78,6 +90,7 @@ typedef struct th_merge {
 	th_total **totals;        /* totals[form][row] */
 	size_t received, on_time; /* units received, and of them on time */
 	size_t errors, warnings;  /* over the used returns */
+	size_t *form_at;          /* where form f's rows start in a file's values */
 } th_merge;
 
 /*
@@ -106,7 +119,11 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 void th_merge_free(th_merge *m);
 
 /* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */
-const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
+const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
+
+/* Keep the figures of return f (read with m's schema) as those of m->files[file], replacing
+ * any kept before; f is not kept. */
+void th_merge_keep(th_merge *m, size_t file, const th_filing *f);
 
 /*
  * Did unit u send a return whose figure for form f row r could not be read (for a ratio

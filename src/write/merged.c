@@ -195,7 +195,7 @@ static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, si
 		       bool group)
 {
 	struct th_wb *b = c->b;
-	const th_value *v = th_merge_value(c->m, u, f, r);
+	const th_mvalue *v = th_merge_value(c->m, u, f, r);
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = cell_findings(c, u, f, (int)r, &comment);
 	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn :
@@ -311,7 +311,7 @@ static void total_catalogue(const struct tot *x, th_sbuf *note)
 		return;
 	th_sbuf_addf(note, "Giá trị chung: %.15g. %zu đơn vị ghi khác:", t->value, t->n_differ);
 	for (size_t u = 0; u < m->n_units; u++) {
-		const th_value *v = th_merge_value(m, u, x->f, x->r);
+		const th_mvalue *v = th_merge_value(m, u, x->f, x->r);
 		if (!v || v->state != TH_VAL_NUMBER || v->num == t->value)
 			continue;
 		if (note->len > TH_WB_COMMENT_MAX)
