@@ -57,6 +57,11 @@ FIXED_TIME = datetime.datetime(2023, 9, 12, 8, 0, 0)
 class Row:
     def __init__(self, form, code, spec):
         kind, agg, unit, label = [x.strip() for x in spec.split("|", 3)]
+        # "count optional": the kind, then whether the row must be filled (#11); resolved
+        # against the form's `fill` in load_schema
+        words = kind.split()
+        self.fill = words[1].lower() if len(words) > 1 else None
+        kind = words[0]
         self.form, self.code, self.kind, self.unit, self.label = form, code, kind, unit, label
         self.agg = agg.split()[0]
         self.ratio = tuple(agg.split()[1::2]) if self.agg == "ratio" else None  # (num, den)
@@ -66,6 +71,7 @@ class Row:
 class Form:
     def __init__(self, fid):
         self.id, self.number, self.title, self.name, self.rows = fid, int(fid[2:]), "", "", []
+        self.fill = "optional"
 
     def row(self, code):
         for r in self.rows:
@@ -101,8 +107,13 @@ def load_schema():
             f.title = v
         elif k == "name":
             f.name = v
+        elif k == "fill":
+            f.fill = v.lower()
         elif re.fullmatch(r"\d+(\.\d+)*", k):
             f.rows.append(Row(sec, k, v))
+    for f in forms.values():
+        for r in f.rows:
+            r.fill = r.fill or ("group" if r.kind == "group" else f.fill)
     return [forms[k] for k in sorted(forms, key=lambda x: int(x[2:]))]
 
 
