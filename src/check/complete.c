@@ -46,6 +46,15 @@ static void say_unfilled(const th_filing *f, const th_formdef *fd, const th_rowd
 			"%s dòng %s: chưa điền (%s): dòng bắt buộc, %s", fd->title, rd->code, rd->label, how);
 }
 
+bool th_row_unfilled(const th_filing *f, size_t fi, size_t ri)
+{
+	const th_rowdef *rd = &f->schema->forms[fi].rows[ri];
+	th_vstate st = f->values[fi][ri].state;
+
+	return rd->fill == TH_FILL_REQUIRED && (st == TH_VAL_BLANK || st == TH_VAL_MISSING) &&
+	       !answered_above(f, fi, rd->code);
+}
+
 size_t th_check_complete(const th_filing *f, th_findings *out)
 {
 	size_t n = 0;
@@ -55,8 +64,8 @@ size_t th_check_complete(const th_filing *f, th_findings *out)
 		for (size_t ri = 0; ri < fd->n_rows; ri++) {
 			const th_rowdef *rd = &fd->rows[ri];
 			const th_value *v = &f->values[fi][ri];
-			if (rd->fill != TH_FILL_REQUIRED || v->state != TH_VAL_BLANK || v->sheet < 0 ||
-			    answered_above(f, fi, rd->code))
+			/* a row not found is read.row-missing already: said once */
+			if (v->state != TH_VAL_BLANK || v->sheet < 0 || !th_row_unfilled(f, fi, ri))
 				continue;
 			say_unfilled(f, fd, rd, v, out);
 			n++;

@@ -419,8 +419,10 @@ static void compute_totals(th_merge *m)
 			case TH_AGG_NONE:
 				break;
 			}
-			for (size_t u = 0; rd->agg != TH_AGG_NONE && u < m->n_units; u++)
+			for (size_t u = 0; rd->agg != TH_AGG_NONE && u < m->n_units; u++) {
 				t->n_unread += th_merge_unread(m, u, f, r);
+				t->n_blank += th_merge_blank(m, u, f, r);
+			}
 			if (t->has_value && !isfinite(t->value)) {
 				/* finite figures whose sum overflows: no total rather than "inf" */
 				t->has_value = false;
@@ -709,6 +711,19 @@ bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 	}
 	a = th_merge_value(m, u, f, r);
 	return a && a->state == TH_VAL_UNREADABLE;
+}
+
+bool th_merge_blank(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_rowdef *rd = &m->schema->forms[f].rows[r];
+	const th_filing *fl;
+
+	if (u >= m->n_units || m->units[u].file < 0 || !(fl = m->files[m->units[u].file].filing) ||
+	    th_merge_unread(m, u, f, r))
+		return false;
+	if (rd->agg == TH_AGG_RATIO && rd->num >= 0 && rd->den >= 0)
+		return th_row_unfilled(fl, f, (size_t)rd->num) || th_row_unfilled(fl, f, (size_t)rd->den);
+	return th_row_unfilled(fl, f, r);
 }
 
 const th_value *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
