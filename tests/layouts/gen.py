@@ -1272,6 +1272,72 @@ def combo_continued():
     return c
 
 
+# Completeness (#11): a blank template and a return with three required rows blank; run.sh
+# checks each case with tests/layouts/check-fill.py, these make sure of the counts.
+
+
+def unfilled_truth(c):
+    """The required rows c leaves blank, not answered by a heading's 0 (its own data)."""
+    v = c.ret.v
+
+    def answered(form, code):
+        while "." in code:
+            code = code.rsplit(".", 1)[0]
+            up = [r for r in FORM[form].rows if r.code == code]
+            if up and up[0].fill == "group" and v.get((form, code)) == 0:
+                return True
+        return False
+    return [(f, r.code) for f in c.ret.forms for r in FORM[f].rows
+            if r.fill == "required" and v[(f, r.code)] is None and not answered(f, r.code)]
+
+
+def all_blank(c):
+    for k in c.ret.v:
+        c.ret.v[k] = None
+
+
+@case
+def fill_blank_template():
+    c = mk("fill-blank-template", "11245", "a blank template kept with last quarter's figures beside it: "
+           "'Kỳ trước | Kỳ báo cáo', a '(1) … (5)' numbering row, a signature block, all forms on one sheet")
+    all_blank(c)
+    stacked(c, Layout(numbering="(1)", signature=True, values=[("previous", "Kỳ trước"), ("own", "Kỳ báo cáo")]))
+    n = len(unfilled_truth(c))
+    assert n == sum(r.fill == "required" for f in FORMS for r in f.rows) and n > 40, n
+    return c
+
+
+@case
+def fill_blank_lxw():
+    c = mk("fill-blank-lxw", "11248", "a blank return written by libxlsxwriter (inline strings), sheets 'BMn', "
+           "one-row header, codes without dots", writer="lxw")
+    c.constant_memory = True
+    all_blank(c)
+    per_sheet(c, Layout(head="one", group=None, code="plain"), name="BM%d")
+    return c
+
+
+@case
+def fill_three_blank():
+    c = mk("fill-three-blank", "11251", "every row filled but three required ones (BM1 1, BM5 3, BM7 3); "
+           "BM6's heading 2 written 0 over its blank rows; a three-row header with line breaks",
+           writer="lxw")
+    v = c.ret.v
+    for f in FORMS:
+        for r in f.rows:
+            if v[(f.id, r.code)] is None and r.kind != "group":
+                v[(f.id, r.code)] = plausible(r, c.rng)
+    for code in ("2.1", "2.2", "2.3", "2.4", "2.4.1", "2.4.2", "2.4.3", "2.5", "2.6"):
+        v[("BM6", code)] = None
+    v[("BM6", "2")] = 0
+    c.ret.derive()
+    for key in (("BM1", "1"), ("BM5", "3"), ("BM7", "3")):
+        v[key] = None
+    assert unfilled_truth(c) == [("BM1", "1"), ("BM5", "3"), ("BM7", "3")], unfilled_truth(c)
+    per_sheet(c, Layout(head="three", linebreaks=True))
+    return c
+
+
 # ---------------------------------------------------------------------------------------
 # Written by LibreOffice (committed in tests/layouts/lo/, made again with --lo): the
 # openpyxl book converted, formulas computed and saved with their results
