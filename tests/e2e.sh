@@ -169,6 +169,7 @@ def put(out, cells):
 put(sys.argv[3], {("BM1", "1"): None, ("BM4", "2.3"): None, ("BM7", "3"): None})
 put(sys.argv[4], {("BM6", "2"): None})   # the heading's 0 said "nothing in this group"
 put(sys.argv[5], {("BM6", "2"): "-"})
+put(sys.argv[5].replace("dash", "unread"), {("BM1", "1"): "hai mươi lăm"})
 PY
 check e2e-047-three-unfilled-verdict 1 out "^✗ .*three\.xlsx: 5 lỗi \(3 dòng bắt buộc chưa điền\)" -- "$T" check "$tmp/three.xlsx"
 "$T" check --json "$tmp/three.xlsx" > "$tmp/three.json" 2>/dev/null
@@ -193,6 +194,9 @@ PY
 then pass=$((pass + 1)); echo "PASS e2e-048-exactly-the-blank-rows"
 else fail=$((fail + 1)); echo "FAIL e2e-048-exactly-the-blank-rows"; fi
 check e2e-049-heading-dash-answers 1 out "^✗ .*dash\.xlsx: 2 lỗi, " -- "$T" check "$tmp/dash.xlsx"
+# a figure that cannot be read is an error the commune must fix before sending (#11)
+check e2e-051-unreadable-is-error 1 out "lỗi       dòng 1 'Biểu mẫu 1'!D6 \[read\.unreadable\] Biểu mẫu 1 dòng 1: không đọc được 'hai mươi lăm' thành số" -- "$T" check "$tmp/unread.xlsx"
+check e2e-052-unreadable-verdict 1 out "^✗ .*unread\.xlsx: 3 lỗi, " -- "$T" check "$tmp/unread.xlsx"
 check e2e-050-seed-no-unfilled 1 out "^✗ .*seed002-sheets\.xlsx: 2 lỗi, 0 cảnh báo" -- "$T" check fixtures/returns/seed002-sheets.xlsx
 
 # dump streams: its peak memory does not grow with the sheet (20,000 rows against 200,000
