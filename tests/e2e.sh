@@ -113,6 +113,92 @@ printf '[A]\ncheck = [BM1:1] >=\nmessage = x\n' > "$tmp/broken.ini"
 check e2e-040-rules-lint-syntax 3 err "broken.ini:2: quy tắc \[A\], 'check'" -- "$T" rules --lint --rules "$tmp/broken.ini"
 check e2e-041-rules-caret 3 err '^                  \^$' -- "$T" rules --lint --rules "$tmp/broken.ini"
 
+# completeness (#11): which rows must be filled is the schema's (required / optional /
+# group); a blank required row is an error at its own cell, and the verdict counts them
+/usr/bin/python3 - schemas/cchc-haiduong-2023.ini > "$tmp/required.txt" <<'PY'
+# the required rows, read from the schema by a parser of our own: a form's `fill`, a row's
+# second KIND word, headings (kind group) never
+import re, sys
+sec, fill, rows = None, {}, []
+for line in open(sys.argv[1], encoding="utf-8"):
+    s = line.strip()
+    if s.startswith("["):
+        sec = s[1:s.index("]")]
+    m = re.match(r'(fill|\d[\d.]*)\s*=\s*"?([^"|;]*)', s)
+    if not m or not re.fullmatch(r"BM\d+", sec or ""):
+        continue
+    if m.group(1) == "fill":
+        fill[sec] = m.group(2).strip()
+        continue
+    words = m.group(2).split()
+    cls = words[1] if len(words) > 1 else "group" if words[0] == "group" else fill.get(sec, "optional")
+    if cls == "required":
+        rows.append("%s %s" % (sec, m.group(1)))
+print("\n".join(rows))
+PY
+nreq=$(wc -l < "$tmp/required.txt")
+"$T" template -o "$tmp/blank.xlsx" --unit 11242 --period 2023-Q3 > /dev/null 2>&1
+check e2e-045-blank-template-unfilled 1 out "^✗ .*blank\.xlsx: $nreq lỗi \($nreq dòng bắt buộc chưa điền\)" -- "$T" check "$tmp/blank.xlsx"
+"$T" check --json "$tmp/blank.xlsx" > "$tmp/blank.json" 2>/dev/null
+if [ "$nreq" -gt 40 ] && /usr/bin/python3 - "$tmp/blank.json" "$tmp/required.txt" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+want = sorted(open(sys.argv[2], encoding="utf-8").read().splitlines())
+got = [f for f in d["findings"] if f["rule"] == "fill.required"]
+assert sorted("%s %s" % (f["form"], f["code"]) for f in got) == want, "rows differ"
+for f in got:
+    assert f["severity"] == "error" and "chưa điền" in f["message"], f
+    # the commune's own cell: the value column of the row's line on its form's sheet
+    assert f["sheet"] == "Biểu mẫu " + f["form"][2:] and re.fullmatch(r"D\d+", f["cell"]), f
+assert all(f["rule"] == "fill.required" for f in d["findings"] if f["severity"] == "error")
+PY
+then pass=$((pass + 1)); echo "PASS e2e-046-blank-template-rows-and-cells"
+else fail=$((fail + 1)); echo "FAIL e2e-046-blank-template-rows-and-cells ($nreq required rows)"; fi
+# seed 002 with three required rows emptied: exactly those three more errors, at their cells
+"$T" read --json fixtures/returns/seed002-sheets.xlsx > "$tmp/seed-read.json" 2>/dev/null
+/usr/bin/python3 - "$tmp/seed-read.json" fixtures/returns/seed002-sheets.xlsx "$tmp/three.xlsx" "$tmp/heading.xlsx" "$tmp/dash.xlsx" <<'PY'
+import json, sys
+import openpyxl
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+def put(out, cells):
+    wb = openpyxl.load_workbook(sys.argv[2])
+    for (form, code), value in cells.items():
+        v = d["values"][form][code]
+        wb[v["sheet"]][v["cell"]] = value
+    wb.save(out)
+put(sys.argv[3], {("BM1", "1"): None, ("BM4", "2.3"): None, ("BM7", "3"): None})
+put(sys.argv[4], {("BM6", "2"): None})   # the heading's 0 said "nothing in this group"
+put(sys.argv[5], {("BM6", "2"): "-"})
+put(sys.argv[5].replace("dash", "unread"), {("BM1", "1"): "hai mươi lăm"})
+PY
+check e2e-047-three-unfilled-verdict 1 out "^✗ .*three\.xlsx: 5 lỗi \(3 dòng bắt buộc chưa điền\)" -- "$T" check "$tmp/three.xlsx"
+"$T" check --json "$tmp/three.xlsx" > "$tmp/three.json" 2>/dev/null
+"$T" check --json "$tmp/heading.xlsx" > "$tmp/heading.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/three.json" "$tmp/heading.json" "$tmp/seed-read.json" "$tmp/required.txt" <<'PY'
+import json, sys
+three, heading, seed = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:4])
+req = set(open(sys.argv[4], encoding="utf-8").read().splitlines())
+def unfilled(d):
+    return sorted((f["form"], f["code"], f["sheet"], f["cell"]) for f in d["findings"] if f["rule"] == "fill.required")
+def at(form, code):
+    v = seed["values"][form][code]
+    return (form, code, v["sheet"], v["cell"])
+assert unfilled(three) == sorted([at("BM1", "1"), at("BM4", "2.3"), at("BM7", "3")]), unfilled(three)
+errs = sorted((f["form"], f["code"]) for f in three["findings"] if f["severity"] == "error" and f["rule"] != "fill.required")
+assert errs == [("BM3", "1.4"), ("BM7", "6.7")], errs          # E4 and E1, as before
+# without the heading's 0 the rows under it are unfilled: the required ones seed 002 leaves blank
+want = sorted(at("BM6", c) for c in seed["values"]["BM6"] if c.startswith("2.") and "BM6 " + c in req
+              and seed["values"]["BM6"][c]["state"] == "blank")
+assert len(want) >= 5 and unfilled(heading) == want, (unfilled(heading), want)
+PY
+then pass=$((pass + 1)); echo "PASS e2e-048-exactly-the-blank-rows"
+else fail=$((fail + 1)); echo "FAIL e2e-048-exactly-the-blank-rows"; fi
+check e2e-049-heading-dash-answers 1 out "^✗ .*dash\.xlsx: 2 lỗi, " -- "$T" check "$tmp/dash.xlsx"
+# a figure that cannot be read is an error the commune must fix before sending (#11)
+check e2e-051-unreadable-is-error 1 out "lỗi       dòng 1 'Biểu mẫu 1'!D6 \[read\.unreadable\] Biểu mẫu 1 dòng 1: không đọc được 'hai mươi lăm' thành số" -- "$T" check "$tmp/unread.xlsx"
+check e2e-052-unreadable-verdict 1 out "^✗ .*unread\.xlsx: 3 lỗi, " -- "$T" check "$tmp/unread.xlsx"
+check e2e-050-seed-no-unfilled 1 out "^✗ .*seed002-sheets\.xlsx: 2 lỗi, 0 cảnh báo" -- "$T" check fixtures/returns/seed002-sheets.xlsx
+
 # dump streams: its peak memory does not grow with the sheet (20,000 rows against 200,000
 # rows of 10 cells, made by bench/gen_big; before streaming the second took 5x the first)
 if [ -x build/gen_big ]; then

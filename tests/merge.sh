@@ -266,6 +266,56 @@ cell = next(ws.cell(r, last) for r in range(1, ws.max_row + 1) if str(ws.cell(r,
 assert cell.comment and "Chưa tính 1 đơn vị" in cell.comment.text and "Xã Thanh Tùng" in cell.comment.text, cell.comment
 PY
 then ok "merge-014-incomplete-total"; else ko "merge-014-incomplete-total" "see $tmp/unread.json"; fi
+# a merge goes on without the figures it lacks and says whose each total lacks (#11): one
+# unit's figure unreadable, another's required row left blank, a third's read; the totals
+# are over what was read, the JSON lists both by row, the total cell's comment names both
+mkdir "$tmp/lack"
+cp fixtures/demo/11239-thanhmien.xlsx "$tmp/lack/"
+"$T" read --json fixtures/demo/11242-thanhtung.xlsx > "$tmp/r42.json" 2>/dev/null
+"$T" read --json fixtures/demo/11245-phamkha.xlsx > "$tmp/r45.json" 2>/dev/null
+/usr/bin/python3 - "$tmp" <<'PY'
+import json, sys, openpyxl
+t = sys.argv[1]
+def put(src, read, out, cells):
+    d = json.load(open(read, encoding="utf-8"))
+    wb = openpyxl.load_workbook(src)
+    for (form, code), value in cells.items():
+        v = d["values"][form][code]
+        wb[v["sheet"]][v["cell"]] = value
+    wb.save(out)
+# Thanh Tùng: BM1 1 blank, BM4 2.1 blank (required rows); Phạm Kha: BM1 1 unreadable, BM6 1.1 blank
+put("fixtures/demo/11242-thanhtung.xlsx", t + "/r42.json", t + "/lack/11242.xlsx",
+    {("BM1", "1"): None, ("BM4", "2.1"): None})
+put("fixtures/demo/11245-phamkha.xlsx", t + "/r45.json", t + "/lack/11245.xlsx",
+    {("BM1", "1"): "hai mươi", ("BM6", "1.1"): None})
+PY
+"$T" merge --period 2023-Q3 -o "$tmp/lack.xlsx" --json "$tmp/lack.json" "$tmp/lack" > "$tmp/lack.out" 2>&1
+rc=$?
+"$T" read --json fixtures/demo/11239-thanhmien.xlsx > "$tmp/r39.json" 2>/dev/null
+if [ "$rc" = 1 ] && /usr/bin/python3 - "$tmp/lack.json" "$tmp/lack.xlsx" "$tmp/r39.json" "$tmp/r42.json" "$tmp/lack.out" <<'PY'
+import json, sys, openpyxl
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+r39, r42 = (json.load(open(p, encoding="utf-8"))["values"] for p in sys.argv[3:5])
+assert d["incomplete"] == {"BM1": {"1": ["11245"]}}, d["incomplete"]
+# BM6 1 is the ratio 1.2 / 1.1: Phạm Kha's blank denominator leaves it out of the ratio too
+assert d["unfilled"] == {"BM1": {"1": ["11242"]}, "BM4": {"2.1": ["11242"]}, "BM6": {"1": ["11245"], "1.1": ["11245"]}}, d["unfilled"]
+# the totals are over the figures read: BM1 1 is Thanh Miện's alone; BM4 2.1 leaves out Thanh Tùng
+assert d["totals"]["BM1"]["1"] == r39["BM1"]["1"]["value"], d["totals"]["BM1"]["1"]
+assert d["totals"]["BM4"]["2.1"] == r39["BM4"]["2.1"]["value"] + json.load(open(sys.argv[1].replace("lack.json", "r45.json"), encoding="utf-8"))["values"]["BM4"]["2.1"]["value"]
+wb = openpyxl.load_workbook(sys.argv[2])
+def total_cell(form, code):
+    ws = wb[form]
+    return next(ws.cell(r, ws.max_column) for r in range(1, ws.max_row + 1)
+                if str(ws.cell(r, 1).value).strip().rstrip(".") == code)
+c = total_cell("BM1", "1").comment.text
+assert "Chưa tính 1 đơn vị có số liệu không đọc được:\nXã Phạm Kha" in c and "Chưa tính 1 đơn vị chưa điền dòng này:\nXã Thanh Tùng" in c, c
+assert "Xã Thanh Tùng" in total_cell("BM4", "2.1").comment.text
+assert "chưa điền tử số hoặc mẫu số:\nXã Phạm Kha" in total_cell("BM6", "1").comment.text
+assert total_cell("BM4", "2.2").comment is None     # a total that lacks nothing says nothing
+out = open(sys.argv[5], encoding="utf-8").read()
+assert "Tổng chưa đủ số liệu của: Xã Thanh Tùng (2 dòng), Xã Phạm Kha (3 dòng) — xem ghi chú ở ô tổng" in out, out
+PY
+then ok "merge-015-totals-say-whose-figures-they-lack"; else ko "merge-015-totals-say-whose-figures-they-lack" "exit $rc, see $tmp/lack.json"; fi
 # a header finding points at the cell that holds the field (Lê Hồng's report date is A9,
 # under the window in A8)
 "$T" check --json fixtures/demo/11266-lehong.xlsx > "$tmp/lh.json" 2>/dev/null

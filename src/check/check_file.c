@@ -1,5 +1,6 @@
 /*
- * Read-then-check (check_file.h): the filing's reading findings, then the rules', capped.
+ * Read-then-check (check_file.h): the filing's reading findings, then the rows left
+ * blank, then the rules', capped.
  * SPDX-License-Identifier: MIT
  */
 #include <stddef.h>
@@ -9,6 +10,7 @@
 
 void th_check_filing(th_filing *f, const th_ruleset *rules, const th_calendar *cal, th_period want)
 {
+	th_check_complete(f, &f->findings);
 	if (rules)
 		th_rules_check(rules, f, cal, want, &f->findings);
 	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);

@@ -23,7 +23,20 @@
 int th_check_file(th_filing **out, const char *path, const th_schema *schema, const th_roster *roster,
 		  const th_ruleset *rules, const th_calendar *cal, th_period want, th_err *e);
 
-/* The rule findings and the cap, on a filing already read (merge adds its own findings first). */
+/*
+ * Completeness (issue #11): one error finding, rule TH_RULE_UNFILLED, at the row's own
+ * cell, for each row the schema says is required (TH_FILL_REQUIRED) that was found blank,
+ * unless a heading above it (TH_FILL_GROUP) holds 0 or "-". Returns how many.
+ */
+#define TH_RULE_UNFILLED "fill.required"
+/* Does filing f lack a figure for form fi row ri that the commune had to give: a required
+ * row blank or not found, not answered by a heading's 0 or "-" above it? (merge: whose
+ * figure a total lacks) */
+bool th_row_unfilled(const th_filing *f, size_t fi, size_t ri);
+size_t th_check_complete(const th_filing *f, th_findings *out);
+
+/* Completeness, the rule findings and the cap, on a filing already read (merge adds its
+ * own findings first). */
 void th_check_filing(th_filing *f, const th_ruleset *rules, const th_calendar *cal, th_period want);
 
 #endif

@@ -198,10 +198,15 @@ static void print_verdict(const char *path, const th_findings *fs, const struct 
 	size_t nerr = th_findings_count(fs, TH_SEV_ERROR);
 	size_t nwarn = th_findings_count(fs, TH_SEV_WARNING);
 	size_t ninfo = th_findings_count(fs, TH_SEV_INFO);
+	size_t nunfilled = th_findings_count_rule(fs, TH_RULE_UNFILLED);
+	char unfilled[64] = "";
 
+	/* a blank template or a return left half filled: say how much is missing (#11) */
+	if (nunfilled)
+		snprintf(unfilled, sizeof(unfilled), " (%zu dòng bắt buộc chưa điền)", nunfilled);
 	if (nerr)
-		printf("%s✗ %s: %zu lỗi, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",
-		       col->err, path, nerr, nwarn, ninfo, col->off);
+		printf("%s✗ %s: %zu lỗi%s, %zu cảnh báo, %zu thông tin — cần sửa các lỗi rồi gửi lại%s\n\n",
+		       col->err, path, nerr, unfilled, nwarn, ninfo, col->off);
 	else
 		printf("%s✓ %s: không có lỗi (%zu cảnh báo, %zu thông tin)%s\n\n", nwarn ? col->warn : "",
 		       path, nwarn, ninfo, nwarn ? col->off : "");

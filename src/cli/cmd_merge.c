@@ -60,6 +60,25 @@ static bool json_to_stdout(const char *path)
 					   so.st_dev == st.st_dev && so.st_ino == st.st_ino);
 }
 
+/* Whose figures the totals lack (#11): per unit, how many totals leave it out (a figure
+ * unreadable, or a row it had to fill left blank); the workbook's total cells say which. */
+static void print_lacking(const th_merge *m, FILE *o)
+{
+	size_t k = 0;
+
+	for (size_t u = 0; u < m->n_units; u++) {
+		size_t n = 0;
+		for (size_t f = 0; f < m->schema->n_forms; f++)
+			for (size_t r = 0; r < m->schema->forms[f].n_rows; r++)
+				n += m->schema->forms[f].rows[r].agg != TH_AGG_NONE &&
+				     (th_merge_unread(m, u, f, r) || th_merge_blank(m, u, f, r));
+		if (n)
+			fprintf(o, "%s %s (%zu dòng)", k++ ? "," : "Tổng chưa đủ số liệu của:", m->units[u].unit->name, n);
+	}
+	if (k)
+		fputs(" — xem ghi chú ở ô tổng\n", o);
+}
+
 static void print_summary(const th_merge *m, const char *out, FILE *o)
 {
 	char label[TH_PERIOD_LABEL_MAX], a[TH_DATE_MAX], b[TH_DATE_MAX], d[TH_DATE_MAX];
@@ -110,6 +129,7 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 	for (size_t u = 0; u < m->n_units; u++)
 		if (m->units[u].errors)
 			fprintf(o, "  %s: %zu lỗi\n", m->units[u].unit->name, m->units[u].errors);
+	print_lacking(m, o);
 	if (out)
 		fprintf(o, "Đã ghi: %s\n", out);
 }

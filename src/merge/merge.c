@@ -422,8 +422,10 @@ static void compute_totals(th_merge *m)
 			case TH_AGG_NONE:
 				break;
 			}
-			for (size_t u = 0; rd->agg != TH_AGG_NONE && u < m->n_units; u++)
+			for (size_t u = 0; rd->agg != TH_AGG_NONE && u < m->n_units; u++) {
 				t->n_unread += th_merge_unread(m, u, f, r);
+				t->n_blank += th_merge_blank(m, u, f, r);
+			}
 			if (t->has_value && !isfinite(t->value)) {
 				/* finite figures whose sum overflows: no total rather than "inf" */
 				t->has_value = false;
@@ -740,6 +742,22 @@ bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r)
 	return a && a->state == TH_VAL_UNREADABLE;
 }
 
+bool th_merge_blank(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_rowdef *rd = &m->schema->forms[f].rows[r];
+	const th_mfile *mf;
+
+	if (u >= m->n_units || m->units[u].file < 0 || th_merge_unread(m, u, f, r))
+		return false;
+	mf = &m->files[m->units[u].file];
+	if (!mf->values || !m->form_at)
+		return false;
+	if (rd->agg == TH_AGG_RATIO && rd->num >= 0 && rd->den >= 0)
+		return mf->values[m->form_at[f] + (size_t)rd->num].unfilled ||
+		       mf->values[m->form_at[f] + (size_t)rd->den].unfilled;
+	return mf->values[m->form_at[f] + r].unfilled;
+}
+
 /* Where each form's rows start in a file's values (made once; every row counts). */
 static void form_offsets(th_merge *m)
 {
@@ -779,6 +797,7 @@ void th_merge_keep(th_merge *m, size_t file, const th_filing *f)
 			th_mvalue *mv = &mf->values[m->form_at[k] + r];
 			mv->state = v->state;
 			mv->num = v->num;
+			mv->unfilled = th_row_unfilled(f, k, r);
 			mv->written = mf->texts;
 			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written) {
 				size_t n = strlen(v->written) + 1;

@@ -44,6 +44,7 @@ typedef struct th_mvalue {
 	double num;          /* state TH_VAL_NUMBER */
 	const char *written; /* as written for TH_VAL_DASH and TH_VAL_UNREADABLE, else ""; owned by the merge */
 	th_vstate state;
+	bool unfilled;       /* a required row left blank (check_file.h th_row_unfilled) */
 } th_mvalue;
 
 typedef struct th_mfile {
@@ -75,6 +76,8 @@ typedef struct th_total {
 	size_t *tally;        /* TH_AGG_TALLY: units per option, in legend order */
 	size_t n_differ;      /* TH_AGG_CATALOGUE: units whose value differs from the common one */
 	size_t n_unread;      /* received units left out because their figure could not be read */
+	size_t n_blank;       /* received units left out because they left the row (a required
+			       * one) blank or without its row: "chưa điền" (#11) */
 } th_total;
 
 typedef struct th_merge {
@@ -131,6 +134,14 @@ void th_merge_keep(th_merge *m, size_t file, const th_filing *f);
  * then incomplete and says so.
  */
 bool th_merge_unread(const th_merge *m, size_t u, size_t f, size_t r);
+
+/*
+ * Did unit u send a return that lacks a figure it had to give for form f row r (for a
+ * ratio row: its numerator or denominator) — a required row left blank or not there
+ * (check_file.h th_row_unfilled) — and none of them unreadable? Such a unit is left out
+ * of the row's total too, which says so (#11).
+ */
+bool th_merge_blank(const th_merge *m, size_t u, size_t f, size_t r);
 
 /*
  * The merge as one JSON object and a newline, written to out (README "JSON"): period,

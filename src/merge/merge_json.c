@@ -1,7 +1,7 @@
 /*
  * The merge as JSON (README "JSON"): the period, its window and deadline, every roster
- * unit, every file given, the findings of the used returns, the totals and the totals left
- * incomplete by a figure that could not be read. Written by the library, so the command
+ * unit, every file given, the findings of the used returns, the totals, and the totals that
+ * lack a unit's figure: unreadable (incomplete) or left blank (unfilled). Written by the library, so the command
  * line and the portal give the same document.
  * SPDX-License-Identifier: MIT
  */
@@ -78,6 +78,44 @@ static void json_files(th_json *j, const th_merge *m)
 	th_json_end_arr(j);
 }
 
+/* key: {form: {code: [the codes of the units lack() says the row's total leaves out]}},
+ * only the rows that leave one out. */
+static void json_lacking(th_json *j, const th_merge *m, const char *key,
+			 bool (*lack)(const th_merge *, size_t, size_t, size_t))
+{
+	th_json_key(j, key);
+	th_json_obj(j);
+	for (size_t f = 0; f < m->schema->n_forms; f++) {
+		const th_formdef *fd = &m->schema->forms[f];
+		bool any = false;
+		for (size_t r = 0; r < fd->n_rows; r++) {
+			bool row = false;
+			if (fd->rows[r].agg == TH_AGG_NONE)
+				continue;
+			for (size_t u = 0; u < m->n_units; u++) {
+				if (!lack(m, u, f, r))
+					continue;
+				if (!any) {
+					th_json_key(j, fd->id);
+					th_json_obj(j);
+					any = true;
+				}
+				if (!row) {
+					th_json_key(j, fd->rows[r].code);
+					th_json_arr(j);
+					row = true;
+				}
+				th_json_str(j, m->units[u].unit->code);
+			}
+			if (row)
+				th_json_end_arr(j);
+		}
+		if (any)
+			th_json_end_obj(j);
+	}
+	th_json_end_obj(j);
+}
+
 static void json_totals(th_json *j, const th_merge *m)
 {
 	th_json_key(j, "totals");
@@ -96,31 +134,10 @@ static void json_totals(th_json *j, const th_merge *m)
 		th_json_end_obj(j);
 	}
 	th_json_end_obj(j);
-	/* the totals that leave out a received unit whose figure could not be read */
-	th_json_key(j, "incomplete");
-	th_json_obj(j);
-	for (size_t f = 0; f < m->schema->n_forms; f++) {
-		const th_formdef *fd = &m->schema->forms[f];
-		bool any = false;
-		for (size_t r = 0; r < fd->n_rows; r++) {
-			if (!m->totals[f][r].n_unread)
-				continue;
-			if (!any) {
-				th_json_key(j, fd->id);
-				th_json_obj(j);
-				any = true;
-			}
-			th_json_key(j, fd->rows[r].code);
-			th_json_arr(j);
-			for (size_t u = 0; u < m->n_units; u++)
-				if (th_merge_unread(m, u, f, r))
-					th_json_str(j, m->units[u].unit->code);
-			th_json_end_arr(j);
-		}
-		if (any)
-			th_json_end_obj(j);
-	}
-	th_json_end_obj(j);
+	/* the totals that leave out a received unit: its figure could not be read, or it left
+	 * a row it had to fill blank (#11) */
+	json_lacking(j, m, "incomplete", th_merge_unread);
+	json_lacking(j, m, "unfilled", th_merge_blank);
 }
 
 void th_merge_json(const th_merge *m, FILE *out)

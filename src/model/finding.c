@@ -162,6 +162,16 @@ size_t th_findings_count(const th_findings *fs, th_severity sev)
 	return n;
 }
 
+size_t th_findings_count_rule(const th_findings *fs, const char *rule)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].rule, rule) == 0)
+			n += fs->v[i].more ? fs->v[i].more : 1;
+	return n;
+}
+
 const char *th_severity_vi(th_severity s)
 {
 	return s == TH_SEV_ERROR ? "lỗi" : s == TH_SEV_WARNING ? "cảnh báo" : "thông tin";

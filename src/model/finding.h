@@ -68,6 +68,9 @@ size_t th_findings_cap(th_findings *fs, size_t per_rule);
 /* How many findings have severity sev (a cap's note counts as the findings it stands for). */
 size_t th_findings_count(const th_findings *fs, th_severity sev);
 
+/* How many findings have rule rule (a cap's note counts as the findings it stands for). */
+size_t th_findings_count_rule(const th_findings *fs, const char *rule);
+
 /* "lỗi", "cảnh báo", "thông tin"; and "error", "warning", "info" for JSON. Static. */
 const char *th_severity_vi(th_severity s);
 const char *th_severity_name(th_severity s);

@@ -147,6 +147,49 @@ static int parse_kind(const char *s, th_rowkind *k)
 	return -1;
 }
 
+static const char *const fill_names[] = {
+	[TH_FILL_OPTIONAL] = "optional", [TH_FILL_REQUIRED] = "required", [TH_FILL_GROUP] = "group",
+};
+
+const char *th_fill_name(th_fill f)
+{
+	return (unsigned)f < sizeof(fill_names) / sizeof(fill_names[0]) ? fill_names[f] : "";
+}
+
+static int parse_fill(const char *s, th_fill *f)
+{
+	for (size_t i = 0; i < sizeof(fill_names) / sizeof(fill_names[0]); i++)
+		if (strcasecmp(s, fill_names[i]) == 0) {
+			*f = (th_fill)i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The KIND field, "count" or "count optional": the kind, then whether the row must be
+ * filled (else the form's default dflt for a value row, group for a heading).
+ */
+static int kind_fill(const th_ini *ini, const char *sec, const char *code, const char *field, th_fill dflt,
+		     th_rowdef *r, th_err *e)
+{
+	size_t n = strcspn(field, " \t");
+	const char *rest = field + n + strspn(field + n, " \t");
+	char *kind = th_xstrndup(field, n);
+	int bad = parse_kind(kind, &r->kind);
+
+	free(kind);
+	if (bad)
+		return th_ini_fail(ini, e, sec, code,
+				   "loại '%.*s' không có: dùng count, percent, money, coded hoặc group", (int)n, field);
+	r->fill = r->kind == TH_ROW_GROUP ? TH_FILL_GROUP : dflt;
+	if (*rest && (strpbrk(rest, " \t") || parse_fill(rest, &r->fill)))
+		return th_ini_fail(ini, e, sec, code,
+				   "sau loại '%.*s' chỉ ghi được required, optional hoặc group, không phải '%s'", (int)n,
+				   field, rest);
+	return 0;
+}
+
 /* Split "KIND | AGG | UNIT | LABEL" (the label may itself hold '|'). */
 static int split_row(const char *v, char *field[4])
 {
@@ -163,8 +206,8 @@ static int split_row(const char *v, char *field[4])
 	return 0;
 }
 
-static int load_row(const th_ini *ini, const char *sec, const char *code, th_rowdef *r, th_err *e,
-		    char **ratio_num, char **ratio_den)
+static int load_row(const th_ini *ini, const char *sec, const char *code, th_fill dflt, th_rowdef *r,
+		    th_err *e, char **ratio_num, char **ratio_den)
 {
 	const char *v = th_ini_get(ini, sec, code);
 	char *f[4] = { 0 };
@@ -185,11 +228,8 @@ static int load_row(const th_ini *ini, const char *sec, const char *code, th_row
 			    code, sec);
 		goto out;
 	}
-	if (parse_kind(f[0], &r->kind)) {
-		th_ini_fail(ini, e, sec, code,
-			    "loại '%s' không có: dùng count, percent, money, coded hoặc group", f[0]);
+	if (kind_fill(ini, sec, code, f[0], dflt, r, e))
 		goto out;
-	}
 	if (strcasecmp(f[1], "sum") == 0) {
 		r->agg = TH_AGG_SUM;
 	} else if (strcasecmp(f[1], "none") == 0) {
@@ -329,6 +369,8 @@ static int ratio_cycle(const th_ini *ini, const th_formdef *f, th_err *e)
 static int load_form(const th_ini *ini, const char *id, th_formdef *f, th_err *e)
 {
 	const char *title = th_ini_get(ini, id, "title"), *name = th_ini_get(ini, id, "name");
+	const char *fill = th_ini_get(ini, id, "fill");
+	th_fill dflt = TH_FILL_OPTIONAL;
 	size_t nk = th_ini_nkeys(ini, id);
 	char **num = NULL, **den = NULL;
 	int rc = -1;
@@ -343,6 +385,8 @@ static int load_form(const th_ini *ini, const char *id, th_formdef *f, th_err *e
 	f->number = (int)strtol(digits, NULL, 10);
 	if (!title || !*title)
 		return th_ini_fail(ini, e, id, NULL, "biểu %s thiếu 'title' (như \"Biểu mẫu 1\")", id);
+	if (fill && (parse_fill(fill, &dflt) || dflt == TH_FILL_GROUP))
+		return th_ini_fail(ini, e, id, "fill", "fill = '%s' không có: dùng required hoặc optional", fill);
 	f->title = th_xstrdup(title);
 	f->name = th_xstrdup(name ? name : "");
 	f->rows = th_xcalloc(nk ? nk : 1, sizeof(*f->rows));
@@ -350,9 +394,9 @@ static int load_form(const th_ini *ini, const char *id, th_formdef *f, th_err *e
 	den = th_xcalloc(nk ? nk : 1, sizeof(*den));
 	for (size_t i = 0; i < nk; i++) {
 		const char *key = th_ini_key(ini, id, i);
-		if (strcasecmp(key, "title") == 0 || strcasecmp(key, "name") == 0)
+		if (strcasecmp(key, "title") == 0 || strcasecmp(key, "name") == 0 || strcasecmp(key, "fill") == 0)
 			continue;
-		if (load_row(ini, id, key, &f->rows[f->n_rows], e, &num[f->n_rows], &den[f->n_rows])) {
+		if (load_row(ini, id, key, dflt, &f->rows[f->n_rows], e, &num[f->n_rows], &den[f->n_rows])) {
 			f->n_rows++; /* freed with the form */
 			goto out;
 		}

@@ -32,6 +32,19 @@ typedef enum th_agg {
 	TH_AGG_CATALOGUE, /* the common value, units that differ flagged */
 } th_agg;
 
+/*
+ * Whether a row must be filled (issue #11, "the commune that checks before it sends"):
+ * `check` says each required row left blank ("chưa điền", an error). A row's class is
+ * the second word of its KIND ("count optional"), else its form's `fill` for value rows
+ * (optional when the form has none), else group for a heading (kind group).
+ */
+typedef enum th_fill {
+	TH_FILL_OPTIONAL, /* may be left blank (not applicable, computed, district-level...) */
+	TH_FILL_REQUIRED, /* blank = not filled in: an error in check */
+	TH_FILL_GROUP,    /* a heading: never unfilled; a 0 or "-" written in it answers the
+			   * required rows under it ("nothing in this group") */
+} th_fill;
+
 typedef struct th_option {
 	char *text; /* "Kết hợp" */
 	char *key;  /* th_text_key(text), for matching what a commune wrote */
@@ -45,6 +58,7 @@ typedef struct th_rowdef {
 	char *label_cmp, *unit_cmp; /* th_text_key_alnum of them: what a written label is compared with */
 	th_rowkind kind;
 	th_agg agg;
+	th_fill fill;    /* must it be filled; see th_fill */
 	int num, den;    /* TH_AGG_RATIO: row indexes in the same form; -1 otherwise */
 	th_option *options; /* TH_ROW_CODED: the legend */
 	size_t n_options;
@@ -83,6 +97,9 @@ typedef struct th_schema {
 	char **rosters, **calendars;
 	size_t n_rosters, n_calendars;
 } th_schema;
+
+/* "required", "optional", "group". Static. */
+const char *th_fill_name(th_fill f);
 
 /* The INI key of each header pattern ("unit", "period_quarter", ...). Static. */
 const char *th_hpat_key(enum th_hpat p);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check_file.h"
 #include "serve/pages.h"
 #include "base/banned.h"
 
@@ -95,6 +96,8 @@ int th_h_unit_upload(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	th_received r;
 	th_frame fr;
 	th_sbuf *sb = &rp->body;
+	size_t unfilled;
+	char nu[64] = "";
 
 	if (th_receive(w, rq, th_req_field(rq, "period"), keep, &r, e))
 		return -1;
@@ -109,9 +112,12 @@ int th_h_unit_upload(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	th_frame_for(w, rq, &fr, "Kết quả kiểm tra", "xa");
 	th_page_begin(sb, &fr);
 	th_html(sb, "<h1>Kết quả kiểm tra — %h</h1>\n", th_unit_name(w, r.unit));
-	th_html(sb, "<p class=\"box\">Tệp <b>%h</b>: <b class=\"%s\">%zu lỗi</b>, <b class=\"%s\">%zu cảnh báo</b>, "
+	unfilled = th_findings_count_rule(&r.findings, TH_RULE_UNFILLED);
+	if (unfilled) /* a blank template or a half-filled return: say how much is missing (#11) */
+		snprintf(nu, sizeof(nu), " (%zu dòng bắt buộc chưa điền)", unfilled);
+	th_html(sb, "<p class=\"box\">Tệp <b>%h</b>: <b class=\"%s\">%zu lỗi%h</b>, <b class=\"%s\">%zu cảnh báo</b>, "
 		    "%zu thông tin. Báo cáo <b>chưa được nộp</b>: sửa các lỗi rồi chọn “Nộp báo cáo”.</p>\n",
-		rq->upload_name ? rq->upload_name : "", r.errors ? "err" : "", r.errors, r.warnings ? "warn" : "",
+		rq->upload_name ? rq->upload_name : "", r.errors ? "err" : "", r.errors, nu, r.warnings ? "warn" : "",
 		r.warnings, r.infos);
 	th_html(sb, "<p class=\"noprint\"><a href=\"/xa\">← Quay lại trang của xã</a></p>\n");
 	th_findings_html(w, sb, &r.findings);

@@ -323,19 +323,19 @@ static void total_catalogue(const struct tot *x, th_sbuf *note)
 		th_sbuf_addf(note, "\n… và %zu đơn vị khác", left);
 }
 
-/* A total that leaves out figures it could not read says whose, in note. */
-static void note_unread(const struct tot *x, th_sbuf *note)
+/* The units lack() says the total leaves out, after what in note (#11). */
+static void note_units(const struct tot *x, th_sbuf *note, const char *what, size_t n,
+		       bool (*lack)(const th_merge *, size_t, size_t, size_t))
 {
 	const th_merge *m = x->c->m;
 	size_t shown = 0;
 
-	th_sbuf_addf(note, "%sChưa tính %zu đơn vị có số liệu không đọc được:", note->len ? "\n\n" : "",
-		     x->t->n_unread);
+	th_sbuf_addf(note, "%sChưa tính %zu đơn vị %s:", note->len ? "\n\n" : "", n, what);
 	for (size_t u = 0; u < m->n_units; u++) {
-		if (!th_merge_unread(m, u, x->f, x->r))
+		if (!lack(m, u, x->f, x->r))
 			continue;
 		if (note->len > TH_WB_COMMENT_MAX) {
-			th_sbuf_addf(note, "\n… và %zu đơn vị khác", x->t->n_unread - shown);
+			th_sbuf_addf(note, "\n… và %zu đơn vị khác", n - shown);
 			break;
 		}
 		th_sbuf_addf(note, "\n%s", m->units[u].unit->name);
@@ -374,8 +374,12 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	case TH_AGG_CATALOGUE: total_catalogue(&x, &note); break;
 	case TH_AGG_NONE: break;
 	}
+	/* a total that lacks figures says whose: unreadable, or a required row left blank */
 	if (x.t && x.t->n_unread)
-		note_unread(&x, &note);
+		note_units(&x, &note, "có số liệu không đọc được", x.t->n_unread, th_merge_unread);
+	if (x.t && x.t->n_blank)
+		note_units(&x, &note, x.rd->agg == TH_AGG_RATIO ? "chưa điền tử số hoặc mẫu số" : "chưa điền dòng này",
+			   x.t->n_blank, th_merge_blank);
 	if (note.len)
 		th_wb_comment(b, ws, row, x.col, note.buf);
 	th_sbuf_release(&note);

@@ -57,6 +57,11 @@ FIXED_TIME = datetime.datetime(2023, 9, 12, 8, 0, 0)
 class Row:
     def __init__(self, form, code, spec):
         kind, agg, unit, label = [x.strip() for x in spec.split("|", 3)]
+        # "count optional": the kind, then whether the row must be filled (#11); resolved
+        # against the form's `fill` in load_schema
+        words = kind.split()
+        self.fill = words[1].lower() if len(words) > 1 else None
+        kind = words[0]
         self.form, self.code, self.kind, self.unit, self.label = form, code, kind, unit, label
         self.agg = agg.split()[0]
         self.ratio = tuple(agg.split()[1::2]) if self.agg == "ratio" else None  # (num, den)
@@ -66,6 +71,7 @@ class Row:
 class Form:
     def __init__(self, fid):
         self.id, self.number, self.title, self.name, self.rows = fid, int(fid[2:]), "", "", []
+        self.fill = "optional"
 
     def row(self, code):
         for r in self.rows:
@@ -101,8 +107,13 @@ def load_schema():
             f.title = v
         elif k == "name":
             f.name = v
+        elif k == "fill":
+            f.fill = v.lower()
         elif re.fullmatch(r"\d+(\.\d+)*", k):
             f.rows.append(Row(sec, k, v))
+    for f in forms.values():
+        for r in f.rows:
+            r.fill = r.fill or ("group" if r.kind == "group" else f.fill)
     return [forms[k] for k in sorted(forms, key=lambda x: int(x[2:]))]
 
 
@@ -1258,6 +1269,72 @@ def combo_continued():
     last = max(r for r, _ in sh.cells) + 1
     write_row(c, sh, last, "BM1", FORM["BM1"].row("4.2"), L, 0, value=c.ret.v[("BM1", "4.2")] + 2)
     c.want_unread("BM1", "4.2", [(sheet, r0, col), (sheet, last, col)], severity="warning")
+    return c
+
+
+# Completeness (#11): a blank template and a return with three required rows blank; run.sh
+# checks each case with tests/layouts/check-fill.py, these make sure of the counts.
+
+
+def unfilled_truth(c):
+    """The required rows c leaves blank, not answered by a heading's 0 (its own data)."""
+    v = c.ret.v
+
+    def answered(form, code):
+        while "." in code:
+            code = code.rsplit(".", 1)[0]
+            up = [r for r in FORM[form].rows if r.code == code]
+            if up and up[0].fill == "group" and v.get((form, code)) == 0:
+                return True
+        return False
+    return [(f, r.code) for f in c.ret.forms for r in FORM[f].rows
+            if r.fill == "required" and v[(f, r.code)] is None and not answered(f, r.code)]
+
+
+def all_blank(c):
+    for k in c.ret.v:
+        c.ret.v[k] = None
+
+
+@case
+def fill_blank_template():
+    c = mk("fill-blank-template", "11245", "a blank template kept with last quarter's figures beside it: "
+           "'Kỳ trước | Kỳ báo cáo', a '(1) … (5)' numbering row, a signature block, all forms on one sheet")
+    all_blank(c)
+    stacked(c, Layout(numbering="(1)", signature=True, values=[("previous", "Kỳ trước"), ("own", "Kỳ báo cáo")]))
+    n = len(unfilled_truth(c))
+    assert n == sum(r.fill == "required" for f in FORMS for r in f.rows) and n > 40, n
+    return c
+
+
+@case
+def fill_blank_lxw():
+    c = mk("fill-blank-lxw", "11248", "a blank return written by libxlsxwriter (inline strings), sheets 'BMn', "
+           "one-row header, codes without dots", writer="lxw")
+    c.constant_memory = True
+    all_blank(c)
+    per_sheet(c, Layout(head="one", group=None, code="plain"), name="BM%d")
+    return c
+
+
+@case
+def fill_three_blank():
+    c = mk("fill-three-blank", "11251", "every row filled but three required ones (BM1 1, BM5 3, BM7 3); "
+           "BM6's heading 2 written 0 over its blank rows; a three-row header with line breaks",
+           writer="lxw")
+    v = c.ret.v
+    for f in FORMS:
+        for r in f.rows:
+            if v[(f.id, r.code)] is None and r.kind != "group":
+                v[(f.id, r.code)] = plausible(r, c.rng)
+    for code in ("2.1", "2.2", "2.3", "2.4", "2.4.1", "2.4.2", "2.4.3", "2.5", "2.6"):
+        v[("BM6", code)] = None
+    v[("BM6", "2")] = 0
+    c.ret.derive()
+    for key in (("BM1", "1"), ("BM5", "3"), ("BM7", "3")):
+        v[key] = None
+    assert unfilled_truth(c) == [("BM1", "1"), ("BM5", "3"), ("BM7", "3")], unfilled_truth(c)
+    per_sheet(c, Layout(head="three", linebreaks=True))
     return c
 
 

@@ -3,7 +3,8 @@
 # makes (and the LibreOffice-written ones committed in tests/layouts/lo/) with
 # `tonghop read --json`, compares each with the truth its generator wrote beside it
 # (tests/check-return.py), merges ten of them for 2023-Q3 and compares the totals with the
-# generator's sums (tests/check-merge.py). One line per case: PASS, FAIL, or KNOWN for a
+# generator's sums (tests/check-merge.py); checks each (check --json) for the required rows
+# left blank (tests/layouts/check-fill.py). One line per case: PASS, FAIL, or KNOWN for a
 # failure listed in tests/layouts/known-failures.tsv (a listed case that passes now is a
 # FAIL: the entry is stale). Then the figures: how many were read right, and how many were
 # read WRONG in silence (a number other than the truth with no finding on its cell).
@@ -37,7 +38,7 @@ else
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 fi
-pass=0 fail=0 known=0
+pass=0 fail=0 known=0 unfilled=0
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
 
@@ -71,6 +72,19 @@ judge() {
 	fi
 	out=$($PY tests/check-return.py "$tmp/out/$name.json" "$exp" --exit "$rc" --stats "$tmp/stats/$name.json" 2>&1)
 	st=$?
+	# completeness (#11): check says exactly the required rows left blank, and counts them
+	"$T" check --json "$file" > "$tmp/out/$name.check.json" 2> /dev/null
+	NO_COLOR=1 "$T" check "$file" > "$tmp/out/$name.check.txt" 2>&1
+	rc=$?
+	if [ "$rc" -gt 5 ]; then
+		st=1 out="tonghop check crashed (exit $rc)"
+	elif ! fill=$($PY tests/layouts/check-fill.py "$tmp/out/$name.check.json" "$tmp/out/$name.check.txt" "$exp" \
+		schemas/cchc-haiduong-2023.ini 2>&1); then
+		st=1 out="$fill"
+	else
+		out="$out; $(printf '%s' "$fill" | tail -n 1)"
+		unfilled=$((unfilled + ${fill%% unfilled*}))
+	fi
 	verdict "$name" "$st" "$out"
 }
 
@@ -153,5 +167,6 @@ print("figures: %d in %d cases; read right %d (%.1f%%); WRONG IN SILENCE %d; wro
 if by_case:
     print("wrong in silence, by case: " + ", ".join(by_case))
 PY
+echo "completeness: $unfilled required rows left blank in the cases, each said by check at its cell"
 echo "$pass passed, $fail failed, $known known"
 [ "$fail" = 0 ]

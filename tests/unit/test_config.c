@@ -203,6 +203,85 @@ static void schema_mistakes(void **state)
 	schema_fails("[x]\n", "thiếu mục [schema]");
 }
 
+/* Which rows must be filled (#11): the form's default, a row's own word, headings. */
+static void schema_fill(void **state)
+{
+	th_schema *s;
+	th_err e = { 0 };
+	const th_formdef *f;
+	const char *p = put("fill.ini", "[schema]\nid = t\nforms = BM1 BM2\n"
+		"[BM1]\ntitle = T\nfill = required\n"
+		"1 = \"group | none | | Heading\"\n"
+		"1.1 = \"count | sum | | a\"\n"
+		"1.2 = \"count optional | sum | | b\"\n"
+		"2 = \"percent   OPTIONAL | ratio 1.2 / 1.1 | % | c\"\n"
+		"3 = \"count group | sum | | d\"\n"
+		"4 = \"group required | none | | e\"\n"
+		"[BM2]\ntitle = U\n1 = \"count | sum | | a\"\n1.1 = \"count required | sum | | b\"\n"
+		"2 = \"group | none | | c\"\n");
+
+	(void)state;
+	assert_int_equal(th_schema_load(&s, p, &e), 0);
+	f = th_schema_form(s, "BM1");
+	assert_int_equal(f->n_rows, 6); /* fill is no row */
+	assert_int_equal(f->rows[th_form_row(f, "1")].fill, TH_FILL_GROUP);
+	assert_int_equal(f->rows[th_form_row(f, "1.1")].fill, TH_FILL_REQUIRED);
+	assert_int_equal(f->rows[th_form_row(f, "1.2")].fill, TH_FILL_OPTIONAL);
+	assert_int_equal(f->rows[th_form_row(f, "2")].fill, TH_FILL_OPTIONAL);
+	assert_int_equal(f->rows[th_form_row(f, "2")].kind, TH_ROW_PERCENT);
+	assert_int_equal(f->rows[th_form_row(f, "3")].fill, TH_FILL_GROUP);
+	assert_int_equal(f->rows[th_form_row(f, "3")].kind, TH_ROW_COUNT);
+	assert_int_equal(f->rows[th_form_row(f, "4")].fill, TH_FILL_REQUIRED);
+	/* without fill a form's rows are optional, as before #11 */
+	f = th_schema_form(s, "BM2");
+	assert_int_equal(f->rows[th_form_row(f, "1")].fill, TH_FILL_OPTIONAL);
+	assert_int_equal(f->rows[th_form_row(f, "1.1")].fill, TH_FILL_REQUIRED);
+	assert_int_equal(f->rows[th_form_row(f, "2")].fill, TH_FILL_GROUP);
+	assert_string_equal(th_fill_name(TH_FILL_REQUIRED), "required");
+	assert_string_equal(th_fill_name(TH_FILL_GROUP), "group");
+	th_schema_free(s);
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"count must | sum | | x\"\n",
+		     "bad.ini:6: sau loại 'count' chỉ ghi được required, optional hoặc group, không phải 'must'");
+	schema_fails(HEAD "[BM1]\ntitle = T\n1 = \"count optional group | sum | | x\"\n",
+		     "không phải 'optional group'");
+	schema_fails(HEAD "[BM1]\ntitle = T\nfill = yes\n1 = \"count | sum | | x\"\n",
+		     "bad.ini:6: fill = 'yes' không có: dùng required hoặc optional");
+	schema_fails(HEAD "[BM1]\ntitle = T\nfill = group\n1 = \"count | sum | | x\"\n", "fill = 'group' không có");
+}
+
+/* The shipped schema (#11): a blank return misses these rows; seed 002's blanks are all optional
+ * or answered by a heading's 0 (tests/e2e.sh checks the outcome on the returns themselves). */
+static void shipped_schema_fill(void **state)
+{
+	th_schema *s;
+	th_err e = { 0 };
+	static const struct { const char *form, *code; th_fill want; } rows[] = {
+		{ "BM1", "1", TH_FILL_REQUIRED }, { "BM1", "2", TH_FILL_OPTIONAL }, /* computed ratio */
+		{ "BM1", "2.1", TH_FILL_REQUIRED }, { "BM1", "3", TH_FILL_GROUP },
+		{ "BM1", "3.1", TH_FILL_OPTIONAL }, /* district-level row */
+		{ "BM1", "5", TH_FILL_REQUIRED }, { "BM3", "1.4.3", TH_FILL_REQUIRED },
+		{ "BM6", "1.1", TH_FILL_REQUIRED }, { "BM7", "4", TH_FILL_OPTIONAL }, /* the province's LGSP */
+		{ "BM7", "5.1", TH_FILL_GROUP }, { "BM7", "6.7.2", TH_FILL_REQUIRED }, { "BM7", "6.7", TH_FILL_OPTIONAL },
+	};
+
+	(void)state;
+	assert_int_equal(th_schema_load(&s, "schemas/cchc-haiduong-2023.ini", &e), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const th_formdef *f = th_schema_form(s, rows[i].form);
+		int r = th_form_row(f, rows[i].code);
+		assert_true(r >= 0);
+		if (f->rows[r].fill != rows[i].want)
+			fail_msg("%s %s: %s, expected %s", rows[i].form, rows[i].code, th_fill_name(f->rows[r].fill),
+				 th_fill_name(rows[i].want));
+	}
+	/* every ratio row is computed from its parts, so none is required */
+	for (size_t fi = 0; fi < s->n_forms; fi++)
+		for (size_t r = 0; r < s->forms[fi].n_rows; r++)
+			if (s->forms[fi].rows[r].agg == TH_AGG_RATIO)
+				assert_int_equal(s->forms[fi].rows[r].fill, TH_FILL_OPTIONAL);
+	th_schema_free(s);
+}
+
 static void schema_bad_pattern_caret(void **state)
 {
 	th_schema *s;
@@ -496,6 +575,8 @@ int main(void)
 		cmocka_unit_test(schema_rows),
 		cmocka_unit_test(schema_mistakes),
 		cmocka_unit_test(schema_bad_pattern_caret),
+		cmocka_unit_test(schema_fill),
+		cmocka_unit_test(shipped_schema_fill),
 		cmocka_unit_test(roster_matching),
 		cmocka_unit_test(roster_mistakes),
 		cmocka_unit_test(roster_provinces_and_types),

@@ -20,6 +20,7 @@
 
 #include "model/calendar.h"
 #include "model/filing.h"
+#include "check/check_file.h"
 #include "check/rules.h"
 #include "model/schema.h"
 
@@ -735,6 +736,59 @@ static void computed_rows(void **state)
 	th_rules_free(rs);
 }
 
+/* Completeness (#11): which rows a return lacks, by the shipped schema's fill classes. */
+static void unfilled_rows(void **state)
+{
+	th_filing *f = th_filing_new("x.xlsx", schema);
+	th_findings fs = TH_FINDINGS_INIT;
+	size_t bm1 = 0, bm6 = 5;
+	const th_formdef *d1 = &schema->forms[bm1], *d6 = &schema->forms[bm6];
+
+	(void)state;
+	assert_string_equal(d6->id, "BM6");
+	/* a row not found lacks its figure (merge), but check leaves it to read.row-missing */
+	assert_true(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "2.1")));
+	assert_int_equal(th_check_complete(f, &fs), 0);
+	assert_int_equal(th_filing_set(f, "BM1", "2.1", TH_VAL_BLANK, 0, 0), 0);
+	assert_true(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "2.1")));
+	assert_int_equal(th_filing_set(f, "BM1", "2.1", TH_VAL_NUMBER, 0, 0), 0);
+	assert_false(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "2.1")));
+	assert_int_equal(th_filing_set(f, "BM1", "2.1", TH_VAL_DASH, 0, 0), 0);
+	assert_false(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "2.1")));
+	/* optional (a computed ratio, a district row) and headings never lack */
+	assert_false(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "2")));
+	assert_false(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "3.1")));
+	assert_false(th_row_unfilled(f, bm1, (size_t)th_form_row(d1, "3")));
+	/* a heading's 0 or "-" answers the rows under it, another figure does not */
+	assert_int_equal(th_filing_set(f, "BM6", "2.4", TH_VAL_BLANK, 0, 0), 0);
+	assert_true(th_row_unfilled(f, bm6, (size_t)th_form_row(d6, "2.4")));
+	assert_int_equal(th_filing_set(f, "BM6", "2", TH_VAL_NUMBER, 0, 0), 0);
+	assert_false(th_row_unfilled(f, bm6, (size_t)th_form_row(d6, "2.4")));
+	assert_int_equal(th_filing_set(f, "BM6", "2", TH_VAL_DASH, 0, 0), 0);
+	assert_false(th_row_unfilled(f, bm6, (size_t)th_form_row(d6, "2.4")));
+	assert_int_equal(th_filing_set(f, "BM6", "2", TH_VAL_NUMBER, 3, 0), 0);
+	assert_true(th_row_unfilled(f, bm6, (size_t)th_form_row(d6, "2.4")));
+	assert_false(th_row_unfilled(f, bm6, (size_t)th_form_row(d6, "2.4.1"))); /* optional */
+	/* a blank at a cell is said: one error at that cell, counted under its rule */
+	f->values[bm1][th_form_row(d1, "2.2")].state = TH_VAL_BLANK;
+	f->values[bm1][th_form_row(d1, "2.2")].sheet = -1;
+	assert_int_equal(th_check_complete(f, &fs), 0); /* no cell: not said */
+	f->values[bm1][th_form_row(d1, "2.2")].sheet = 0;
+	f->values[bm1][th_form_row(d1, "2.2")].row = 8;
+	f->values[bm1][th_form_row(d1, "2.2")].col = 3;
+	assert_int_equal(th_check_complete(f, &fs), 1);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.v[0].rule, TH_RULE_UNFILLED);
+	assert_string_equal(fs.v[0].code, "2.2");
+	assert_string_equal(fs.v[0].cell, "D9");
+	assert_int_equal(fs.v[0].severity, TH_SEV_ERROR);
+	assert_non_null(strstr(fs.v[0].message, "Biểu mẫu 1 dòng 2.2: chưa điền (Số nhiệm vụ đã hoàn thành)"));
+	assert_int_equal(th_findings_count_rule(&fs, TH_RULE_UNFILLED), 1);
+	assert_int_equal(th_findings_count_rule(&fs, "R1"), 0);
+	th_filing_free(f);
+	th_findings_release(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +805,7 @@ int main(void)
 		cmocka_unit_test(severity_in_vietnamese),
 		cmocka_unit_test(shipped_ruleset_cases),
 		cmocka_unit_test(computed_rows),
+		cmocka_unit_test(unfilled_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "check/rules.h"
+#include "write/xlsx_writer.h"
 #include "model/calendar.h"
 #include "model/roster.h"
 #include "model/schema.h"
@@ -534,6 +535,45 @@ static void test_check_shows_findings_keeps_nothing(void **state)
 	done(r);
 }
 
+/* A blank template checked on the portal (#11): every required row is an error "chưa
+ * điền" at its cell, and the result says how many. */
+static void test_check_blank_template_unfilled(void **state)
+{
+	struct fx *f = *state;
+	resp *r = post("/xa/nop", f->unit_cookie, f->unit_csrf);
+	char path[200], want[80];
+	th_err e = { 0 };
+	th_period p;
+	size_t n = 0;
+
+	for (size_t i = 0; i < schema->n_forms; i++)
+		for (size_t k = 0; k < schema->forms[i].n_rows; k++)
+			n += schema->forms[i].rows[k].fill == TH_FILL_REQUIRED;
+	assert_true(n > 40);
+	assert_int_equal(th_period_parse("2023-Q3", &p), 0);
+	snprintf(path, sizeof(path), "%s/mau.xlsx", f->dir);
+	assert_int_equal(th_write_template(schema, rules, th_roster_by_code(roster, "11263"), p, cal, path, &e), 0);
+	th_req_form(&r->rq, "period", "2023-Q3");
+	th_req_form(&r->rq, "action", "check");
+	attach(f, r, path, "mau.xlsx");
+	run(f, r);
+	assert_int_equal(r->rp.status, 200);
+	snprintf(want, sizeof(want), "%zu lỗi (%zu dòng bắt buộc chưa điền)", n, n);
+	if (!strstr(body(r), want))
+		fail_msg("no '%s' on the page", want);
+	assert_non_null(strstr(body(r), "Biểu mẫu 1 dòng 2.1: chưa điền"));
+	done(r);
+	/* a return without blanks says no such count */
+	r = post("/xa/nop", f->unit_cookie, f->unit_csrf);
+	th_req_form(&r->rq, "period", "2023-Q3");
+	th_req_form(&r->rq, "action", "check");
+	attach(f, r, DEMO "11263-doanket-v1.xlsx", "v1.xlsx");
+	run(f, r);
+	assert_non_null(strstr(body(r), "1 lỗi</b>"));
+	assert_null(strstr(body(r), "chưa điền"));
+	done(r);
+}
+
 static void test_refused_files(void **state)
 {
 	struct fx *f = *state;
@@ -808,6 +848,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_csrf_and_origin_on_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_login_asks_new_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_shows_findings_keeps_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_blank_template_unfilled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_submit_review_resubmit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_unit_forbidden, setup, teardown),
