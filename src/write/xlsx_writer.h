@@ -54,6 +54,12 @@
  *               order, each at its cell in the commune's file ("Biểu mẫu 7!D31"), linked
  *               to the unit's cell in the form sheet (a finding on no form row, e.g. the
  *               identification block, gives its place in the commune's file as plain text).
+ * Printing: every sheet on A4 with the roster's name, the period and "Trang x/y" in the
+ * footer; form sheets landscape with their titles, header rows and STT/label/unit columns
+ * repeated on every page, one page wide while that keeps TH_WB_MIN_SCALE (wb.h), else at
+ * that scale with the unit columns running on following pages; "Tổng hợp" and "Lỗi" with
+ * column widths from their content, portrait or landscape as they fit, one page wide.
+ * Rows are as tall as their wrapped text needs (libxlsxwriter does not fit them).
  * Returns 0, or -1 with *e (TH_E_WRITE).
  */
 int th_write_merge(const th_merge *m, const char *path, th_err *e);
