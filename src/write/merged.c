@@ -9,15 +9,18 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "write/merged_int.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
-/* The form sheets: title rows, two header rows, then one row per schema row. */
+/* The form sheets: title rows, two header rows, then one row per schema row; the total
+ * first (#16: it stays in view and prints on every page), then a column per unit. */
 #define M_HEAD_ROW 4
 #define M_CODE_ROW 5
 #define M_DATA_ROW 6
-#define M_UNIT_COL 3
+#define M_TOTAL_COL 3
+#define M_UNIT_COL 4
 /* Their column widths (Excel's characters): STT, Chỉ tiêu, Đơn vị tính, a unit, Tổng. */
 #define M_W_CODE 7
 #define M_W_LABEL 50
@@ -25,27 +28,64 @@
 #define M_W_UNIT 12
 #define M_W_TOTAL 22
 
-struct mctx {
-	struct th_wb *b;
-	const th_merge *m;
-	const th_schema *s;
-	int **fform, **frow;          /* per file, per finding: schema indexes */
-	char (*names)[TH_WB_NAME_MAX];      /* the form sheets */
-	char summary[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
-	char label[TH_PERIOD_LABEL_MAX];
-};
-
 static const th_total *total_of(const th_merge *m, size_t f, size_t r)
 {
 	return m->totals && m->totals[f] ? &m->totals[f][r] : NULL;
 }
 
 /* The footer of every sheet: the consolidating unit (the roster's name) and the period. */
-static void merge_print(struct mctx *c, lxw_worksheet *ws, struct th_wb_print *p)
+void th_merged_print(struct mctx *c, lxw_worksheet *ws, struct th_wb_print *p)
 {
 	p->left = c->m->roster && c->m->roster->name ? c->m->roster->name : "";
 	p->center = c->label;
 	th_wb_print(c->b, ws, p);
+}
+
+/* ---- groups of units ---- */
+
+/* The group of unit u: its province in a roster of several, else its type. */
+static const char *group_key(const struct mctx *c, const th_unit *un)
+{
+	if (!un)
+		return "";
+	return c->by_province ? un->province : th_unit_type_name(un->type);
+}
+
+/* The units in the order the sheets show them: by group (provinces, or types, in the
+ * order they first come in the roster), roster order within a group. One group: none. */
+static void make_groups(struct mctx *c)
+{
+	const th_merge *m = c->m;
+	size_t n = m->n_units, k = 0;
+
+	c->by_province = m->roster && m->roster->n_provinces > 1;
+	c->order = th_xcalloc(n + 1, sizeof(*c->order));
+	c->urow = th_xcalloc(n + 1, sizeof(*c->urow));
+	c->gname = th_xcalloc(n + 1, sizeof(*c->gname));
+	c->gfirst = th_xcalloc(n + 2, sizeof(*c->gfirst));
+	for (size_t u = 0; u < n; u++) {
+		const char *g = group_key(c, m->units[u].unit);
+		size_t i = 0;
+		while (i < c->n_groups && strcmp(c->gname[i], g) != 0)
+			i++;
+		if (i == c->n_groups)
+			c->gname[c->n_groups++] = g;
+	}
+	for (size_t i = 0; i < c->n_groups; i++) {
+		c->gfirst[i] = k;
+		for (size_t u = 0; u < n; u++)
+			if (strcmp(group_key(c, m->units[u].unit), c->gname[i]) == 0)
+				c->order[k++] = u;
+	}
+	c->gfirst[c->n_groups] = k;
+}
+
+static void free_groups(struct mctx *c)
+{
+	free(c->order);
+	free(c->urow);
+	free(c->gname);
+	free(c->gfirst);
 }
 
 /* ---- "Tổng hợp" ---- */
@@ -143,6 +183,30 @@ static void summary_header(struct mctx *c, lxw_worksheet *ws, uint32_t row, cons
 	th_wb_rowfit_set(c->b, ws, row, &fit);
 }
 
+/* Before the k-th unit shown, when it begins a group of several: the group's heading row
+ * ("Phường: 45 đơn vị, đã nhận 44"). Returns the last row written. */
+static uint32_t group_heading(struct mctx *c, lxw_worksheet *ws, uint32_t row, size_t k)
+{
+	th_sbuf sb = TH_SBUF_INIT;
+	size_t i = 0, got = 0;
+
+	if (c->n_groups < 2)
+		return row;
+	while (i < c->n_groups && c->gfirst[i] != k)
+		i++;
+	if (i == c->n_groups)
+		return row;
+	for (size_t j = c->gfirst[i]; j < c->gfirst[i + 1]; j++)
+		got += c->m->units[c->order[j]].file >= 0;
+	th_wb_add_capitalised(&sb, c->gname[i][0] ? c->gname[i] : "khác");
+	th_sbuf_addf(&sb, ": %zu đơn vị, đã nhận %zu", c->gfirst[i + 1] - c->gfirst[i], got);
+	row++;
+	th_wb_ck(c->b, worksheet_merge_range(ws, row, 0, row, S_NCOL - 1, "", c->b->F.group));
+	th_wb_text(c->b, ws, row, 0, sb.buf, c->b->F.group);
+	th_sbuf_release(&sb);
+	return row;
+}
+
 /* One row per roster unit, from row: received or missing (amber), its file, date, counts.
  * Returns the last row written. */
 static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
@@ -154,7 +218,8 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, c
 					    "Đúng hạn", "Số lỗi", "Số cảnh báo" };
 
 	summary_header(c, ws, row, head, S_NCOL, w);
-	for (size_t u = 0; u < m->n_units; u++) {
+	for (size_t k = 0; k < m->n_units; k++) {
+		const size_t u = c->order[k];
 		const th_munit *mu = &m->units[u];
 		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
 		const th_mfile *bad = mu->failed >= 0 ? &m->files[mu->failed] : NULL;
@@ -162,8 +227,9 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, c
 		th_sbuf why = TH_SBUF_INIT;
 		struct th_wb_rowfit fit = { 1 };
 
+		row = group_heading(c, ws, row, k);
 		row++;
-		th_wb_num(b, ws, row, S_STT, (double)(u + 1), fc);
+		th_wb_num(b, ws, row, S_STT, (double)(k + 1), fc);
 		th_wb_text(b, ws, row, S_CODE, mu->unit ? mu->unit->code : "", fc);
 		th_wb_text(b, ws, row, S_NAME, mu->unit ? mu->unit->name : "", fw);
 		th_wb_rowfit_add(&fit, mu->unit ? mu->unit->name : "", w[S_NAME], false);
@@ -236,7 +302,7 @@ static void summary_print(struct mctx *c, lxw_worksheet *ws, const double w[S_NC
 
 	p.landscape = th_wb_print_scale(w, S_NCOL, false) != 0;
 	p.scale = th_wb_print_scale(w, S_NCOL, p.landscape);
-	merge_print(c, ws, &p);
+	th_merged_print(c, ws, &p);
 }
 
 static void merge_summary(struct mctx *c, lxw_worksheet *ws)
@@ -276,16 +342,19 @@ static int cell_findings(const struct mctx *c, size_t u, size_t f, int r, th_sbu
 	return worst;
 }
 
-static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
-		       bool group)
+int th_merged_findings(const struct mctx *c, size_t u, size_t f, int r, th_sbuf *comment)
+{
+	return cell_findings(c, u, f, r, comment);
+}
+
+void th_merged_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
+		    uint16_t col, lxw_format *plain)
 {
 	struct th_wb *b = c->b;
 	const th_value *v = th_merge_value(c->m, u, f, r);
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = cell_findings(c, u, f, (int)r, &comment);
-	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn :
-		group ? b->F.group : b->F.cell;
-	uint16_t col = (uint16_t)(M_UNIT_COL + u);
+	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn : plain;
 
 	if (v && v->state == TH_VAL_NUMBER)
 		th_wb_num(b, ws, row, col, v->num, fmt);
@@ -298,6 +367,12 @@ static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, si
 	th_sbuf_release(&comment);
 }
 
+static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
+		       bool group)
+{
+	th_merged_cell(c, ws, u, f, r, row, (uint16_t)(M_UNIT_COL + u), group ? c->b->F.group : c->b->F.cell);
+}
+
 /* "…" around a formula string literal, with its quotes doubled. */
 static void add_literal(th_sbuf *sb, const char *s)
 {
@@ -308,6 +383,11 @@ static void add_literal(th_sbuf *sb, const char *s)
 		th_sbuf_addc(sb, *s);
 	}
 	th_sbuf_addc(sb, '"');
+}
+
+void th_merged_literal(th_sbuf *sb, const char *s)
+{
+	add_literal(sb, s);
 }
 
 /* Where a row's total goes and what it is computed over. */
@@ -444,7 +524,7 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	th_sbuf note = TH_SBUF_INIT;
 	char formula[320];
 
-	x.col = (uint16_t)(M_UNIT_COL + m->n_units);
+	x.col = M_TOTAL_COL;
 	x.t = total_of(m, f, r);
 	x.has = x.t && x.t->has_value;
 	if (!m->n_units || x.rd->agg == TH_AGG_NONE ||
@@ -478,17 +558,17 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 static void form_print(struct mctx *c, lxw_worksheet *ws)
 {
 	const size_t n = c->m->n_units;
-	double *w = th_xcalloc(n + 4, sizeof(*w));
-	struct th_wb_print p = { .landscape = true, .rows_last = M_CODE_ROW, .cols_last = M_UNIT_COL - 1 };
+	double *w = th_xcalloc(M_UNIT_COL + n, sizeof(*w));
+	struct th_wb_print p = { .landscape = true, .rows_last = M_CODE_ROW, .cols_last = M_TOTAL_COL };
 
 	w[0] = M_W_CODE;
 	w[1] = M_W_LABEL;
 	w[2] = M_W_MEASURE;
 	for (size_t u = 0; u < n; u++)
 		w[M_UNIT_COL + u] = M_W_UNIT;
-	w[M_UNIT_COL + n] = M_W_TOTAL;
-	p.scale = th_wb_print_scale(w, n + 4, true);
-	merge_print(c, ws, &p);
+	w[M_TOTAL_COL] = M_W_TOTAL;
+	p.scale = th_wb_print_scale(w, M_UNIT_COL + n, true);
+	th_merged_print(c, ws, &p);
 	free(w);
 }
 
@@ -499,16 +579,17 @@ static void form_head(struct mctx *c, size_t f, lxw_worksheet *ws)
 	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	const th_formdef *fd = &c->s->forms[f];
-	const uint16_t tot = (uint16_t)(M_UNIT_COL + m->n_units);
+	const uint16_t tot = M_TOTAL_COL;
+	static const char *const head[M_TOTAL_COL + 1] = { "STT", "Chỉ tiêu", "Đơn vị tính", "Tổng" };
 	struct th_wb_rowfit fit = { 2 };
 	th_sbuf sb = TH_SBUF_INIT;
 
 	th_wb_ck(b, worksheet_set_column(ws, 0, 0, M_W_CODE, NULL));
 	th_wb_ck(b, worksheet_set_column(ws, 1, 1, M_W_LABEL, NULL));
 	th_wb_ck(b, worksheet_set_column(ws, 2, 2, M_W_MEASURE, NULL));
-	if (m->n_units)
-		th_wb_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(tot - 1), M_W_UNIT, NULL));
 	th_wb_ck(b, worksheet_set_column(ws, tot, tot, M_W_TOTAL, NULL));
+	if (m->n_units)
+		th_wb_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(M_UNIT_COL + m->n_units - 1), M_W_UNIT, NULL));
 	th_wb_text(b, ws, 0, 0, fd->title, F->title);
 	th_wb_text(b, ws, 1, 0, fd->name, F->subtitle);
 	th_sbuf_addf(&sb, "Tổng hợp %s", c->label[0] ? c->label : "");
@@ -519,16 +600,20 @@ static void form_head(struct mctx *c, size_t f, lxw_worksheet *ws)
 
 	for (size_t u = 0; u < m->n_units; u++)
 		th_wb_rowfit_add(&fit, m->units[u].unit ? m->units[u].unit->name : "", M_W_UNIT, true);
+	/* row by row, no merge across rows: the workbook is written in constant-memory mode */
 	th_wb_rowfit_set(b, ws, M_HEAD_ROW, &fit);
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 0, M_CODE_ROW, 0, "STT", F->head));
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 1, M_CODE_ROW, 1, "Chỉ tiêu", F->head));
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 2, M_CODE_ROW, 2, "Đơn vị tính", F->head));
+	for (size_t i = 0; i <= M_TOTAL_COL; i++)
+		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)i, head[i], F->head);
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_unit *un = m->units[u].unit;
 		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->name : "", F->head);
+	}
+	for (size_t i = 0; i <= M_TOTAL_COL; i++)
+		th_wb_text(b, ws, M_CODE_ROW, (uint16_t)i, "", F->head);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_unit *un = m->units[u].unit;
 		th_wb_text(b, ws, M_CODE_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->code : "", F->head);
 	}
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, tot, M_CODE_ROW, tot, "Tổng", F->head));
 	worksheet_freeze_panes(ws, M_DATA_ROW, M_UNIT_COL);
 	form_print(c, ws);
 }
@@ -539,6 +624,10 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 	const struct th_wb_fmts *F = &b->F;
 	const th_formdef *fd = &c->s->forms[f];
 
+	if (c->wide) {
+		th_merged_rows_form(c, f, ws);
+		return;
+	}
 	form_head(c, f, ws);
 	for (size_t r = 0; r < fd->n_rows; r++) {
 		const th_rowdef *rd = &fd->rows[r];
@@ -560,8 +649,14 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 
 /* ---- "Lỗi" ---- */
 
-/* The columns of "Lỗi". */
-enum { E_UNIT, E_FILE, E_FORM, E_CODE, E_CELL, E_RULE, E_SEV, E_WRITTEN, E_EXPECTED, E_MSG, E_NCOL };
+/* The columns of "Lỗi"; the province only in a roster of several (for the filter). */
+enum { E_PROV, E_UNIT, E_FILE, E_FORM, E_CODE, E_CELL, E_RULE, E_SEV, E_WRITTEN, E_EXPECTED, E_MSG, E_NCOL };
+
+/* The sheet column of E_*: without provinces, all one to the left. */
+static uint16_t ecol(const struct mctx *c, int k)
+{
+	return (uint16_t)(c->by_province ? k : k - 1);
+}
 
 /* What column E_FORM says for an item. Static or owned by the schema. */
 static const char *item_form(const struct mctx *c, const struct th_wb_item *it)
@@ -572,8 +667,8 @@ static const char *item_form(const struct mctx *c, const struct th_wb_item *it)
 /* The widths of "Lỗi" from its content, each within bounds (wrapped past them). */
 static void errors_widths(const struct mctx *c, const struct th_wb_items *it, double w[E_NCOL])
 {
-	static const double least[E_NCOL] = { 12, 10, 7, 7, 8, 10, 9, 8, 8, 30 };
-	static const double most[E_NCOL] = { 24, 28, 16, 10, 22, 24, 9, 14, 14, 50 };
+	static const double least[E_NCOL] = { 10, 12, 10, 7, 7, 8, 10, 9, 8, 8, 30 };
+	static const double most[E_NCOL] = { 22, 24, 28, 16, 10, 22, 24, 9, 14, 14, 50 };
 	const th_merge *m = c->m;
 
 	memcpy(w, least, sizeof(least));
@@ -583,6 +678,7 @@ static void errors_widths(const struct mctx *c, const struct th_wb_items *it, do
 		char cell[TH_WB_NAME_MAX + LXW_MAX_CELL_NAME_LENGTH + 4];
 
 		snprintf(cell, sizeof(cell), "%s!%s", fd->sheet, fd->cell);
+		th_wb_width_fit(&w[E_PROV], mu->unit ? mu->unit->province : "", most[E_PROV]);
 		th_wb_width_fit(&w[E_UNIT], mu->unit ? mu->unit->name : "", most[E_UNIT]);
 		th_wb_width_fit(&w[E_FILE], m->files[mu->file].path, most[E_FILE]);
 		th_wb_width_fit(&w[E_FORM], item_form(c, &it->v[i]), most[E_FORM]);
@@ -602,6 +698,8 @@ static void errors_height(struct mctx *c, lxw_worksheet *ws, uint32_t row, const
 	const th_munit *mu = &c->m->units[it->unit];
 	struct th_wb_rowfit fit = { 1 };
 
+	if (c->by_province)
+		th_wb_rowfit_add(&fit, mu->unit ? mu->unit->province : "", w[E_PROV], false);
 	th_wb_rowfit_add(&fit, mu->unit ? mu->unit->name : "", w[E_UNIT], false);
 	th_wb_rowfit_add(&fit, c->m->files[mu->file].path, w[E_FILE], false);
 	th_wb_rowfit_add(&fit, it->fd->written, w[E_WRITTEN], false);
@@ -610,16 +708,41 @@ static void errors_height(struct mctx *c, lxw_worksheet *ws, uint32_t row, const
 	th_wb_rowfit_set(c->b, ws, row, &fit);
 }
 
-static void merge_errors(struct mctx *c, lxw_worksheet *ws)
+/* One finding's row: the unit, its file, the form and row code, then th_wb_finding_tail
+ * from the cell on, linked to the unit's cell in the form sheet (its header cell, or its
+ * name in a wide sheet, when the finding names no row; no cell of this workbook for the
+ * header block and the register). */
+static void errors_row(struct mctx *c, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row,
+		       const struct th_wb_item *it)
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
+	const th_munit *mu = &c->m->units[it->unit];
+	uint32_t trow = it->row >= 0 ? (uint32_t)(M_DATA_ROW + it->row) : M_HEAD_ROW;
+	uint16_t tcol = (uint16_t)(M_UNIT_COL + it->unit);
+
+	if (c->wide && it->form >= 0)
+		th_merged_rows_pos(c, it->unit, (size_t)it->form, it->row, &trow, &tcol);
+	if (c->by_province)
+		th_wb_text(b, ws, row, ecol(c, E_PROV), mu->unit ? mu->unit->province : "", F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_UNIT), mu->unit ? mu->unit->name : "", F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_FILE), c->m->files[mu->file].path, F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_FORM), item_form(c, it), F->cell);
+	th_wb_text(b, ws, row, ecol(c, E_CODE), it->fd->code, F->cell);
+	th_wb_finding_tail(b, ws, lk, row, ecol(c, E_CELL), it->fd, it->form >= 0 ? c->names[it->form] : NULL,
+			   trow, tcol, true);
+}
+
+static void merge_errors(struct mctx *c, lxw_worksheet *ws)
+{
+	struct th_wb *b = c->b;
 	const th_merge *m = c->m;
-	static const char *const cols[E_NCOL] = { "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức",
-						  "Đã ghi", "Đúng", "Nội dung" };
+	static const char *const cols[E_NCOL] = { "Tỉnh, thành phố", "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô",
+						  "Quy tắc", "Mức", "Đã ghi", "Đúng", "Nội dung" };
+	const size_t skip = c->by_province ? 0 : 1, n = E_NCOL - skip;
 	struct th_wb_items it = { 0 };
 	struct th_wb_links lk = { 0 };
-	struct th_wb_print p = { .landscape = true, .rows_last = 0, .cols_last = 0 };
+	struct th_wb_print p = { .landscape = true, .rows_last = 0, .cols_last = ecol(c, E_UNIT) };
 	struct th_wb_rowfit head = { 1 };
 	double w[E_NCOL];
 	uint32_t row = 0;
@@ -630,29 +753,18 @@ static void merge_errors(struct mctx *c, lxw_worksheet *ws)
 	}
 	th_wb_items_sort(&it);
 	errors_widths(c, &it, w);
-	th_wb_errors_header(b, ws, 0, cols, w, E_NCOL);
-	for (size_t i = 0; i < E_NCOL; i++)
+	th_wb_errors_header(b, ws, 0, cols + skip, w + skip, n);
+	for (size_t i = skip; i < E_NCOL; i++)
 		th_wb_rowfit_add(&head, cols[i], w[i], true);
 	th_wb_rowfit_set(b, ws, 0, &head);
 	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
-		const th_finding *fd = it.v[i].fd;
-		const th_munit *mu = &m->units[it.v[i].unit];
-
 		row++;
 		errors_height(c, ws, row, &it.v[i], w);
-		th_wb_text(b, ws, row, E_UNIT, mu->unit ? mu->unit->name : "", F->wrap);
-		th_wb_text(b, ws, row, E_FILE, m->files[mu->file].path, F->wrap);
-		th_wb_text(b, ws, row, E_FORM, item_form(c, &it.v[i]), F->cell);
-		th_wb_text(b, ws, row, E_CODE, fd->code, F->cell);
-		/* the unit's cell in the form sheet (its header cell when the finding names no row);
-		 * no cell of this workbook for the header block and the register */
-		th_wb_finding_tail(b, ws, &lk, row, E_CELL, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
-				   it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
-				   (uint16_t)(M_UNIT_COL + it.v[i].unit), true);
+		errors_row(c, ws, &lk, row, &it.v[i]);
 	}
-	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, E_NCOL - 1));
-	p.scale = th_wb_print_scale(w, E_NCOL, true);
-	merge_print(c, ws, &p);
+	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(n - 1)));
+	p.scale = th_wb_print_scale(w + skip, n, true);
+	th_merged_print(c, ws, &p);
 	free(it.v);
 }
 
@@ -671,13 +783,14 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	bool ok = true;
 	int ret;
 
-	if (M_UNIT_COL + m->n_units + 1 > LXW_COL_MAX)
+	if (m->n_units <= TH_WRITE_WIDE_UNITS && M_UNIT_COL + m->n_units + 1 > LXW_COL_MAX)
 		return th_fail(e, TH_E_WRITE, "quá nhiều đơn vị (%zu) cho một trang tính (tối đa %d)", m->n_units,
 			       LXW_COL_MAX - M_UNIT_COL - 1);
 	memset(&c, 0, sizeof(c));
 	th_period_label_vi(m->period, c.label, sizeof(c.label));
 	th_sbuf_addf(&title, "Tổng hợp báo cáo cải cách hành chính %s", c.label);
-	if (th_wb_open(&b, path, title.buf, e)) {
+	/* constant-memory mode (#15): every sheet is written row by row, top to bottom */
+	if (th_wb_open_mem(&b, path, title.buf, true, e)) {
 		th_sbuf_release(&title);
 		return -1;
 	}
@@ -687,6 +800,10 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	c.m = m;
 	c.s = s;
 	c.names = th_xcalloc(s->n_forms + 1, sizeof(*c.names));
+	c.wide = m->n_units > TH_WRITE_WIDE_UNITS;
+	make_groups(&c);
+	if (c.wide)
+		th_merged_rows_layout(&c);
 	c.fform = th_xcalloc(m->n_files + 1, sizeof(*c.fform));
 	c.frow = th_xcalloc(m->n_files + 1, sizeof(*c.frow));
 	for (size_t k = 0; k < m->n_files; k++) {
@@ -722,6 +839,7 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	free(c.fform);
 	free(c.frow);
 	free(c.names);
+	free_groups(&c);
 	free(forms);
 	return ret;
 }

@@ -76,6 +76,11 @@ struct th_wb {
  * -1 with *e (TH_E_WRITE).
  */
 int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e);
+/* The same; with constant_memory, libxlsxwriter's constant-memory mode: each row goes to a
+ * temporary file when a later one is begun, so every sheet must be written row by row, top
+ * to bottom (a cell of an earlier row is an error, remembered), merges within a row, and
+ * strings are inline. */
+int th_wb_open_mem(struct th_wb *b, const char *path, const char *title, bool constant_memory, th_err *e);
 
 /* Close the workbook (which frees it, even on failure) and put the file in place, unless a
  * libxlsxwriter call failed on the way; with b->keep set, the file is finished
