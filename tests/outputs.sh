@@ -387,7 +387,7 @@ else
 fi
 
 # ---- out-012: the consolidated workbook prints legibly on A4 (rendered by LibreOffice): each
-# form sheet landscape, its titles, header and code/label columns on every page, no text
+# form sheet landscape, its titles, header, code/label and total columns on every page, no text
 # shrunk below a readable size to fit the width (the unit columns run on following pages
 # instead), every unit's column printed, the roster, period and "Trang x/N" in each footer;
 # rows tall enough for their wrapped labels; "Tổng hợp" and "Lỗi" one page wide
@@ -408,7 +408,7 @@ for ws in wb.worksheets:
     assert "Trang &P/&N" in (ws.oddFooter.right.text or ""), ws.title
     if ws.title in forms:
         assert ps.orientation == "landscape", ws.title
-        assert ws.print_title_rows == "$1:$6" and ws.print_title_cols == "$A:$C", (ws.title, ws.print_title_rows, ws.print_title_cols)
+        assert ws.print_title_rows == "$1:$6" and ws.print_title_cols == "$A:$D", (ws.title, ws.print_title_rows, ws.print_title_cols)
         # a label of more than a line has a row tall enough for its lines
         for r in range(7, ws.max_row + 1):
             label = ws.cell(r, 2).value or ""
