@@ -160,7 +160,7 @@ demo: deps
 	$(Q)tests/demo.sh $(B)/tonghop
 
 TEST_BINS = $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw \
-	$(B)/gen_returns
+	$(B)/gen_returns $(B)/tonghop
 
 test: check-deps $(TEST_BINS) deb
 	$(Q)TONGHOP_DEB=$(DEB_FILE) tests/run-all.sh $(A)

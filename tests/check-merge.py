@@ -74,8 +74,8 @@ def main():
             bad.append("sheet %r missing" % form)
             continue
         wsf, wsv = wb_f[form], wb_v[form]
-        # the total column is the last used column; rows are found by the code in column A
-        last = wsf.max_column
+        # the total column is the one headed "Tổng"; rows are found by the code in column A
+        last = next(c.column for r in wsf.iter_rows(max_row=10) for c in r if c.value == "Tổng")
         checked = 0
         ev = Evaluator(lambda r, c: wsv.cell(r, c).value)
         for row in range(1, wsf.max_row + 1):

@@ -261,7 +261,7 @@ import json, sys, openpyxl
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 assert d["incomplete"] == {"BM1": {"1": ["11242"]}}, d["incomplete"]
 ws = openpyxl.load_workbook(sys.argv[2])["BM1"]
-last = ws.max_column
+last = next(c.column for r in ws.iter_rows(max_row=10) for c in r if c.value == "Tổng")
 cell = next(ws.cell(r, last) for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).strip().rstrip(".") == "1")
 assert cell.comment and "Chưa tính 1 đơn vị" in cell.comment.text and "Xã Thanh Tùng" in cell.comment.text, cell.comment
 PY

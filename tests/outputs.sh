@@ -390,5 +390,63 @@ else
 	ko "out-011-template-prints-on-a4" "page setup or PDF missing"
 fi
 
+# ---- out-012: the consolidated workbook prints legibly on A4 (rendered by LibreOffice): each
+# form sheet landscape, its titles, header, code/label and total columns on every page, no text
+# shrunk below a readable size to fit the width (the unit columns run on following pages
+# instead), every unit's column printed, the roster, period and "Trang x/N" in each footer;
+# rows tall enough for their wrapped labels; "Tổng hợp" and "Lỗi" one page wide
+"$T" merge --period 2023-Q3 -o "$tmp/in.xlsx" --json "$tmp/in.json" fixtures/demo > /dev/null 2>&1
+(cd "$tmp" && timeout 180 soffice "$lo" --headless --convert-to pdf --outdir "$tmp/pdf" in.xlsx > /dev/null 2>&1)
+if [ -s "$tmp/pdf/in.pdf" ] && pdftotext -bbox "$tmp/pdf/in.pdf" "$tmp/pdf/in.html" &&
+	pdfinfo -f 1 -l 999 "$tmp/pdf/in.pdf" > "$tmp/pdf/in.info" &&
+	out=$($PY - "$tmp/in.xlsx" "$tmp/in.json" "$tmp/pdf/in.html" "$tmp/pdf/in.info" <<'PY'
+import json, re, sys, html
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+res = json.load(open(sys.argv[2], encoding="utf-8"))
+forms = [n for n in wb.sheetnames if n not in ("Tổng hợp", "Lỗi")]
+for ws in wb.worksheets:
+    ps = ws.page_setup
+    assert str(ps.paperSize) == "9", (ws.title, ps.paperSize)
+    assert ws.oddFooter.left.text == "Huyện Thanh Miện" and ws.oddFooter.center.text == "quý III năm 2023", ws.title
+    assert "Trang &P/&N" in (ws.oddFooter.right.text or ""), ws.title
+    if ws.title in forms:
+        assert ps.orientation == "landscape", ws.title
+        assert ws.print_title_rows == "$1:$6" and ws.print_title_cols == "$A:$D", (ws.title, ws.print_title_rows, ws.print_title_cols)
+        # a label of more than a line has a row tall enough for its lines
+        for r in range(7, ws.max_row + 1):
+            label = ws.cell(r, 2).value or ""
+            h = ws.row_dimensions[r].height
+            if len(label) > 60:
+                assert h and h >= 15 * (len(label) // 60 + 1), (ws.title, r, label, h)
+    else:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToHeight == 0, ws.title
+sizes = [re.search(r"size: *([\d.]+) x ([\d.]+)", l).groups() for l in open(sys.argv[4]) if re.match(r"Page +\d+ size", l)]
+pages = re.findall(r"<page [^>]*>(.*?)</page>", open(sys.argv[3], encoding="utf-8").read(), re.S)
+assert len(pages) == len(sizes), (len(pages), len(sizes))
+n, codes, small, form_pages = len(pages), set(), [], 0
+for i, (pg, (w, h)) in enumerate(zip(pages, sizes)):
+    words = [(float(a), float(b), html.unescape(t)) for a, b, t in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', pg)]
+    text = " ".join(t for _, _, t in words)
+    assert "Trang %d/%d" % (i + 1, n) in text and "Huyện Thanh Miện" in text, ("footer", i + 1)
+    if "Tổng hợp quý III năm 2023" in text:  # a form page: its titles repeated
+        form_pages += 1
+        assert float(w) > float(h), ("form page not landscape", i + 1, w, h)
+        assert "Biểu mẫu" in text and "STT" in text and "Chỉ tiêu" in text, ("titles", i + 1)
+        codes |= {t for _, _, t in words if re.fullmatch(r"\d{5}", t)}
+        # the body's words (not the 8-point footer): none shrunk below ~8 points
+        body = sorted(b - a for a, b, t in words if not t.startswith("Trang"))
+        small.append(body[len(body) // 5])
+want = {u["code"] for u in res["units"]}
+assert want <= codes, ("unit columns not printed", sorted(want - codes))
+assert form_pages >= len(forms) and min(small) >= 7.5, (form_pages, min(small))
+print("%d pages, %d of forms, smallest text %.1f pt" % (n, form_pages, min(small)))
+PY
+); then
+	ok "out-012-merge-prints-on-a4 ($out)"
+else
+	ko "out-012-merge-prints-on-a4" "${out:-no PDF}"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

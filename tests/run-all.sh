@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
 # unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, merge, units,
+# provinces (the consolidation layouts of a province and of the nation, 3,321 units),
 # outputs (no-return merges, concurrent writers, full disk, killed runs, the template's
 # formulas recalculated by LibreOffice and its print setup),
 # .xls/.ods end to end (tests/formats.sh) and the user guide's examples, the hostile
 # inputs, the portal under attack and faults (tests/harden.sh), install and the manual, the Debian package (when make test built one), the house rules of src/, the shared corpus, the fuzz
 # corpus replay, the returns laid out as they really come (tests/layouts: its known
 # failures are listed, not counted) and the portal in headless Chromium; --quick (make
-# quicktest) leaves out the two corpora (the shared one and tests/layouts) and the
+# quicktest) leaves out the two corpora (the shared one and tests/layouts), provinces and the
 # browser. Each suite ends with its own "N passed, N failed" line; this script adds them
 # up and ends with the total line. Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
@@ -88,6 +89,7 @@ run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
 run_suite units tests/units.sh "$TONGHOP" build/gen_returns
 run_suite outputs tests/outputs.sh "$TONGHOP" build/gen_returns
+[ "$QUICK" = 1 ] || run_suite provinces tests/provinces.sh "$TONGHOP" build/gen_returns build/tonghop
 run_suite formats tests/formats.sh "$TONGHOP"
 run_suite feedback tests/feedback.sh "$TONGHOP"
 run_suite guide tests/guide.sh "$TONGHOP"

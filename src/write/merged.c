@@ -9,29 +9,83 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "write/merged_int.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
 
-/* The form sheets: title rows, two header rows, then one row per schema row. */
+/* The form sheets: title rows, two header rows, then one row per schema row; the total
+ * first (#16: it stays in view and prints on every page), then a column per unit. */
 #define M_HEAD_ROW 4
 #define M_CODE_ROW 5
 #define M_DATA_ROW 6
-#define M_UNIT_COL 3
-
-struct mctx {
-	struct th_wb *b;
-	const th_merge *m;
-	const th_schema *s;
-	int **fform, **frow;          /* per file, per finding: schema indexes */
-	char (*names)[TH_WB_NAME_MAX];      /* the form sheets */
-	char summary[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
-	char label[TH_PERIOD_LABEL_MAX];
-};
+#define M_TOTAL_COL 3
+#define M_UNIT_COL 4
+/* Their column widths (Excel's characters): STT, Chỉ tiêu, Đơn vị tính, a unit, Tổng. */
+#define M_W_CODE 7
+#define M_W_LABEL 50
+#define M_W_MEASURE 13
+#define M_W_UNIT 12
+#define M_W_TOTAL 22
 
 static const th_total *total_of(const th_merge *m, size_t f, size_t r)
 {
 	return m->totals && m->totals[f] ? &m->totals[f][r] : NULL;
+}
+
+/* The footer of every sheet: the consolidating unit (the roster's name) and the period. */
+void th_merged_print(struct mctx *c, lxw_worksheet *ws, struct th_wb_print *p)
+{
+	p->left = c->m->roster && c->m->roster->name ? c->m->roster->name : "";
+	p->center = c->label;
+	th_wb_print(c->b, ws, p);
+}
+
+/* ---- groups of units ---- */
+
+/* The group of unit u: its province in a roster of several, else its type. */
+static const char *group_key(const struct mctx *c, const th_unit *un)
+{
+	if (!un)
+		return "";
+	return c->by_province ? un->province : th_unit_type_name(un->type);
+}
+
+/* The units in the order the sheets show them: by group (provinces, or types, in the
+ * order they first come in the roster), roster order within a group. One group: none. */
+static void make_groups(struct mctx *c)
+{
+	const th_merge *m = c->m;
+	size_t n = m->n_units, k = 0;
+
+	c->by_province = m->roster && m->roster->n_provinces > 1;
+	c->order = th_xcalloc(n + 1, sizeof(*c->order));
+	c->urow = th_xcalloc(n + 1, sizeof(*c->urow));
+	c->gname = th_xcalloc(n + 1, sizeof(*c->gname));
+	c->gfirst = th_xcalloc(n + 2, sizeof(*c->gfirst));
+	for (size_t u = 0; u < n; u++) {
+		const char *g = group_key(c, m->units[u].unit);
+		size_t i = 0;
+		while (i < c->n_groups && strcmp(c->gname[i], g) != 0)
+			i++;
+		if (i == c->n_groups)
+			c->gname[c->n_groups++] = g;
+	}
+	for (size_t i = 0; i < c->n_groups; i++) {
+		c->gfirst[i] = k;
+		for (size_t u = 0; u < n; u++)
+			if (strcmp(group_key(c, m->units[u].unit), c->gname[i]) == 0)
+				c->order[k++] = u;
+	}
+	c->gfirst[c->n_groups] = k;
+}
+
+static void free_groups(struct mctx *c)
+{
+	free(c->order);
+	free(c->urow);
+	free(c->gname);
+	free(c->gfirst);
 }
 
 /* ---- "Tổng hợp" ---- */
@@ -80,9 +134,82 @@ static void summary_head(struct mctx *c, lxw_worksheet *ws)
 	th_sbuf_release(&sb);
 }
 
+/* The columns of "Tổng hợp" (both its tables), widened to their content below. */
+enum { S_STT, S_CODE, S_NAME, S_STATE, S_FILE, S_DATE, S_ONTIME, S_ERR, S_WARN, S_NCOL };
+
+/* Widths from content: names, codes, states and paths as long as their longest (within
+ * bounds, wrapped past them); the file list's note spans the columns right of the path. */
+static void summary_widths(struct mctx *c, double w[S_NCOL])
+{
+	static const double least[S_NCOL] = { 5, 7, 12, 10, 10, 12, 10, 7, 9 };
+	const th_merge *m = c->m;
+	th_sbuf sb = TH_SBUF_INIT;
+
+	memcpy(w, least, sizeof(least));
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_munit *mu = &m->units[u];
+		th_wb_width_fit(&w[S_CODE], mu->unit ? mu->unit->code : "", 12);
+		th_wb_width_fit(&w[S_NAME], mu->unit ? mu->unit->name : "", 28);
+		if (mu->file >= 0)
+			th_wb_width_fit(&w[S_FILE], m->files[mu->file].path, 40);
+	}
+	for (size_t i = 0; i < m->n_files; i++) {
+		th_sbuf_reset(&sb);
+		th_wb_add_capitalised(&sb, th_fstatus_vi(m->files[i].status));
+		th_wb_width_fit(&w[S_STATE], sb.buf, 22);
+		th_wb_width_fit(&w[S_FILE], m->files[i].path, 40);
+	}
+	th_sbuf_release(&sb);
+}
+
+/* The width the file list's note has: the columns right of the path, merged. */
+static double note_width(const double w[S_NCOL])
+{
+	return w[S_DATE] + w[S_ONTIME] + w[S_ERR] + w[S_WARN];
+}
+
+/* A header row of the summary's tables. */
+static void summary_header(struct mctx *c, lxw_worksheet *ws, uint32_t row, const char *const *head, size_t n,
+			   const double w[S_NCOL])
+{
+	struct th_wb_rowfit fit = { 1 };
+
+	for (size_t i = 0; i < n; i++) {
+		th_wb_text(c->b, ws, row, (uint16_t)i, head[i], c->b->F.head);
+		th_wb_rowfit_add(&fit, head[i], i + 1 == n && n < S_NCOL ? note_width(w) : w[i], true);
+	}
+	if (n < S_NCOL)
+		th_wb_ck(c->b, worksheet_merge_range(ws, row, (lxw_col_t)(n - 1), row, S_NCOL - 1, head[n - 1], c->b->F.head));
+	th_wb_rowfit_set(c->b, ws, row, &fit);
+}
+
+/* Before the k-th unit shown, when it begins a group of several: the group's heading row
+ * ("Phường: 45 đơn vị, đã nhận 44"). Returns the last row written. */
+static uint32_t group_heading(struct mctx *c, lxw_worksheet *ws, uint32_t row, size_t k)
+{
+	th_sbuf sb = TH_SBUF_INIT;
+	size_t i = 0, got = 0;
+
+	if (c->n_groups < 2)
+		return row;
+	while (i < c->n_groups && c->gfirst[i] != k)
+		i++;
+	if (i == c->n_groups)
+		return row;
+	for (size_t j = c->gfirst[i]; j < c->gfirst[i + 1]; j++)
+		got += c->m->units[c->order[j]].file >= 0;
+	th_wb_add_capitalised(&sb, c->gname[i][0] ? c->gname[i] : "khác");
+	th_sbuf_addf(&sb, ": %zu đơn vị, đã nhận %zu", c->gfirst[i + 1] - c->gfirst[i], got);
+	row++;
+	th_wb_ck(c->b, worksheet_merge_range(ws, row, 0, row, S_NCOL - 1, "", c->b->F.group));
+	th_wb_text(c->b, ws, row, 0, sb.buf, c->b->F.group);
+	th_sbuf_release(&sb);
+	return row;
+}
+
 /* One row per roster unit, from row: received or missing (amber), its file, date, counts.
  * Returns the last row written. */
-static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row)
+static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
@@ -90,41 +217,46 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 	static const char *const head[] = { "STT", "Mã", "Đơn vị", "Tình trạng", "Tệp", "Ngày báo cáo",
 					    "Đúng hạn", "Số lỗi", "Số cảnh báo" };
 
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		th_wb_text(b, ws, row, (uint16_t)i, head[i], F->head);
-	for (size_t u = 0; u < m->n_units; u++) {
+	summary_header(c, ws, row, head, S_NCOL, w);
+	for (size_t k = 0; k < m->n_units; k++) {
+		const size_t u = c->order[k];
 		const th_munit *mu = &m->units[u];
 		const th_mfile *mf = mu->file >= 0 ? &m->files[mu->file] : NULL;
 		const th_mfile *bad = mu->failed >= 0 ? &m->files[mu->failed] : NULL;
 		lxw_format *fc = mf ? F->cell : F->amber, *fw = mf ? F->wrap : F->amber_wrap;
 		th_sbuf why = TH_SBUF_INIT;
+		struct th_wb_rowfit fit = { 1 };
 
+		row = group_heading(c, ws, row, k);
 		row++;
-		th_wb_num(b, ws, row, 0, (double)(u + 1), fc);
-		th_wb_text(b, ws, row, 1, mu->unit ? mu->unit->code : "", fc);
-		th_wb_text(b, ws, row, 2, mu->unit ? mu->unit->name : "", fw);
+		th_wb_num(b, ws, row, S_STT, (double)(k + 1), fc);
+		th_wb_text(b, ws, row, S_CODE, mu->unit ? mu->unit->code : "", fc);
+		th_wb_text(b, ws, row, S_NAME, mu->unit ? mu->unit->name : "", fw);
+		th_wb_rowfit_add(&fit, mu->unit ? mu->unit->name : "", w[S_NAME], false);
 		/* a file of the unit that could not be read is not "not received": its file and why */
-		th_wb_text(b, ws, row, 3, mf ? "Đã nhận" : bad ? "Tệp lỗi" : "Chưa nhận", fc);
+		th_wb_text(b, ws, row, S_STATE, mf ? "Đã nhận" : bad ? "Tệp lỗi" : "Chưa nhận", fc);
 		if (bad)
 			th_sbuf_addf(&why, "%s — %s", bad->path, bad->message);
-		th_wb_text(b, ws, row, 4, mf ? mf->path : why.buf, fw);
+		th_wb_text(b, ws, row, S_FILE, mf ? mf->path : why.buf, fw);
+		th_wb_rowfit_add(&fit, mf ? mf->path : why.buf, w[S_FILE], false);
 		th_sbuf_release(&why);
-		th_wb_date(b, ws, row, 5, mf ? mf->report_date : (th_date){ 0, 0, 0 }, mf ? F->date : F->amber_date);
-		th_wb_text(b, ws, row, 6,
+		th_wb_date(b, ws, row, S_DATE, mf ? mf->report_date : (th_date){ 0, 0, 0 }, mf ? F->date : F->amber_date);
+		th_wb_text(b, ws, row, S_ONTIME,
 			   !mf ? "" : mu->on_time > 0 ? "Đúng hạn" : mu->on_time == 0 ? "Trễ hạn" : "Không rõ", fc);
 		if (mf) {
-			th_wb_num(b, ws, row, 7, (double)mu->errors, mu->errors ? F->err : fc);
-			th_wb_num(b, ws, row, 8, (double)mu->warnings, mu->warnings ? F->warn : fc);
+			th_wb_num(b, ws, row, S_ERR, (double)mu->errors, mu->errors ? F->err : fc);
+			th_wb_num(b, ws, row, S_WARN, (double)mu->warnings, mu->warnings ? F->warn : fc);
 		} else {
-			th_wb_text(b, ws, row, 7, "", fc);
-			th_wb_text(b, ws, row, 8, "", fc);
+			th_wb_text(b, ws, row, S_ERR, "", fc);
+			th_wb_text(b, ws, row, S_WARN, "", fc);
 		}
+		th_wb_rowfit_set(b, ws, row, &fit);
 	}
 	return row;
 }
 
 /* Every file given, with its status, under a subtitle at row. */
-static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row)
+static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
@@ -134,38 +266,57 @@ static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row)
 
 	th_wb_text(b, ws, row, 0, "Các tệp đã nhận", F->subtitle);
 	row++;
-	for (size_t i = 0; i < sizeof(fhead) / sizeof(fhead[0]); i++)
-		th_wb_text(b, ws, row, (uint16_t)i, fhead[i], F->head);
+	summary_header(c, ws, row, fhead, sizeof(fhead) / sizeof(fhead[0]), w);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const th_mfile *mf = &m->files[i];
 		bool attention = mf->status == TH_F_UNREADABLE || mf->status == TH_F_WRONG_PERIOD ||
 				 mf->status == TH_F_UNKNOWN_UNIT;
 		lxw_format *fc = attention ? F->amber : F->cell, *fw = attention ? F->amber_wrap : F->wrap;
+		struct th_wb_rowfit fit = { 1 };
 
 		row++;
-		th_wb_num(b, ws, row, 0, (double)(i + 1), fc);
-		th_wb_text(b, ws, row, 1, mf->unit ? mf->unit->code : "", fc);
-		th_wb_text(b, ws, row, 2, mf->unit ? mf->unit->name : "", fw);
+		th_wb_num(b, ws, row, S_STT, (double)(i + 1), fc);
+		th_wb_text(b, ws, row, S_CODE, mf->unit ? mf->unit->code : "", fc);
+		th_wb_text(b, ws, row, S_NAME, mf->unit ? mf->unit->name : "", fw);
+		th_wb_rowfit_add(&fit, mf->unit ? mf->unit->name : "", w[S_NAME], false);
 		th_wb_add_capitalised(&sb, th_fstatus_vi(mf->status));
-		th_wb_text(b, ws, row, 3, sb.buf, fw);
+		th_wb_text(b, ws, row, S_STATE, sb.buf, fw);
+		th_wb_rowfit_add(&fit, sb.buf, w[S_STATE], false);
 		th_sbuf_reset(&sb);
-		th_wb_text(b, ws, row, 4, mf->path, fw);
-		/* unwrapped and unbordered, so that a long note runs over the empty cells on its right */
-		th_wb_text(b, ws, row, 5, mf->message ? mf->message : "", NULL);
+		th_wb_text(b, ws, row, S_FILE, mf->path, fw);
+		th_wb_rowfit_add(&fit, mf->path, w[S_FILE], false);
+		/* the note spans the columns on the right of the path, wrapped */
+		th_wb_ck(b, worksheet_merge_range(ws, row, S_DATE, row, S_NCOL - 1, "", fw));
+		th_wb_text(b, ws, row, S_DATE, mf->message ? mf->message : "", fw);
+		th_wb_rowfit_add(&fit, mf->message, note_width(w), false);
+		th_wb_rowfit_set(b, ws, row, &fit);
 	}
 	th_sbuf_release(&sb);
 }
 
+/* "Tổng hợp" on A4: portrait when its columns fit the page's width, else landscape; one
+ * page wide while readable. */
+static void summary_print(struct mctx *c, lxw_worksheet *ws, const double w[S_NCOL])
+{
+	struct th_wb_print p = { .rows_last = -1, .cols_last = -1 };
+
+	p.landscape = th_wb_print_scale(w, S_NCOL, false) != 0;
+	p.scale = th_wb_print_scale(w, S_NCOL, p.landscape);
+	th_merged_print(c, ws, &p);
+}
+
 static void merge_summary(struct mctx *c, lxw_worksheet *ws)
 {
-	static const double widths[] = { 6, 9, 26, 13, 36, 13, 11, 8, 11 };
+	double w[S_NCOL];
 	uint32_t row;
 
-	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
-		th_wb_ck(c->b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL));
+	summary_widths(c, w);
+	for (size_t i = 0; i < S_NCOL; i++)
+		th_wb_ck(c->b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w[i], NULL));
 	summary_head(c, ws);
-	row = summary_units(c, ws, 8);
-	summary_files(c, ws, row + 2);
+	row = summary_units(c, ws, 8, w);
+	summary_files(c, ws, row + 2, w);
+	summary_print(c, ws, w);
 }
 
 /* ---- the form sheets ---- */
@@ -191,16 +342,19 @@ static int cell_findings(const struct mctx *c, size_t u, size_t f, int r, th_sbu
 	return worst;
 }
 
-static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
-		       bool group)
+int th_merged_findings(const struct mctx *c, size_t u, size_t f, int r, th_sbuf *comment)
+{
+	return cell_findings(c, u, f, r, comment);
+}
+
+void th_merged_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
+		    uint16_t col, lxw_format *plain)
 {
 	struct th_wb *b = c->b;
 	const th_mvalue *v = th_merge_value(c->m, u, f, r);
 	th_sbuf comment = TH_SBUF_INIT;
 	int worst = cell_findings(c, u, f, (int)r, &comment);
-	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn :
-		group ? b->F.group : b->F.cell;
-	uint16_t col = (uint16_t)(M_UNIT_COL + u);
+	lxw_format *fmt = worst == TH_SEV_ERROR ? b->F.err : worst == TH_SEV_WARNING ? b->F.warn : plain;
 
 	if (v && v->state == TH_VAL_NUMBER)
 		th_wb_num(b, ws, row, col, v->num, fmt);
@@ -211,6 +365,12 @@ static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, si
 	if (worst >= 0)
 		th_wb_comment(b, ws, row, col, comment.buf);
 	th_sbuf_release(&comment);
+}
+
+static void merge_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_t r, uint32_t row,
+		       bool group)
+{
+	th_merged_cell(c, ws, u, f, r, row, (uint16_t)(M_UNIT_COL + u), group ? c->b->F.group : c->b->F.cell);
 }
 
 /* "…" around a formula string literal, with its quotes doubled. */
@@ -225,6 +385,11 @@ static void add_literal(th_sbuf *sb, const char *s)
 	th_sbuf_addc(sb, '"');
 }
 
+void th_merged_literal(th_sbuf *sb, const char *s)
+{
+	add_literal(sb, s);
+}
+
 /* Where a row's total goes and what it is computed over. */
 struct tot {
 	struct mctx *c;
@@ -236,6 +401,7 @@ struct tot {
 	const th_rowdef *rd;
 	const th_total *t;                    /* NULL when the merge has none */
 	bool has;                             /* t has a value */
+	struct th_wb_rowfit *fit;             /* the row's height, for a wrapped total */
 };
 
 /*
@@ -281,8 +447,10 @@ static void total_tally(const struct tot *x)
 		th_sbuf_addf(&sb, "&COUNTIF(%s,%d)", x->rng, rd->options[k].code);
 		th_sbuf_addf(&cached, "%s%zu", text, n);
 	}
-	if (rd->n_options)
+	if (rd->n_options) {
 		th_wb_ck(b, worksheet_write_formula_str(x->ws, x->row, x->col, sb.buf, b->F.total_text, cached.buf));
+		th_wb_rowfit_add(x->fit, cached.buf, M_W_TOTAL, true);
+	}
 	else
 		th_wb_text(b, x->ws, x->row, x->col, "", b->F.total);
 	th_sbuf_release(&sb);
@@ -347,15 +515,16 @@ static void note_units(const struct tot *x, th_sbuf *note, const char *what, siz
  * The total of a row: a live formula over the unit columns, cached with the merge's total
  * so that a reader that does not recalculate (or a viewer) shows the right figure.
  */
-static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, uint32_t row)
+static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, uint32_t row,
+			struct th_wb_rowfit *fit)
 {
 	struct th_wb *b = c->b;
 	const th_merge *m = c->m;
-	struct tot x = { .c = c, .ws = ws, .f = f, .r = r, .row = row, .rd = &c->s->forms[f].rows[r] };
+	struct tot x = { .c = c, .ws = ws, .f = f, .r = r, .row = row, .rd = &c->s->forms[f].rows[r], .fit = fit };
 	th_sbuf note = TH_SBUF_INIT;
 	char formula[320];
 
-	x.col = (uint16_t)(M_UNIT_COL + m->n_units);
+	x.col = M_TOTAL_COL;
 	x.t = total_of(m, f, r);
 	x.has = x.t && x.t->has_value;
 	if (!m->n_units || x.rd->agg == TH_AGG_NONE ||
@@ -385,21 +554,46 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	th_sbuf_release(&note);
 }
 
-static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
+/*
+ * A form sheet on A4 landscape: the titles, the header rows and the STT, label and unit
+ * columns on every page; one page wide while that keeps the text readable (a few units),
+ * else at TH_WB_MIN_SCALE with the unit columns running on following pages.
+ */
+static void form_print(struct mctx *c, lxw_worksheet *ws)
+{
+	const size_t n = c->m->n_units;
+	double *w = th_xcalloc(M_UNIT_COL + n, sizeof(*w));
+	struct th_wb_print p = { .landscape = true, .rows_last = M_CODE_ROW, .cols_last = M_TOTAL_COL };
+
+	w[0] = M_W_CODE;
+	w[1] = M_W_LABEL;
+	w[2] = M_W_MEASURE;
+	for (size_t u = 0; u < n; u++)
+		w[M_UNIT_COL + u] = M_W_UNIT;
+	w[M_TOTAL_COL] = M_W_TOTAL;
+	p.scale = th_wb_print_scale(w, M_UNIT_COL + n, true);
+	th_merged_print(c, ws, &p);
+	free(w);
+}
+
+/* The titles and the two header rows of a form sheet: unit names, then their codes. */
+static void form_head(struct mctx *c, size_t f, lxw_worksheet *ws)
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
 	const th_merge *m = c->m;
 	const th_formdef *fd = &c->s->forms[f];
-	const uint16_t tot = (uint16_t)(M_UNIT_COL + m->n_units);
+	const uint16_t tot = M_TOTAL_COL;
+	static const char *const head[M_TOTAL_COL + 1] = { "STT", "Chỉ tiêu", "Đơn vị tính", "Tổng" };
+	struct th_wb_rowfit fit = { 2 };
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_wb_ck(b, worksheet_set_column(ws, 0, 0, 7, NULL));
-	th_wb_ck(b, worksheet_set_column(ws, 1, 1, 50, NULL));
-	th_wb_ck(b, worksheet_set_column(ws, 2, 2, 13, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 0, 0, M_W_CODE, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 1, 1, M_W_LABEL, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, 2, 2, M_W_MEASURE, NULL));
+	th_wb_ck(b, worksheet_set_column(ws, tot, tot, M_W_TOTAL, NULL));
 	if (m->n_units)
-		th_wb_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(tot - 1), 12, NULL));
-	th_wb_ck(b, worksheet_set_column(ws, tot, tot, 22, NULL));
+		th_wb_ck(b, worksheet_set_column(ws, M_UNIT_COL, (lxw_col_t)(M_UNIT_COL + m->n_units - 1), M_W_UNIT, NULL));
 	th_wb_text(b, ws, 0, 0, fd->title, F->title);
 	th_wb_text(b, ws, 1, 0, fd->name, F->subtitle);
 	th_sbuf_addf(&sb, "Tổng hợp %s", c->label[0] ? c->label : "");
@@ -408,72 +602,173 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 	th_wb_text(b, ws, 2, 0, sb.buf, F->italic);
 	th_sbuf_release(&sb);
 
-	/* two header rows: unit names, then their codes */
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 0, M_CODE_ROW, 0, "STT", F->head));
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 1, M_CODE_ROW, 1, "Chỉ tiêu", F->head));
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, 2, M_CODE_ROW, 2, "Đơn vị tính", F->head));
+	for (size_t u = 0; u < m->n_units; u++)
+		th_wb_rowfit_add(&fit, m->units[u].unit ? m->units[u].unit->name : "", M_W_UNIT, true);
+	/* row by row, no merge across rows: the workbook is written in constant-memory mode */
+	th_wb_rowfit_set(b, ws, M_HEAD_ROW, &fit);
+	for (size_t i = 0; i <= M_TOTAL_COL; i++)
+		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)i, head[i], F->head);
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_unit *un = m->units[u].unit;
 		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->name : "", F->head);
+	}
+	for (size_t i = 0; i <= M_TOTAL_COL; i++)
+		th_wb_text(b, ws, M_CODE_ROW, (uint16_t)i, "", F->head);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_unit *un = m->units[u].unit;
 		th_wb_text(b, ws, M_CODE_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->code : "", F->head);
 	}
-	th_wb_ck(b, worksheet_merge_range(ws, M_HEAD_ROW, tot, M_CODE_ROW, tot, "Tổng", F->head));
-	th_wb_ck(b, worksheet_set_row(ws, M_HEAD_ROW, 45, NULL));
 	worksheet_freeze_panes(ws, M_DATA_ROW, M_UNIT_COL);
-	th_wb_ck(b, worksheet_repeat_rows(ws, M_HEAD_ROW, M_CODE_ROW));
-	worksheet_set_landscape(ws);
-	worksheet_fit_to_pages(ws, 1, 0);
+	form_print(c, ws);
+}
 
+static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
+{
+	struct th_wb *b = c->b;
+	const struct th_wb_fmts *F = &b->F;
+	const th_formdef *fd = &c->s->forms[f];
+
+	if (c->wide) {
+		th_merged_rows_form(c, f, ws);
+		return;
+	}
+	form_head(c, f, ws);
 	for (size_t r = 0; r < fd->n_rows; r++) {
 		const th_rowdef *rd = &fd->rows[r];
 		const uint32_t row = (uint32_t)(M_DATA_ROW + r);
 		const bool group = rd->kind == TH_ROW_GROUP;
+		struct th_wb_rowfit fit = { 1 };
 
+		th_wb_rowfit_add(&fit, rd->label, M_W_LABEL, group);
+		th_wb_rowfit_add(&fit, rd->unit, M_W_MEASURE, false);
 		th_wb_text(b, ws, row, 0, rd->code, group ? F->group : F->cell);
 		th_wb_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
 		th_wb_text(b, ws, row, 2, rd->unit, F->wrap);
-		for (size_t u = 0; u < m->n_units; u++)
+		for (size_t u = 0; u < c->m->n_units; u++)
 			merge_cell(c, ws, u, f, r, row, group);
-		merge_total(c, ws, f, r, row);
+		merge_total(c, ws, f, r, row, &fit);
+		th_wb_rowfit_set(b, ws, row, &fit);
 	}
 }
 
 /* ---- "Lỗi" ---- */
 
-static void merge_errors(struct mctx *c, lxw_worksheet *ws)
+/* The columns of "Lỗi"; the province only in a roster of several (for the filter). */
+enum { E_PROV, E_UNIT, E_FILE, E_FORM, E_CODE, E_CELL, E_RULE, E_SEV, E_WRITTEN, E_EXPECTED, E_MSG, E_NCOL };
+
+/* The sheet column of E_*: without provinces, all one to the left. */
+static uint16_t ecol(const struct mctx *c, int k)
+{
+	return (uint16_t)(c->by_province ? k : k - 1);
+}
+
+/* What column E_FORM says for an item. Static or owned by the schema. */
+static const char *item_form(const struct mctx *c, const struct th_wb_item *it)
+{
+	return it->form >= 0 ? c->s->forms[it->form].id : th_wb_place_label(c->s, it->fd);
+}
+
+/* The widths of "Lỗi" from its content, each within bounds (wrapped past them). */
+static void errors_widths(const struct mctx *c, const struct th_wb_items *it, double w[E_NCOL])
+{
+	static const double least[E_NCOL] = { 10, 12, 10, 7, 7, 8, 10, 9, 8, 8, 30 };
+	static const double most[E_NCOL] = { 22, 24, 28, 16, 10, 22, 24, 9, 14, 14, 50 };
+	const th_merge *m = c->m;
+
+	memcpy(w, least, sizeof(least));
+	for (size_t i = 0; i < it->n; i++) {
+		const th_finding *fd = it->v[i].fd;
+		const th_munit *mu = &m->units[it->v[i].unit];
+		char cell[TH_WB_NAME_MAX + LXW_MAX_CELL_NAME_LENGTH + 4];
+
+		snprintf(cell, sizeof(cell), "%s!%s", fd->sheet, fd->cell);
+		th_wb_width_fit(&w[E_PROV], mu->unit ? mu->unit->province : "", most[E_PROV]);
+		th_wb_width_fit(&w[E_UNIT], mu->unit ? mu->unit->name : "", most[E_UNIT]);
+		th_wb_width_fit(&w[E_FILE], m->files[mu->file].path, most[E_FILE]);
+		th_wb_width_fit(&w[E_FORM], item_form(c, &it->v[i]), most[E_FORM]);
+		th_wb_width_fit(&w[E_CODE], fd->code, most[E_CODE]);
+		th_wb_width_fit(&w[E_CELL], cell, most[E_CELL]);
+		th_wb_width_fit(&w[E_RULE], fd->rule, most[E_RULE]);
+		th_wb_width_fit(&w[E_WRITTEN], fd->written, most[E_WRITTEN]);
+		th_wb_width_fit(&w[E_EXPECTED], fd->expected, most[E_EXPECTED]);
+		th_wb_width_fit(&w[E_MSG], fd->message, most[E_MSG]);
+	}
+}
+
+/* The height of an error row: its wrapped cells. */
+static void errors_height(struct mctx *c, lxw_worksheet *ws, uint32_t row, const struct th_wb_item *it,
+			  const double w[E_NCOL])
+{
+	const th_munit *mu = &c->m->units[it->unit];
+	struct th_wb_rowfit fit = { 1 };
+
+	if (c->by_province)
+		th_wb_rowfit_add(&fit, mu->unit ? mu->unit->province : "", w[E_PROV], false);
+	th_wb_rowfit_add(&fit, mu->unit ? mu->unit->name : "", w[E_UNIT], false);
+	th_wb_rowfit_add(&fit, c->m->files[mu->file].path, w[E_FILE], false);
+	th_wb_rowfit_add(&fit, it->fd->written, w[E_WRITTEN], false);
+	th_wb_rowfit_add(&fit, it->fd->expected, w[E_EXPECTED], false);
+	th_wb_rowfit_add(&fit, it->fd->message, w[E_MSG], false);
+	th_wb_rowfit_set(c->b, ws, row, &fit);
+}
+
+/* One finding's row: the unit, its file, the form and row code, then th_wb_finding_tail
+ * from the cell on, linked to the unit's cell in the form sheet (its header cell, or its
+ * name in a wide sheet, when the finding names no row; no cell of this workbook for the
+ * header block and the register). */
+static void errors_row(struct mctx *c, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row,
+		       const struct th_wb_item *it)
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
+	const th_munit *mu = &c->m->units[it->unit];
+	uint32_t trow = it->row >= 0 ? (uint32_t)(M_DATA_ROW + it->row) : M_HEAD_ROW;
+	uint16_t tcol = (uint16_t)(M_UNIT_COL + it->unit);
+
+	if (c->wide && it->form >= 0)
+		th_merged_rows_pos(c, it->unit, (size_t)it->form, it->row, &trow, &tcol);
+	if (c->by_province)
+		th_wb_text(b, ws, row, ecol(c, E_PROV), mu->unit ? mu->unit->province : "", F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_UNIT), mu->unit ? mu->unit->name : "", F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_FILE), c->m->files[mu->file].path, F->wrap);
+	th_wb_text(b, ws, row, ecol(c, E_FORM), item_form(c, it), F->cell);
+	th_wb_text(b, ws, row, ecol(c, E_CODE), it->fd->code, F->cell);
+	th_wb_finding_tail(b, ws, lk, row, ecol(c, E_CELL), it->fd, it->form >= 0 ? c->names[it->form] : NULL,
+			   trow, tcol, true);
+}
+
+static void merge_errors(struct mctx *c, lxw_worksheet *ws)
+{
+	struct th_wb *b = c->b;
 	const th_merge *m = c->m;
-	static const char *const cols[] = { "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô", "Quy tắc", "Mức",
-					    "Đã ghi", "Đúng", "Nội dung" };
-	static const double widths[] = { 22, 30, 14, 9, 13, 20, 10, 14, 14, 90 };
+	static const char *const cols[E_NCOL] = { "Tỉnh, thành phố", "Đơn vị", "Tệp", "Biểu", "Mã dòng", "Ô",
+						  "Quy tắc", "Mức", "Đã ghi", "Đúng", "Nội dung" };
+	const size_t skip = c->by_province ? 0 : 1, n = E_NCOL - skip;
 	struct th_wb_items it = { 0 };
 	struct th_wb_links lk = { 0 };
+	struct th_wb_print p = { .landscape = true, .rows_last = 0, .cols_last = ecol(c, E_UNIT) };
+	struct th_wb_rowfit head = { 1 };
+	double w[E_NCOL];
 	uint32_t row = 0;
 
-	th_wb_errors_header(b, ws, 0, cols, widths, sizeof(cols) / sizeof(cols[0]));
 	for (size_t u = 0; u < m->n_units; u++) {
 		int k = m->units[u].file;
 		th_wb_items_add(&it, c->s, k >= 0 ? &m->files[k].findings : NULL, u);
 	}
 	th_wb_items_sort(&it);
+	errors_widths(c, &it, w);
+	th_wb_errors_header(b, ws, 0, cols + skip, w + skip, n);
+	for (size_t i = skip; i < E_NCOL; i++)
+		th_wb_rowfit_add(&head, cols[i], w[i], true);
+	th_wb_rowfit_set(b, ws, 0, &head);
 	for (size_t i = 0; i < it.n && row + 2 < LXW_ROW_MAX; i++) {
-		const th_finding *fd = it.v[i].fd;
-		const th_munit *mu = &m->units[it.v[i].unit];
-
 		row++;
-		th_wb_text(b, ws, row, 0, mu->unit ? mu->unit->name : "", F->wrap);
-		th_wb_text(b, ws, row, 1, m->files[mu->file].path, F->wrap);
-		th_wb_text(b, ws, row, 2, it.v[i].form >= 0 ? c->s->forms[it.v[i].form].id : th_wb_place_label(c->s, fd), F->cell);
-		th_wb_text(b, ws, row, 3, fd->code, F->cell);
-		/* the unit's cell in the form sheet (its header cell when the finding names no row);
-		 * no cell of this workbook for the header block and the register */
-		th_wb_finding_tail(b, ws, &lk, row, 4, fd, it.v[i].form >= 0 ? c->names[it.v[i].form] : NULL,
-				   it.v[i].row >= 0 ? (uint32_t)(M_DATA_ROW + it.v[i].row) : M_HEAD_ROW,
-				   (uint16_t)(M_UNIT_COL + it.v[i].unit), true);
+		errors_height(c, ws, row, &it.v[i], w);
+		errors_row(c, ws, &lk, row, &it.v[i]);
 	}
-	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(sizeof(cols) / sizeof(cols[0]) - 1)));
+	th_wb_ck(b, worksheet_autofilter(ws, 0, 0, row, (lxw_col_t)(n - 1)));
+	p.scale = th_wb_print_scale(w + skip, n, true);
+	th_merged_print(c, ws, &p);
 	free(it.v);
 }
 
@@ -492,13 +787,14 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	bool ok = true;
 	int ret;
 
-	if (M_UNIT_COL + m->n_units + 1 > LXW_COL_MAX)
+	if (m->n_units <= TH_WRITE_WIDE_UNITS && M_UNIT_COL + m->n_units + 1 > LXW_COL_MAX)
 		return th_fail(e, TH_E_WRITE, "quá nhiều đơn vị (%zu) cho một trang tính (tối đa %d)", m->n_units,
 			       LXW_COL_MAX - M_UNIT_COL - 1);
 	memset(&c, 0, sizeof(c));
 	th_period_label_vi(m->period, c.label, sizeof(c.label));
 	th_sbuf_addf(&title, "Tổng hợp báo cáo cải cách hành chính %s", c.label);
-	if (th_wb_open(&b, path, title.buf, e)) {
+	/* constant-memory mode (#15): every sheet is written row by row, top to bottom */
+	if (th_wb_open_mem(&b, path, title.buf, true, e)) {
 		th_sbuf_release(&title);
 		return -1;
 	}
@@ -508,6 +804,10 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	c.m = m;
 	c.s = s;
 	c.names = th_xcalloc(s->n_forms + 1, sizeof(*c.names));
+	c.wide = m->n_units > TH_WRITE_WIDE_UNITS;
+	make_groups(&c);
+	if (c.wide)
+		th_merged_rows_layout(&c);
 	c.fform = th_xcalloc(m->n_files + 1, sizeof(*c.fform));
 	c.frow = th_xcalloc(m->n_files + 1, sizeof(*c.frow));
 	for (size_t k = 0; k < m->n_files; k++) {
@@ -543,6 +843,7 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	free(c.fform);
 	free(c.frow);
 	free(c.names);
+	free_groups(&c);
 	free(forms);
 	return ret;
 }

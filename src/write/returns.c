@@ -192,42 +192,17 @@ static bool ret_formula(struct rctx *c, lxw_worksheet *ws, size_t fi, size_t r)
 	return true;
 }
 
-/* Add text to a header or footer section, its '&' doubled (a lone '&' starts a code there). */
-static void hf_text(th_sbuf *sb, const char *text)
-{
-	for (const char *p = text; *p; p++) {
-		if (*p == '&')
-			th_sbuf_addc(sb, '&');
-		th_sbuf_addc(sb, *p);
-	}
-}
-
 /*
- * A sheet printed on A4: landscape (the forms' labels are long) or not, one page wide, the
- * rows down to head_row (none when negative) repeated on every page with the code and
- * label columns, and a footer with the unit, the period and "Trang x/y".
+ * A sheet printed on A4 (wb_print.c): landscape (the forms' labels are long) or not, one
+ * page wide, the rows down to head_row (none when negative) repeated on every page with the
+ * code and label columns, and a footer with the unit, the period and "Trang x/y".
  */
 static void ret_print(struct rctx *c, lxw_worksheet *ws, int head_row, bool landscape)
 {
-	th_sbuf foot = TH_SBUF_INIT;
+	struct th_wb_print p = { .landscape = landscape, .rows_last = head_row, .cols_last = head_row >= 0 ? 1 : -1,
+				 .left = c->unit_line, .center = c->period_label };
 
-	worksheet_set_paper(ws, 9); /* A4 */
-	if (landscape)
-		worksheet_set_landscape(ws);
-	worksheet_fit_to_pages(ws, 1, 0);
-	worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
-	if (head_row >= 0) {
-		th_wb_ck(c->b, worksheet_repeat_rows(ws, 0, (lxw_row_t)head_row));
-		th_wb_ck(c->b, worksheet_repeat_columns(ws, 0, 1));
-	}
-	th_sbuf_adds(&foot, "&L&8");
-	hf_text(&foot, c->unit_line);
-	th_sbuf_adds(&foot, "&C&8");
-	hf_text(&foot, c->period_label[0] ? c->period_label : "");
-	th_sbuf_adds(&foot, "&R&8Trang &P/&N");
-	foot.buf[th_text_fit(foot.buf, 250)] = '\0'; /* Excel's limit is 255 characters */
-	th_wb_ck(c->b, worksheet_set_footer(ws, foot.buf));
-	th_sbuf_release(&foot);
+	th_wb_print(c->b, ws, &p);
 }
 
 /* One line of the identification block: plain when given, yellow to fill when a placeholder,
@@ -362,28 +337,17 @@ static void ret_validation(struct rctx *c, lxw_worksheet *ws, const th_rowdef *r
 	th_sbuf_release(&legend);
 }
 
-/* Characters of UTF-8 text s. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /*
  * The height of a form row whose label and unit wrap: libxlsxwriter does not fit rows to
- * their text and a printed page would show the lines over each other, so the lines are
- * counted at a conservative number of characters per line of each column.
+ * their text and a printed page would show the lines over each other.
  */
 static void ret_row_height(struct rctx *c, lxw_worksheet *ws, uint32_t row, const th_rowdef *rd)
 {
-	size_t a = (utf8_chars(rd->label) + 51) / 52, b = (utf8_chars(rd->unit) + 12) / 13;
-	size_t lines = a > b ? a : b;
+	struct th_wb_rowfit rf = { 0 };
 
-	if (lines > 1)
-		th_wb_ck(c->b, worksheet_set_row(ws, row, 15.0 * (double)(lines > 20 ? 20 : lines), NULL));
+	th_wb_rowfit_add(&rf, rd->label, 60, rd->kind == TH_ROW_GROUP);
+	th_wb_rowfit_add(&rf, rd->unit, 16, false);
+	th_wb_rowfit_set(c->b, ws, row, &rf);
 }
 
 static void ret_form(struct rctx *c, size_t fi, lxw_worksheet *ws)

@@ -165,8 +165,14 @@ static const char *lxw_vi(lxw_error err)
 /* Start the workbook: its temporary file (outfile.h), its properties and formats. */
 int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e)
 {
+	return th_wb_open_mem(b, path, title, false, e);
+}
+
+int th_wb_open_mem(struct th_wb *b, const char *path, const char *title, bool constant_memory, th_err *e)
+{
 	static char author[] = "tonghop";
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
+	lxw_workbook_options opt = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL,
+				     .use_zip64 = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
 	char *title_copy;
 

@@ -4,7 +4,7 @@
  * libxlsxwriter failure remembered (a workbook with a cell silently missing is worse than
  * none), text made fit for the XML and cut to Excel's limits, comments sized to their
  * text, valid unique sheet names, links inside the workbook, and the columns and order of
- * an error sheet. Private to src/write/.
+ * an error sheet, and printing on A4 (wb_print.c). Private to src/write/.
  * Ownership: libxlsxwriter copies every string it is given; nothing here outlives a call.
  * SPDX-License-Identifier: MIT
  */
@@ -76,6 +76,11 @@ struct th_wb {
  * -1 with *e (TH_E_WRITE).
  */
 int th_wb_open(struct th_wb *b, const char *path, const char *title, th_err *e);
+/* The same; with constant_memory, libxlsxwriter's constant-memory mode: each row goes to a
+ * temporary file when a later one is begun, so every sheet must be written row by row, top
+ * to bottom (a cell of an earlier row is an error, remembered), merges within a row, and
+ * strings are inline. */
+int th_wb_open_mem(struct th_wb *b, const char *path, const char *title, bool constant_memory, th_err *e);
 
 /* Close the workbook (which frees it, even on failure) and put the file in place, unless a
  * libxlsxwriter call failed on the way; with b->keep set, the file is finished
@@ -181,5 +186,44 @@ void th_wb_errors_header(struct th_wb *b, lxw_worksheet *ws, uint32_t row, const
  */
 void th_wb_finding_tail(struct th_wb *b, lxw_worksheet *ws, struct th_wb_links *lk, uint32_t row,
 			uint16_t c0, const th_finding *fd, const char *sheet, uint32_t trow, uint16_t tcol, bool own);
+
+/* ---- printing (wb_print.c) ---- */
+
+/* The smallest print scale (percent) a sheet is fitted to one page wide at; a sheet wider
+ * than that prints at this scale, its columns running on following pages. */
+#define TH_WB_MIN_SCALE 75
+
+/* How a sheet prints: A4, margins of half an inch, the footer "left | center | Trang x/y". */
+struct th_wb_print {
+	bool landscape;
+	int rows_first, rows_last; /* rows repeated on every page; rows_last < 0: none */
+	int cols_last;             /* columns 0..cols_last repeated on every page; < 0: none */
+	int scale;                 /* 0: one page wide; else this percent (th_wb_print_scale) */
+	const char *left, *center; /* the footer's texts (NULL: none), '&' written as is */
+};
+
+void th_wb_print(struct th_wb *b, lxw_worksheet *ws, const struct th_wb_print *p);
+
+/* The scale for struct th_wb_print of a sheet whose printed columns have these widths
+ * (Excel's characters): 0 (one page wide) when that keeps TH_WB_MIN_SCALE, else TH_WB_MIN_SCALE. */
+int th_wb_print_scale(const double *widths, size_t n, bool landscape);
+
+/* Characters (not bytes) of UTF-8 text s; 0 for NULL. */
+size_t th_wb_chars(const char *s);
+
+/* The lines text s takes wrapped by words in a column of width (Excel's characters), at
+ * least 1; bold for a bold font. Conservative: measured for a wide font. */
+size_t th_wb_lines(const char *s, double width, bool bold);
+
+/* The height a row needs for its wrapped cells: add each, then set it (a row of one line
+ * keeps the default height). */
+struct th_wb_rowfit {
+	size_t lines;
+};
+void th_wb_rowfit_add(struct th_wb_rowfit *rf, const char *s, double width, bool bold);
+void th_wb_rowfit_set(struct th_wb *b, lxw_worksheet *ws, uint32_t row, const struct th_wb_rowfit *rf);
+
+/* Widen *w to the longest line of s, at most max (Excel's characters). */
+void th_wb_width_fit(double *w, const char *s, double max);
 
 #endif

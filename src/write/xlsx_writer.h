@@ -44,8 +44,8 @@
  *   "Tổng hợp"  title, roster, period, window and deadline, completeness and timeliness,
  *               one row per roster unit (missing units filled amber), then every file
  *               given with its status;
- *   one sheet per form, named by its id ("BM1"…): STT | Chỉ tiêu | Đơn vị tính | a column
- *               per roster unit (name, code below) | Tổng, where Tổng is a live formula
+ *   one sheet per form, named by its id ("BM1"…): STT | Chỉ tiêu | Đơn vị tính | Tổng | a
+ *               column per roster unit (name, code below), where Tổng is a live formula
  *               (SUM; the ratio of the summed rows; a COUNTIF tally of the coded answers;
  *               for a catalogue row MODE, or MIN when no value repeats, commented with the
  *               units that differ) cached with m->totals; a unit's cell with findings is
@@ -54,9 +54,27 @@
  *               order, each at its cell in the commune's file ("Biểu mẫu 7!D31"), linked
  *               to the unit's cell in the form sheet (a finding on no form row, e.g. the
  *               identification block, gives its place in the commune's file as plain text).
+ * Printing: every sheet on A4 with the roster's name, the period and "Trang x/y" in the
+ * footer; form sheets landscape with their titles, header rows and STT/label/unit columns
+ * repeated on every page, one page wide while that keeps TH_WB_MIN_SCALE (wb.h), else at
+ * that scale with the unit columns running on following pages; "Tổng hợp" and "Lỗi" with
+ * column widths from their content, portrait or landscape as they fit, one page wide.
+ * Rows are as tall as their wrapped text needs (libxlsxwriter does not fit them).
  * Returns 0, or -1 with *e (TH_E_WRITE).
  */
 int th_write_merge(const th_merge *m, const char *path, th_err *e);
+
+/*
+ * Past this many roster units a column per unit no longer reads (nor fits Excel's 16,384
+ * columns past 16,379): the form sheets of th_write_merge turn to a row per unit and a
+ * column per indicator (the row's code and label above, its unit of measure below), the
+ * units grouped by province (in a roster of several; else by type) under a subtotal row
+ * each, the national total on top, all live formulas cached with their figures (the
+ * national total skips the subtotal rows: SUMPRODUCT over the STT column's numbers; a
+ * group's tally and common value are text, so COUNTIF and MODE over the column see the
+ * units alone). "Lỗi" then begins with the unit's province, for its filter.
+ */
+#define TH_WRITE_WIDE_UNITS 200
 
 /*
  * The same, written and synced but not put in place: *held receives the finished output

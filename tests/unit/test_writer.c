@@ -436,20 +436,22 @@ static void merge_sheets(void **state)
 			    "Số liệu tính từ ngày 10/06/2023 đến ngày 09/09/2023; hạn gửi báo cáo: 12/09/2023");
 	assert_string_equal(at(&s, 4, 0)->text, "Đã nhận 3/17 đơn vị");
 	assert_string_equal(at(&s, 5, 0)->text, "Đúng hạn 2/3");
-	/* the unit table: roster order, header on row 9 */
+	/* the unit table: header on row 9, grouped by type (a heading row each), roster order within */
+	assert_string_equal(at(&s, 9, 0)->text, "Thị trấn: 1 đơn vị, đã nhận 1");
+	assert_string_equal(at(&s, 11, 0)->text, "Xã: 16 đơn vị, đã nhận 2");
 	assert_string_equal(at(&s, 8, 2)->text, "Đơn vị");
-	assert_string_equal(at(&s, 9, 2)->text, "Thị trấn Thanh Miện");
-	assert_string_equal(at(&s, 9, 3)->text, "Đã nhận");
-	assert_string_equal(at(&s, 9, 6)->text, "Đúng hạn");
-	assert_string_equal(at(&s, 11, 6)->text, "Trễ hạn");
-	assert_true(at(&s, 11, 7)->num == 2);
-	assert_string_equal(at(&s, 12, 3)->text, "Chưa nhận");
-	assert_string_equal(at(&s, 9 + 16, 2)->text, "Xã Hồng Phong");
+	assert_string_equal(at(&s, 10, 2)->text, "Thị trấn Thanh Miện");
+	assert_string_equal(at(&s, 10, 3)->text, "Đã nhận");
+	assert_string_equal(at(&s, 10, 6)->text, "Đúng hạn");
+	assert_string_equal(at(&s, 13, 6)->text, "Trễ hạn");
+	assert_true(at(&s, 13, 7)->num == 2);
+	assert_string_equal(at(&s, 14, 3)->text, "Chưa nhận");
+	assert_string_equal(at(&s, 11 + 16, 2)->text, "Xã Hồng Phong");
 	/* the file list after it */
-	assert_string_equal(at(&s, 9 + 16 + 4, 3)->text, "Đã dùng");
-	assert_string_equal(at(&s, 9 + 16 + 5, 3)->text, "Bị thay bằng bản mới hơn");
-	assert_string_equal(at(&s, 9 + 16 + 5, 5)->text, "có bản mới hơn: q3/thanhtung.xlsx");
-	assert_string_equal(at(&s, 9 + 16 + 9, 4)->text, "q3/hong.xlsx");
+	assert_string_equal(at(&s, 11 + 16 + 4, 3)->text, "Đã dùng");
+	assert_string_equal(at(&s, 11 + 16 + 5, 3)->text, "Bị thay bằng bản mới hơn");
+	assert_string_equal(at(&s, 11 + 16 + 5, 5)->text, "có bản mới hơn: q3/thanhtung.xlsx");
+	assert_string_equal(at(&s, 11 + 16 + 9, 4)->text, "q3/hong.xlsx");
 	free_sheet(&s);
 	th_merge_free(m);
 }
@@ -461,24 +463,24 @@ static void merge_totals(void **state)
 	struct rsheet s;
 	const struct rcell *c;
 	uint32_t r;
-	const uint16_t tot = 3 + 17;
+	const uint16_t tot = 3; /* the total first, then the units from column E */
 	char want[128];
 	(void)state;
 
 	write_merge_ok(m, path);
 	load_sheet(path, "BM1", &s);
-	assert_string_equal(at(&s, 4, 3)->text, "Thị trấn Thanh Miện");
-	assert_string_equal(at(&s, 5, 3)->text, "11239");
+	assert_string_equal(at(&s, 4, 4)->text, "Thị trấn Thanh Miện");
+	assert_string_equal(at(&s, 5, 4)->text, "11239");
 	assert_string_equal(at(&s, 4, tot)->text, "Tổng");
 
 	/* a sum: live formula, cached 25 + 10 + 7 */
 	r = row_of(&s, "1");
 	assert_int_equal(r, 6);
-	assert_true(at(&s, r, 3)->num == 25);
+	assert_true(at(&s, r, 4)->num == 25);
 	c = at(&s, r, tot);
 	assert_non_null(c);
 	assert_true(c->formula);
-	assert_string_equal(c->fml, "SUM(D7:T7)");
+	assert_string_equal(c->fml, "SUM(E7:U7)");
 	assert_int_equal(c->type, TH_CELL_NUMBER);
 	assert_true(c->num == 42);
 
@@ -486,8 +488,8 @@ static void merge_totals(void **state)
 	r = row_of(&s, "2");
 	c = at(&s, r, tot);
 	assert_true(c->formula);
-	assert_string_equal(c->fml, "IF(SUMPRODUCT(--ISNUMBER(D10:T10),D9:T9)=0,\"\","
-				    "SUMPRODUCT(--ISNUMBER(D9:T9),D10:T10)/SUMPRODUCT(--ISNUMBER(D10:T10),D9:T9)*100)");
+	assert_string_equal(c->fml, "IF(SUMPRODUCT(--ISNUMBER(E10:U10),E9:U9)=0,\"\","
+				    "SUMPRODUCT(--ISNUMBER(E9:U9),E10:U10)/SUMPRODUCT(--ISNUMBER(E10:U10),E9:U9)*100)");
 	assert_true(fabs(c->num - 52.5) < 1e-9);
 	assert_true(fabs(c->num - (50 + 100 + 10) / 3.0) > 0.5);
 
@@ -497,7 +499,7 @@ static void merge_totals(void **state)
 	assert_true(c->formula);
 	assert_int_equal(c->type, TH_CELL_STRING);
 	assert_string_equal(c->text, "Có: 2; Không: 1");
-	snprintf(want, sizeof(want), "\"Có: \"&COUNTIF(D%u:T%u,1)&\"; Không: \"&COUNTIF(D%u:T%u,0)", r + 1, r + 1,
+	snprintf(want, sizeof(want), "\"Có: \"&COUNTIF(E%u:U%u,1)&\"; Không: \"&COUNTIF(E%u:U%u,0)", r + 1, r + 1,
 		 r + 1, r + 1);
 	assert_string_equal(c->fml, want);
 	/* a heading: no total */
@@ -515,10 +517,10 @@ static void merge_totals(void **state)
 	/* a dash and an unreadable value keep their text; a missing unit is blank */
 	load_sheet(path, "BM7", &s);
 	r = row_of(&s, "6.7.1");
-	assert_true(at(&s, r, 3)->num == 922);
-	assert_string_equal(at(&s, r, 4)->text, "-");
-	assert_string_equal(at(&s, row_of(&s, "6.7.2"), 5)->text, "khoảng 900");
-	assert_true(!at(&s, r, 6) || at(&s, r, 6)->type == TH_CELL_EMPTY);
+	assert_true(at(&s, r, 4)->num == 922);
+	assert_string_equal(at(&s, r, 5)->text, "-");
+	assert_string_equal(at(&s, row_of(&s, "6.7.2"), 6)->text, "khoảng 900");
+	assert_true(!at(&s, r, 7) || at(&s, r, 7)->type == TH_CELL_EMPTY);
 	c = at(&s, row_of(&s, "6.7"), tot);
 	assert_true(fabs(c->num - 905.0 / 922 * 100) < 1e-9);
 	free_sheet(&s);
@@ -555,10 +557,10 @@ static void merge_errors(void **state)
 	assert_string_equal(at(&s, 4, 4)->text, "Biểu mẫu 1!D5");
 	load_sheet(path, "BM7", &bm7);
 	sheet = part(path, "xl/worksheets/sheet9.xml");
-	snprintf(want, sizeof(want), "<hyperlink ref=\"E4\" location=\"'BM7'!D%u\"", (unsigned)row_of(&bm7, "6.7") + 1);
+	snprintf(want, sizeof(want), "<hyperlink ref=\"E4\" location=\"'BM7'!E%u\"", (unsigned)row_of(&bm7, "6.7") + 1);
 	if (!strstr(sheet, want))
 		fail_msg("no %s", want);
-	snprintf(want, sizeof(want), "<hyperlink ref=\"E5\" location=\"'BM1'!E%u\"", 6 + 1 + 0);
+	snprintf(want, sizeof(want), "<hyperlink ref=\"E5\" location=\"'BM1'!F%u\"", 6 + 1 + 0);
 	if (!strstr(sheet, want))
 		fail_msg("no %s", want);
 	free(sheet);
