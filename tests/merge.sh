@@ -305,7 +305,9 @@ assert d["totals"]["BM4"]["2.1"] == r39["BM4"]["2.1"]["value"] + json.load(open(
 wb = openpyxl.load_workbook(sys.argv[2])
 def total_cell(form, code):
     ws = wb[form]
-    return next(ws.cell(r, ws.max_column) for r in range(1, ws.max_row + 1)
+    # the total column is the one headed "Tổng" (first, before the units)
+    col = next(c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == "Tổng")
+    return next(ws.cell(r, col) for r in range(1, ws.max_row + 1)
                 if str(ws.cell(r, 1).value).strip().rstrip(".") == code)
 c = total_cell("BM1", "1").comment.text
 assert "Chưa tính 1 đơn vị có số liệu không đọc được:\nXã Phạm Kha" in c and "Chưa tính 1 đơn vị chưa điền dòng này:\nXã Thanh Tùng" in c, c
