@@ -323,7 +323,6 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 	wc.cal = cfg.calendar;
 	wc.rules = cfg.rules;
 	wc.max_upload = (uint64_t)a->max_mb * 1024 * 1024;
-	wc.max_uploads = (unsigned)(a->threads > 2 ? a->threads - 1 : 1);
 	wc.tls = a->cert != NULL;
 	wc.log = log_line;
 	if (th_web_new(&w, &wc, &e)) {

@@ -26,8 +26,6 @@ struct th_web {
 	char *data_dir;
 	char *db_path;
 	pthread_key_t store_key;
-	pthread_mutex_t lock;     /* uploads in progress */
-	unsigned uploads;
 };
 
 /* ---- the routing table ---- */
@@ -217,15 +215,11 @@ int th_web_new(th_web **out, const th_webconf *conf, th_err *e)
 	w->conf.data_dir = w->data_dir;
 	if (!w->conf.max_upload)
 		w->conf.max_upload = 20u * 1024 * 1024;
-	if (!w->conf.max_uploads)
-		w->conf.max_uploads = 8;
 	n = strlen(conf->data_dir) + sizeof("/tonghop.db");
 	w->db_path = th_xmalloc(n);
 	snprintf(w->db_path, n, "%s/tonghop.db", conf->data_dir);
-	pthread_mutex_init(&w->lock, NULL);
 	if (pthread_key_create(&w->store_key, store_destroy) != 0) {
 		th_fail(e, TH_E_NOMEM, "không tạo được khoá luồng");
-		pthread_mutex_destroy(&w->lock);
 		free(w->db_path);
 		free(w->data_dir);
 		free(w);
@@ -248,7 +242,6 @@ void th_web_free(th_web *w)
 	th_store_close(pthread_getspecific(w->store_key));
 	pthread_setspecific(w->store_key, NULL);
 	pthread_key_delete(w->store_key);
-	pthread_mutex_destroy(&w->lock);
 	free(w->db_path);
 	free(w->data_dir);
 	free(w);
@@ -290,27 +283,6 @@ void th_web_log(th_web *w, const char *fmt, ...)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	w->conf.log(w->conf.log_cls, line);
-}
-
-int th_web_upload_enter(th_web *w)
-{
-	int rc = -1;
-
-	pthread_mutex_lock(&w->lock);
-	if (w->uploads < w->conf.max_uploads) {
-		w->uploads++;
-		rc = 0;
-	}
-	pthread_mutex_unlock(&w->lock);
-	return rc;
-}
-
-void th_web_upload_leave(th_web *w)
-{
-	pthread_mutex_lock(&w->lock);
-	if (w->uploads)
-		w->uploads--;
-	pthread_mutex_unlock(&w->lock);
 }
 
 /* ---- requests ---- */

@@ -38,7 +38,6 @@ typedef struct th_webconf {
 	const th_calendar *cal;   /* may be NULL */
 	const th_ruleset *rules;  /* may be NULL */
 	uint64_t max_upload;      /* bytes of one uploaded file */
-	unsigned max_uploads;     /* uploads handled at once; more get 503 */
 	bool tls;                 /* cookies Secure, origins https */
 	/* one line per request and each server-side failure; may be NULL */
 	void (*log)(void *cls, const char *line);
@@ -146,9 +145,5 @@ void th_web_finish(th_web *w, th_req *rq, th_reply *rp);
 void th_web_handle(th_web *w, th_req *rq, th_reply *rp);
 /* The access-log line of a finished request. */
 void th_web_access_log(th_web *w, const th_req *rq, const th_reply *rp, uint64_t bytes);
-
-/* Upload slots: -1 when max_uploads are in progress (the caller replies 503). */
-int th_web_upload_enter(th_web *w);
-void th_web_upload_leave(th_web *w);
 
 #endif
