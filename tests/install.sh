@@ -98,5 +98,25 @@ done < <(cat doc/tonghop.1 doc/tonghop.en.1 | awk '/^\.EX/ { on = 1; next } /^\.
 	sed 's/\\-/-/g' | sort -u)
 [ "$n" -gt 0 ] || ko "man-003-example" "no example found"
 
+# Ctrl+C in a terminal, `timeout` and systemd signal the whole process group: the server gets
+# the signal more than once while it stops, and must still end cleanly (exit 0, no thread left
+# to die of the default action). Five starts, each sent SIGINT, SIGINT, SIGTERM at once.
+bad=""
+for i in 1 2 3 4 5; do
+	"$T" serve --data "$tmp/srv-stop" --listen 127.0.0.1:0 --period 2023-Q3 2> "$tmp/stop.err" &
+	pid=$!
+	for j in $(seq 1 100); do
+		grep -q "đang phục vụ" "$tmp/stop.err" && break
+		sleep 0.05
+	done
+	kill -INT $pid
+	kill -INT $pid
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	[ $rc = 0 ] && grep -q "dừng (tín hiệu" "$tmp/stop.err" || bad="$bad start $i: exit $rc;"
+done
+[ -z "$bad" ] && ok "serve-stop-001 repeated stop signals end cleanly" || ko "serve-stop-001" "$bad $(tail -n 2 "$tmp/stop.err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -253,21 +253,29 @@ static int open_periods(const struct serve_args *a, th_web *w)
 	return TH_EXIT_OK;
 }
 
-/* Start the server for w and wait for SIGINT or SIGTERM. */
-static int serve_until_stopped(const struct serve_args *a, th_web *w, const char *cert_pem, const char *key_pem)
+/* The signals that stop the server, in *set, blocked in this thread. Called before any thread
+ * starts (the rebuilder, the HTTP workers), so that every thread inherits the mask and the
+ * signals reach only sigwait: `timeout` and a terminal send SIGINT to the whole process group
+ * too, and a thread that did not block it would let the default action kill the process while
+ * it stops. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Start the server for w and wait for the signals of set (blocked by stop_signals). */
+static int serve_until_stopped(const struct serve_args *a, th_web *w, const sigset_t *set, const char *cert_pem,
+			       const char *key_pem)
 {
 	th_httpd *h = NULL;
 	th_httpd_conf hc = { 0 };
 	th_err e = { 0 };
-	sigset_t set;
 	int sig;
 
-	/* SIGINT and SIGTERM are waited for here; the worker threads started below inherit the mask */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	tzset(); /* local times (localtime_r, libzip's entry times) on many threads: the zone loaded once */
 	hc.host = a->host;
 	hc.port = a->port;
@@ -290,7 +298,7 @@ static int serve_until_stopped(const struct serve_args *a, th_web *w, const char
 		strchr(a->host, ':') ? "[" : "", a->host, strchr(a->host, ':') ? "]" : "", (unsigned)th_httpd_port(h),
 		a->data);
 	fflush(stderr);
-	sigwait(&set, &sig);
+	sigwait(set, &sig);
 	fprintf(stderr, "tonghop serve: dừng (tín hiệu %d)\n", sig);
 	th_httpd_stop(h);
 	return TH_EXIT_OK;
@@ -306,8 +314,10 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 	th_webconf wc = { 0 };
 	th_web *w = NULL;
 	th_err e = { 0 };
+	sigset_t set;
 	int rc;
 
+	stop_signals(&set); /* before th_rebuild_start's thread */
 	if (a->n_periods)
 		th_period_parse(a->periods[a->n_periods - 1], &p0);
 	if ((rc = th_config_load(&cfg, &a->co, p0, true)))
@@ -333,7 +343,7 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 		/* the consolidated workbooks kept fresh in the background, at most every 30 s */
 		if (th_rebuild_start(&rb, w, 30, &e))
 			th_report(NULL, &e); /* downloads then build them themselves */
-		rc = serve_until_stopped(a, w, cert_pem, key_pem);
+		rc = serve_until_stopped(a, w, &set, cert_pem, key_pem);
 		th_rebuild_stop(rb);
 	}
 	th_web_free(w);
