@@ -29,7 +29,10 @@ ifeq ($(V),1)
 Q =
 endif
 
-PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter libmicrohttpd sqlite3 libsodium jansson
+# the libraries of every command, and those of the portal's alone (tonghop-portal)
+CORE_PKGS = libzip expat libpcre2-8 libutf8proc xlsxwriter
+PORTAL_PKGS = libmicrohttpd sqlite3 libsodium jansson
+PKGS = $(CORE_PKGS) $(PORTAL_PKGS)
 INIPARSER_CFLAGS := $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
 INIPARSER_LIBS := $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 DEB_PACKAGES = gcc make pkg-config libzip-dev libexpat1-dev libxlsxwriter-dev libpcre2-dev \
@@ -52,6 +55,7 @@ endif
 STD = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(INIPARSER_CFLAGS)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
+CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -lm -pthread
 # iniparser is the oracle the INI loader is tested against (tests/unit/test_ini.c); the
 # program reads INI files itself, in linear time (src/base/ini.c says why)
 CFLAGS ?= -O2 -g
@@ -61,7 +65,12 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 # The library, one folder per layer (each may use the ones before it), and the commands.
 LAYERS = base read model check merge write serve
 LIB_SRC = $(foreach l,$(LAYERS),$(sort $(wildcard src/$(l)/*.c)))
-CLI_SRC = $(sort $(wildcard src/cli/*.c))
+# tonghop: every layer but serve, and the commands but the portal's; tonghop-portal: the
+# whole library, the portal's commands and what the commands share (cli.h says why two)
+CORE_SRC = $(filter-out src/serve/%,$(LIB_SRC))
+PORTAL_CLI = src/cli/cmd_serve.c src/cli/cmd_users.c src/cli/cmd_backup.c src/cli/portal_main.c
+CLI_SRC = $(filter-out $(PORTAL_CLI),$(sort $(wildcard src/cli/*.c)))
+PORTAL_SRC = $(LIB_SRC) $(PORTAL_CLI) $(filter-out src/cli/main.c src/cli/cmd_portal.c,$(CLI_SRC))
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 B = build
@@ -69,17 +78,22 @@ A = build/asan
 
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/obj/%.o)
+CORE_OBJ = $(CORE_SRC:src/%.c=$(B)/obj/%.o)
+PORTAL_OBJ = $(PORTAL_SRC:src/%.c=$(B)/obj/%.o)
 ALIB_OBJ = $(LIB_SRC:src/%.c=$(A)/obj/%.o)
 ACLI_OBJ = $(CLI_SRC:src/%.c=$(A)/obj/%.o)
+ACORE_OBJ = $(CORE_SRC:src/%.c=$(A)/obj/%.o)
+APORTAL_OBJ = $(PORTAL_SRC:src/%.c=$(A)/obj/%.o)
 
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
+PORTALDIR = $(PREFIX)/lib/tonghop
 DATADIR = $(PREFIX)/share/tonghop
 MANDIR = $(PREFIX)/share/man
 
 .PHONY: all deps install-packages check-deps demo test quicktest unit bench fuzz clean fixtures layouts \
 	layouts-lo snapshot install install-files deb deb-test bench-serve
-all: check-deps $(B)/tonghop
+all: check-deps $(B)/tonghop $(B)/tonghop-portal
 
 check-deps:
 	@test -f /usr/include/iniparser/iniparser.h || { echo "missing dependency: iniparser (run 'make deps')"; exit 1; }
@@ -115,11 +129,19 @@ $(A)/obj/%.o: src/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(STD) $(WARN) $(WERROR) $(DEP_CFLAGS) $(SAN) -Isrc -MMD -MP -c $< -o $@
 
-$(B)/tonghop: $(LIB_OBJ) $(CLI_OBJ)
+$(B)/tonghop: $(CORE_OBJ) $(CLI_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(B)/tonghop-portal: $(PORTAL_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(A)/tonghop: $(ALIB_OBJ) $(ACLI_OBJ)
+$(A)/tonghop: $(ACORE_OBJ) $(ACLI_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(A)/tonghop-portal: $(APORTAL_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -159,15 +181,15 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh $(B)/tonghop
 
-TEST_BINS = $(A)/tonghop $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw \
-	$(B)/gen_returns $(B)/tonghop
+TEST_BINS = $(A)/tonghop $(A)/tonghop-portal $(UNIT_TESTS:%=$(A)/%) $(A)/fuzz_replay $(B)/make_fixtures $(B)/gen_big $(B)/gen_lxw \
+	$(B)/gen_returns $(B)/tonghop $(B)/tonghop-portal
 
 test: check-deps $(TEST_BINS) deb
 	$(Q)TONGHOP_DEB=$(DEB_FILE) tests/run-all.sh $(A)
 
 # Under a minute: everything but the two corpora (shared, tests/layouts), on the optimised
 # build (warnings as errors, no sanitizers: make test has them), without the browser suite.
-QUICK_BINS = $(B)/tonghop $(UNIT_TESTS:%=$(B)/%) $(B)/fuzz_replay $(B)/make_fixtures $(B)/gen_returns $(B)/gen_big
+QUICK_BINS = $(B)/tonghop $(B)/tonghop-portal $(UNIT_TESTS:%=$(B)/%) $(B)/fuzz_replay $(B)/make_fixtures $(B)/gen_returns $(B)/gen_big
 
 quicktest: check-deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 $(QUICK_BINS)
@@ -178,11 +200,13 @@ quicktest: check-deps
 install: all
 	$(Q)$(MAKE) --no-print-directory install-files BIN=$(B)/tonghop
 
-# install-files BIN=PROGRAM: the files alone (the tests install the program they test).
+# install-files BIN=PROGRAM: the files alone (the tests install the program they test); the
+# portal's program is the tonghop-portal beside BIN, installed in lib/tonghop/.
 install-files:
 	@test -n "$(BIN)" || { echo "install-files needs BIN=PROGRAM"; exit 1; }
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/rules
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PORTALDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/rules
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tonghop
+	install -m 755 $(dir $(BIN))tonghop-portal $(DESTDIR)$(PORTALDIR)/tonghop-portal
 	$(Q)for d in schemas rules; do (cd $$d && find . -type f -name '*.ini') | while read -r f; do \
 		install -D -m 644 "$$d/$$f" "$(DESTDIR)$(DATADIR)/$$d/$$f" || exit 1; done || exit 1; done
 	install -D -m 644 doc/tonghop.1 $(DESTDIR)$(MANDIR)/man1/tonghop.1
@@ -258,4 +282,4 @@ fuzz: check-deps
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ALIB_OBJ:.o=.d) $(ACLI_OBJ:.o=.d)
+-include $(PORTAL_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(APORTAL_OBJ:.o=.d) $(ACLI_OBJ:.o=.d)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make deb: a Debian package of tonghop built with Debian's own tools. The files come from
-# `make install-files PREFIX=/usr DESTDIR=…` (the program, its schemas and rules, the
+# `make install-files PREFIX=/usr DESTDIR=…` (the program and its portal part
+# /usr/lib/tonghop/tonghop-portal, its schemas and rules, the
 # manual), with the bash completion, the licence as debian/copyright, the guides and the
 # bundled demo returns (usr/share/doc/tonghop/examples/demo) beside them. Depends is what
 # dpkg-shlibdeps reads from the libraries the program is linked with; dpkg-deb builds the
@@ -25,7 +26,8 @@ pkg=$work/debian/tonghop
 rm -rf "$work"
 mkdir -p "$pkg/DEBIAN" "$work/debian"
 make --no-print-directory -s install-files BIN="$BIN" PREFIX=/usr DESTDIR="$pkg" > /dev/null
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/tonghop"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/tonghop" \
+	"$pkg/usr/lib/tonghop/tonghop-portal"
 find "$pkg/usr/share/man" -type f -name '*.1' -exec gzip -9n {} +
 install -D -m 644 contrib/tonghop.bash-completion "$pkg/usr/share/bash-completion/completions/tonghop"
 
@@ -52,9 +54,10 @@ find fixtures/demo -maxdepth 1 -type f -exec install -m 644 {} "$doc/examples/de
 	echo " -- tonghop authors <tonghop@localhost>  $(LC_ALL=C date -u -R -d "@$epoch")"
 } | gzip -9n > "$doc/changelog.Debian.gz"
 
-# Depends: from the shared libraries the program needs, as Debian's shlibs/symbols say
+# Depends: from the shared libraries the two programs need, as Debian's shlibs/symbols say
 printf 'Source: tonghop\n\nPackage: tonghop\nArchitecture: any\n' > "$work/debian/control"
-depends=$(cd "$work" && dpkg-shlibdeps -O -e debian/tonghop/usr/bin/tonghop 2> shlibdeps.log |
+depends=$(cd "$work" && dpkg-shlibdeps -O -e debian/tonghop/usr/bin/tonghop \
+	-e debian/tonghop/usr/lib/tonghop/tonghop-portal 2> shlibdeps.log |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { cat "$work/shlibdeps.log" >&2; echo "mkdeb: dpkg-shlibdeps found no dependency" >&2; exit 1; }
 size=$(du -sk --apparent-size "$pkg/usr" | cut -f1)

@@ -38,7 +38,7 @@ bin=$tmp/x/usr/bin/tonghop
 missing=""
 seen=""
 paths=()
-for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+for lib in $(readelf -d "$bin" "$tmp/x/usr/lib/tonghop/tonghop-portal" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u); do
 	path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
 	paths+=("$lib=$path" "$lib=$(readlink -f "$path")")
 done
@@ -86,6 +86,11 @@ if [ "$rc" = 4 ] && [ "$rc2" = 4 ] && grep -q "$tmp/x/usr/share/tonghop/schemas/
 else
 	ko "deb-004-installed-runs-the-demo" "exit $rc/$rc2 $(diff "$tmp/a.out" "$tmp/b.out" | head -n 4) $(head -n 3 "$tmp/config")"
 fi
+# the portal's commands run the packaged /usr/lib/tonghop/tonghop-portal
+(cd / && "$bin" users --data "$tmp/portal" list) > "$tmp/users" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q "^0 tài khoản" "$tmp/users" && ok "deb-007-portal-part" ||
+	ko "deb-007-portal-part" "exit $rc: $(head -n 2 "$tmp/users")"
 # the manual and the completion are where man and bash look
 [ -f "$tmp/x/usr/share/man/man1/tonghop.1.gz" ] && [ -f "$tmp/x/usr/share/man/en/man1/tonghop.1.gz" ] &&
 	[ -f "$tmp/x/usr/share/bash-completion/completions/tonghop" ] && [ -f "$tmp/x/usr/share/doc/tonghop/copyright" ] &&

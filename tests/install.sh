@@ -25,12 +25,12 @@ inst=$root/opt/tonghop
 # ---- make install
 if make --no-print-directory -s install-files BIN="$T" PREFIX=/opt/tonghop DESTDIR="$root" > "$tmp/log" 2>&1; then
 	missing=""
-	for f in bin/tonghop share/tonghop/schemas/cchc-haiduong-2023.ini share/tonghop/schemas/roster-thanhmien.ini \
+	for f in bin/tonghop lib/tonghop/tonghop-portal share/tonghop/schemas/cchc-haiduong-2023.ini share/tonghop/schemas/roster-thanhmien.ini \
 		share/tonghop/schemas/calendar-haiduong.ini share/tonghop/rules/cchc-haiduong-2023.ini \
 		share/man/man1/tonghop.1 share/man/en/man1/tonghop.1; do
 		[ -f "$inst/$f" ] || missing="$missing $f"
 	done
-	[ -x "$inst/bin/tonghop" ] || missing="$missing (bin/tonghop not executable)"
+	[ -x "$inst/bin/tonghop" ] && [ -x "$inst/lib/tonghop/tonghop-portal" ] || missing="$missing (not executable)"
 	[ -z "$missing" ] && ok "install-001-files" || ko "install-001-files" "missing:$missing"
 else
 	ko "install-001-files" "$(tail -n 5 "$tmp/log")"
@@ -54,6 +54,27 @@ if [ "$rc1" = "$rc2" ] && cmp -s "$tmp/installed" "$tmp/built" && grep -q "Thị
 else
 	ko "install-003-checks-as-built" "exit $rc1/$rc2: $(diff "$tmp/installed" "$tmp/built" | head -n 4)"
 fi
+
+# ---- the portal's commands run the installed tonghop-portal (lib/tonghop/), and only that
+# program loads the web, database and crypto libraries: tonghop starts without them
+(cd / && "$inst/bin/tonghop" users --data "$tmp/portal-data" list) > "$tmp/users" 2>&1
+rc=$?
+needed=$(readelf -d "$T" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+if [ "$rc" = 0 ] && grep -q "^0 tài khoản" "$tmp/users" && [ -f "$tmp/portal-data/tonghop.db" ] &&
+	! printf '%s' "$needed" | grep -Eq "libmicrohttpd|libsqlite3|libsodium|libjansson|libgnutls"; then
+	ok "install-004-portal-part"
+else
+	ko "install-004-portal-part" "exit $rc: $(head -n 2 "$tmp/users") (tonghop needs: $needed)"
+fi
+# without its portal part (a copied program), the portal's commands say what is missing
+mkdir -p "$tmp/alone"
+cp "$T" "$tmp/alone/tonghop"
+"$tmp/alone/tonghop" serve --data "$tmp/alone/d" > "$tmp/alone.out" 2>&1
+rc=$?
+"$tmp/alone/tonghop" rules > /dev/null 2>&1
+rc2=$?
+[ "$rc" = 5 ] && [ "$rc2" = 0 ] && grep -q "không chạy được phần cổng web (tonghop-portal) của lệnh 'serve'" "$tmp/alone.out" &&
+	ok "install-005-portal-part-missing" || ko "install-005-portal-part-missing" "exit $rc/$rc2: $(head -n 2 "$tmp/alone.out")"
 
 # ---- the manual pages
 for page in doc/tonghop.1 doc/tonghop.en.1; do

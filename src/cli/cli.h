@@ -1,5 +1,6 @@
 /*
- * The command line: the commands' entry points (one cmd_*.c each, listed in main.c) and
+ * The command line: the commands' entry points (one cmd_*.c each, listed in main.c; the
+ * portal's in portal_main.c, a program of their own) and
  * what several of them share: the configuration they load for a period (cmd_config.c)
  * and the same-file check (cmd_common.c). Reporting and exit codes are in report.h; only
  * the cli folder prints or exits.
@@ -79,5 +80,18 @@ int cmd_config(int argc, char **argv);
 /* True when paths a and b both exist and are the same file (device and inode), so that an
  * output never overwrites an input whatever the names. */
 bool th_same_file(const char *a, const char *b);
+
+/* The folder of the running program (from /proc/self/exe, links resolved), a new string;
+ * NULL when it cannot be known. */
+char *th_exe_dir(void);
+
+/*
+ * The portal's commands (serve, users, backup) live in a second program, tonghop-portal,
+ * so that the other commands do not load the web, database and crypto libraries at every
+ * start. cmd_portal runs it in place of this process (exec) with the same arguments: found
+ * beside the program (build/) or in lib/tonghop/ beside its bin/ (installed). Returns only
+ * on failure, with the exit code (the failure printed).
+ */
+int cmd_portal(int argc, char **argv);
 
 #endif

@@ -58,40 +58,36 @@ bool th_config_option(th_config_opts *o, int ch, const char *arg)
 
 /*
  * The shipped schemas' folder: schemas/ beside the program's folder (build/tonghop ->
- * schemas/, bin/tonghop -> share/tonghop/schemas/) when it holds the default schema, else
+ * schemas/, bin/tonghop and lib/tonghop/tonghop-portal -> share/tonghop/schemas/) when it
+ * holds the default schema, else
  * ./schemas. A new string.
  */
 static char *shipped_folder(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	static const char *const rel[] = { "/../schemas", "/../share/tonghop/schemas" };
+	char *exe = th_exe_dir();
+	/* build/, bin/ installed, lib/tonghop/ installed (tonghop-portal) */
+	static const char *const rel[] = { "/../schemas", "/../share/tonghop/schemas", "/../../share/tonghop/schemas" };
 
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			th_sbuf sb = TH_SBUF_INIT;
-			char *dir, *real;
-			th_sbuf_addf(&sb, "%s%s/" DEFAULT_SCHEMA, exe, rel[i]);
-			if (access(sb.buf, R_OK) != 0) {
-				th_sbuf_release(&sb);
-				continue;
-			}
+	for (size_t i = 0; exe && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		th_sbuf sb = TH_SBUF_INIT;
+		char *dir, *real;
+		th_sbuf_addf(&sb, "%s%s/" DEFAULT_SCHEMA, exe, rel[i]);
+		if (access(sb.buf, R_OK) != 0) {
 			th_sbuf_release(&sb);
-			th_sbuf_addf(&sb, "%s%s", exe, rel[i]);
-			dir = th_sbuf_detach(&sb, NULL);
-			real = realpath(dir, NULL); /* show schemas/, not build/../schemas/ */
-			if (real) {
-				free(dir);
-				return real;
-			}
-			return dir;
+			continue;
 		}
+		th_sbuf_release(&sb);
+		th_sbuf_addf(&sb, "%s%s", exe, rel[i]);
+		free(exe);
+		dir = th_sbuf_detach(&sb, NULL);
+		real = realpath(dir, NULL); /* show schemas/, not build/../schemas/ */
+		if (real) {
+			free(dir);
+			return real;
+		}
+		return dir;
 	}
+	free(exe);
 	return th_xstrdup("schemas");
 }
 

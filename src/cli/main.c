@@ -24,9 +24,10 @@ static const struct cmd {
 	{ "read", cmd_read, "đọc một báo cáo và in những gì đọc được (đơn vị, kỳ, giá trị từng dòng)" },
 	{ "dump", cmd_dump, "in mọi ô của một bảng tính .xlsx (kiểm tra bộ đọc)" },
 	{ "config", cmd_config, "cho biết biểu mẫu, quy tắc, danh sách đơn vị, lịch nào được dùng và vì sao" },
-	{ "serve", cmd_serve, "chạy cổng web nhận báo cáo của các xã và cho văn phòng xem xét" },
-	{ "backup", cmd_backup, "sao lưu dữ liệu của cổng web trong khi cổng vẫn chạy" },
-	{ "users", cmd_users, "cấp và quản lý tài khoản của cổng web (tonghop serve)" },
+	/* the portal's commands run tonghop-portal (cmd_portal) */
+	{ "serve", cmd_portal, "chạy cổng web nhận báo cáo của các xã và cho văn phòng xem xét" },
+	{ "backup", cmd_portal, "sao lưu dữ liệu của cổng web trong khi cổng vẫn chạy" },
+	{ "users", cmd_portal, "cấp và quản lý tài khoản của cổng web (tonghop serve)" },
 };
 
 static void usage(FILE *out)
