@@ -21,9 +21,10 @@ static const char *const prefixes[] = {
 	"ubnd", "thị trấn", "phường", "đặc khu", "tt.", "tt", "xã", "p.", "x.",
 };
 
-char *th_unit_key(const char *name, int ascii)
+/* The start of key k (th_text_key of a name) past the words that name a unit's kind. */
+static const char *past_prefixes(const char *k)
 {
-	char *k = th_text_key(name, strlen(name)), *p = k, *out;
+	const char *p = k;
 	bool again = true;
 
 	while (again) {
@@ -41,17 +42,28 @@ char *th_unit_key(const char *name, int ascii)
 			}
 		}
 	}
+	return p;
+}
+
+char *th_unit_key(const char *name, int ascii)
+{
+	char *k = th_text_key(name, strlen(name)), *out;
+	const char *p = past_prefixes(k);
+
 	out = ascii ? th_text_key_ascii(p, strlen(p)) : th_xstrdup(p);
 	free(k);
 	return out;
 }
 
-static void add_key(th_unit *u, const char *name, size_t *cap)
+/* Add name's keys to u (with and without diacritics); k is th_text_key(name). */
+static void add_key(th_unit *u, const char *k, size_t *cap)
 {
+	const char *p = past_prefixes(k);
+
 	th_grow((void **)&u->keys, cap, u->n_keys + 1, sizeof(*u->keys));
 	u->akeys = th_xrealloc(u->akeys, *cap * sizeof(*u->akeys));
-	u->keys[u->n_keys] = th_unit_key(name, 0);
-	u->akeys[u->n_keys] = th_unit_key(name, 1);
+	u->keys[u->n_keys] = th_xstrdup(p);
+	u->akeys[u->n_keys] = th_text_key_ascii(p, strlen(p));
 	u->n_keys++;
 }
 
@@ -88,21 +100,16 @@ const char *th_unit_type_name(th_unit_type t)
 	return "";
 }
 
-/* The type a unit's name begins with ("Xã Ngô Quyền" → xã), TH_UNIT_OTHER when none. */
-static th_unit_type type_of_name(const char *name)
+/* The type a unit's name begins with ("Xã Ngô Quyền" → xã), TH_UNIT_OTHER when none; k is
+ * th_text_key(name). */
+static th_unit_type type_of_key(const char *k)
 {
-	char *k = th_text_key(name, strlen(name));
-	th_unit_type t = TH_UNIT_OTHER;
-
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		size_t n = strlen(types[i].name);
-		if (strncmp(k, types[i].name, n) == 0 && k[n] == ' ') {
-			t = types[i].type;
-			break;
-		}
+		if (strncmp(k, types[i].name, n) == 0 && k[n] == ' ')
+			return types[i].type;
 	}
-	free(k);
-	return t;
+	return TH_UNIT_OTHER;
 }
 
 /* The roster's copy of province p (one string per province), added when new. */
@@ -180,6 +187,7 @@ int th_roster_load(th_roster **out, const char *path, th_err *e)
 	r->units = th_xcalloc(th_ini_nsections(ini) + 1, sizeof(*r->units));
 	for (size_t i = 0; i < th_ini_nsections(ini); i++) {
 		const char *sec = th_ini_section(ini, i), *name, *aliases, *type, *prov;
+		char *nkey;
 		th_unit *u;
 		size_t cap = 0;
 
@@ -198,7 +206,10 @@ int th_roster_load(th_roster **out, const char *path, th_err *e)
 		u = &r->units[r->n_units++];
 		u->code = th_xstrdup(sec);
 		u->name = th_xstrdup(name);
-		u->type = type_of_name(name);
+		nkey = th_text_key(name, strlen(name));
+		u->type = type_of_key(nkey);
+		add_key(u, nkey, &cap);
+		free(nkey);
 		if ((type = th_ini_get(ini, sec, "type")) && *type) {
 			char *k = th_text_key(type, strlen(type));
 			size_t t = 0;
@@ -215,15 +226,15 @@ int th_roster_load(th_roster **out, const char *path, th_err *e)
 		r->n_of_type[u->type]++;
 		prov = th_ini_get(ini, sec, "province");
 		u->province = province_of(r, prov ? prov : dprov, &pcap);
-		add_key(u, name, &cap);
 		aliases = th_ini_get(ini, sec, "aliases");
 		for (const char *p = aliases ? aliases : ""; *p;) {
 			const char *bar = strchr(p, '|');
 			size_t n = bar ? (size_t)(bar - p) : strlen(p);
-			char *a = th_xstrndup(p, n);
-			if (a[strspn(a, " \t")])
-				add_key(u, a, &cap);
-			free(a);
+			if (strspn(p, " \t") < n) { /* not blank */
+				char *ak = th_text_key(p, n);
+				add_key(u, ak, &cap);
+				free(ak);
+			}
 			p += n + (bar ? 1 : 0);
 		}
 	}
