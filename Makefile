@@ -213,7 +213,7 @@ install-files:
 	install -D -m 644 doc/tonghop.en.1 $(DESTDIR)$(MANDIR)/en/man1/tonghop.1
 
 # The Debian package, from the optimised build and `make install-files` (contrib/mkdeb.sh).
-VERSION := $(shell sed -n 's/^\#define TH_VERSION "\(.*\)"/\1/p' src/cli/main.c)
+VERSION := $(shell sed -n 's/^\#define TH_VERSION "\(.*\)"/\1/p' src/base/version.h)
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_FILE = $(B)/tonghop_$(VERSION)_$(DEB_ARCH).deb
 

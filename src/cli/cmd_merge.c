@@ -34,6 +34,9 @@ static const char *const merge_usage =
 	"(mỗi đơn vị một cột, cột Tổng là công thức), trang 'Lỗi' (mỗi lỗi một dòng, có liên kết\n"
 	"tới ô). Một tệp hỏng không làm dừng việc tổng hợp. Khi không có báo cáo nào dùng được\n"
 	"(gõ nhầm thư mục, sai kỳ), không ghi gì và giữ nguyên tệp kết quả cũ (mã thoát 4).\n"
+	"Tổng hợp lên cấp trên: ĐƯỜNG-DẪN có thể là sổ tổng hợp do tonghop ghi (của các tỉnh);\n"
+	"số liệu từng xã trong sổ được dùng như báo cáo, sổ của kỳ hay biểu mẫu khác, hoặc đã bị\n"
+	"sửa tay, bị từ chối (mã thoát 4).\n"
 	"\n"
 	"  --period KỲ       kỳ tổng hợp (bắt buộc): 2023-Q3, 2023-M07, 2023-H1, 2023-9M, 2023\n"
 	"  -o, --output TỆP  sổ tổng hợp .xlsx (bắt buộc)\n"
@@ -46,8 +49,8 @@ static const char *const merge_usage =
 	"  -h, --help        in hướng dẫn này\n"
 	"\n"
 	"Mã thoát: 0 xong, không có lỗi; 1 có báo cáo có lỗi; 2 sai cú pháp lệnh; 3 cấu hình\n"
-	"lỗi hoặc không có hiệu lực cho kỳ; 4 có tệp không đọc được (các tệp khác vẫn được tổng\n"
-	"hợp); 5 không ghi được kết quả.\n"
+	"lỗi hoặc không có hiệu lực cho kỳ; 4 có tệp không đọc được hay sổ tổng hợp bị từ chối\n"
+	"(các tệp khác vẫn được tổng hợp); 5 không ghi được kết quả.\n"
 	TH_CONFIG_HELP_WHY;
 
 /* Does the JSON go to standard output: "-", or the very file standard output is (the summary
@@ -79,6 +82,23 @@ static void print_lacking(const th_merge *m, FILE *o)
 		fputs(" — xem ghi chú ở ô tổng\n", o);
 }
 
+/* Received of expected per province, for the ministry. */
+static void print_provinces(const th_merge *m, FILE *o)
+{
+	const th_roster *r = m->roster;
+
+	fputs("Theo tỉnh, thành phố:\n", o);
+	for (size_t k = 0; k < r->n_provinces; k++) {
+		size_t got = 0, of = 0;
+		for (size_t u = 0; u < m->n_units; u++)
+			if (m->units[u].unit->province == r->provinces[k]) {
+				of++;
+				got += m->units[u].file >= 0;
+			}
+		fprintf(o, "  %s: %zu/%zu\n", r->provinces[k][0] ? r->provinces[k] : "(không ghi tỉnh)", got, of);
+	}
+}
+
 static void print_summary(const th_merge *m, const char *out, FILE *o)
 {
 	char label[TH_PERIOD_LABEL_MAX], a[TH_DATE_MAX], b[TH_DATE_MAX], d[TH_DATE_MAX];
@@ -95,7 +115,12 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 	fprintf(o, "Đã nhận: %zu/%zu đơn vị; đúng hạn: %zu/%zu\n", m->received, m->n_units, m->on_time, m->received);
 	for (size_t u = 0; u < m->n_units; u++)
 		missing -= m->units[u].failed >= 0;
-	if (missing) {
+	if (m->level == TH_LEVEL_NATIONAL && m->roster->n_provinces > 1) {
+		/* thousands of names say nothing: each province's count does */
+		print_provinces(m, o);
+		if (missing)
+			fprintf(o, "Chưa nhận: %zu đơn vị (xem trang 'Tổng hợp')\n", missing);
+	} else if (missing) {
 		fprintf(o, "Chưa nhận (%zu):", missing);
 		for (size_t u = 0, k = 0; u < m->n_units; u++)
 			if (m->units[u].file < 0 && m->units[u].failed < 0)
@@ -116,9 +141,17 @@ static void print_summary(const th_merge *m, const char *out, FILE *o)
 			th_date_vn(m->files[m->units[u].file].report_date, d);
 			fprintf(o, "Trễ hạn: %s (ngày %s)\n", m->units[u].unit->name, d);
 		}
+	for (size_t i = 0; i < m->n_files; i++)
+		if (m->files[i].status == TH_F_USED && m->files[i].book) {
+			fputs("Dùng sổ tổng hợp: ", o);
+			th_put_clean(m->files[i].path, o);
+			fputs(" — ", o);
+			th_put_clean(m->files[i].message, o);
+			putc('\n', o);
+		}
 	for (size_t i = 0; i < m->n_files; i++) {
-		if (m->files[i].status == TH_F_USED)
-			continue;
+		if (m->files[i].status == TH_F_USED || m->files[i].within >= 0)
+			continue; /* a workbook's returns not used: its line says how many */
 		fputs("Không dùng: ", o);
 		th_put_clean(m->files[i].path, o);
 		fprintf(o, " — %s: ", th_fstatus_vi(m->files[i].status));
@@ -160,18 +193,21 @@ static void show_progress(void *arg, size_t done, size_t total, const char *path
  */
 static int no_return(const th_merge *m, const char *out)
 {
-	static const char *const what[] = { "", "", "sai kỳ", "đơn vị ngoài danh sách", "không đọc được", "bỏ qua" };
+	static const char *const what[] = { "", "", "sai kỳ", "đơn vị ngoài danh sách", "không đọc được", "bỏ qua",
+					    "sổ tổng hợp không dùng được" };
 	char label[TH_PERIOD_LABEL_MAX];
-	size_t n[TH_F_SKIPPED + 1] = { 0 };
+	size_t n[TH_F_REFUSED + 1] = { 0 };
 	char why[256] = "";
 	size_t len = 0;
 
 	th_period_label_vi(m->period, label, sizeof(label));
 	for (size_t i = 0; i < m->n_files; i++) {
+		if (m->files[i].within >= 0)
+			continue;
 		n[m->files[i].status]++;
 		th_complain("%s: %s: %s", m->files[i].path, th_fstatus_vi(m->files[i].status), m->files[i].message);
 	}
-	for (int s = TH_F_WRONG_PERIOD; s <= TH_F_SKIPPED; s++)
+	for (int s = TH_F_WRONG_PERIOD; s <= TH_F_REFUSED; s++)
 		if (n[s] && len < sizeof(why))
 			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%zu %s", len ? ", " : " (", n[s], what[s]);
 	if (len && len < sizeof(why))
@@ -266,6 +302,14 @@ static int write_outputs(const th_merge *m, const char *out, const char *json)
 }
 
 /* ---- the command ---- */
+
+/* A file given that could not be used as it should (exit 4): unreadable, or a consolidated
+ * workbook refused. A return a workbook carried is no file given here: its unreadable
+ * file was the province's, said in the workbook. */
+static bool input_failed(const th_mfile *mf)
+{
+	return mf->within < 0 && (mf->status == TH_F_UNREADABLE || mf->status == TH_F_REFUSED);
+}
 
 struct merge_args {
 	const char *out, *json, *pstr;
@@ -364,13 +408,13 @@ int cmd_merge(int argc, char **argv)
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < m->n_files; i++)
-		if (m->files[i].status == TH_F_UNREADABLE) /* one line each, as for any input */
+		if (input_failed(&m->files[i])) /* one line each, as for any input */
 			th_complain("%s: %s", m->files[i].path, m->files[i].message);
 	print_summary(m, a.out, a.json && json_to_stdout(a.json) ? stderr : stdout);
 	if (m->errors)
 		rc = TH_EXIT_FINDINGS;
 	for (size_t i = 0; i < m->n_files; i++)
-		if (m->files[i].status == TH_F_UNREADABLE)
+		if (input_failed(&m->files[i]))
 			rc = TH_EXIT_INPUT;
 out:
 	th_merge_free(m);

@@ -7,10 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/version.h"
 #include "cli/cli.h"
 #include "base/banned.h"
-
-#define TH_VERSION "0.1.0"
 
 static const struct cmd {
 	const char *name;

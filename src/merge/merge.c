@@ -22,12 +22,14 @@
 #include "base/mem.h"
 #include "base/sbuf.h"
 #include "check/check_file.h"
+#include "merge/upward.h"
+#include "read/grid.h"
 #include "base/banned.h"
 
 const char *th_fstatus_name(th_fstatus s)
 {
 	static const char *const n[] = { "used", "superseded", "wrong_period", "unknown_unit",
-					 "unreadable", "skipped" };
+					 "unreadable", "skipped", "refused" };
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "";
 }
 
@@ -35,7 +37,7 @@ const char *th_fstatus_vi(th_fstatus s)
 {
 	static const char *const n[] = { "đã dùng", "bị thay bằng bản mới hơn", "sai kỳ báo cáo",
 					 "đơn vị không có trong danh sách hoặc không xác định được", "không đọc được",
-					 "bỏ qua" };
+					 "bỏ qua", "không dùng được (sổ tổng hợp)" };
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "";
 }
 
@@ -201,19 +203,32 @@ static const th_unit *unit_by_name(const th_roster *r, const char *path)
 	return NULL;
 }
 
+static void unreadable(const th_merge *m, th_mfile *mf, const th_err *e)
+{
+	mf->status = TH_F_UNREADABLE;
+	mf->message = th_xstrdup(e->msg);
+	mf->unit = unit_by_name(m->roster, mf->path);
+	mf->unit_by_name = mf->unit != NULL;
+}
+
+static void use_filing(th_merge *m, th_mfile *mf, th_filing *f, const th_ruleset *rules);
+
+/*
+ * Read one file: a return, or a consolidated workbook a merge wrote (upward.h), told apart
+ * by the workbook itself, which is read once.
+ */
 static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_ruleset *rules)
 {
 	struct stat st;
 	th_err e = { 0 };
 	th_filing *f = NULL;
-	char want[TH_PERIOD_LABEL_MAX], got[TH_PERIOD_LABEL_MAX];
+	th_grid *g = NULL;
+	int book, rc;
 
 	if (mf->message)
 		return; /* decided before reading: a file given twice, or this run's output */
 	if (stat(mf->path, &st) == 0)
 		mf->mtime = (int64_t)st.st_mtime;
-	else
-		st.st_mode = 0;
 	if (strncmp(base_name(mf->path), "~$", 2) == 0) {
 		mf->status = TH_F_SKIPPED;
 		mf->message = th_xstrdup("tệp khoá tạm của Excel (~$…), không phải báo cáo");
@@ -224,13 +239,30 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		mf->message = th_xstrdup("không phải tệp bảng tính");
 		return;
 	}
-	if (th_filing_read(&f, mf->path, m->schema, m->roster, &e)) {
-		mf->status = TH_F_UNREADABLE;
-		mf->message = th_xstrdup(e.msg);
-		mf->unit = unit_by_name(m->roster, mf->path);
-		mf->unit_by_name = mf->unit != NULL;
+	if (th_grid_load(&g, mf->path, &e)) {
+		unreadable(m, mf, &e);
 		return;
 	}
+	book = th_upward_sheet(g);
+	if (book >= 0) {
+		th_upward_read(m, g, book, mf);
+		th_grid_free(g);
+		return;
+	}
+	rc = th_filing_read_grid(&f, g, mf->path, m->schema, m->roster, &e);
+	th_grid_free(g);
+	if (rc) {
+		unreadable(m, mf, &e);
+		return;
+	}
+	use_filing(m, mf, f, rules);
+}
+
+/* A return read: its unit and period decide whether it is used; if so it is checked. */
+static void use_filing(th_merge *m, th_mfile *mf, th_filing *f, const th_ruleset *rules)
+{
+	char want[TH_PERIOD_LABEL_MAX], got[TH_PERIOD_LABEL_MAX];
+
 	mf->unit = f->unit;
 	mf->report_date = f->report_date;
 	if (!f->unit) {
@@ -285,7 +317,11 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 	th_filing_free(f);
 }
 
-/* Is a a newer return than b? Later report date, then later file time, then later name. */
+/*
+ * Is a a newer return than b? Later report date, then later file time; then a return given
+ * beats one a consolidated workbook carries (most likely the same return: the source over
+ * its copy); then the later name.
+ */
 static bool newer(const th_mfile *a, const th_mfile *b)
 {
 	int c = th_date_cmp(a->report_date, b->report_date);
@@ -294,6 +330,8 @@ static bool newer(const th_mfile *a, const th_mfile *b)
 		return c > 0;
 	if (a->mtime != b->mtime)
 		return a->mtime > b->mtime;
+	if ((a->within < 0) != (b->within < 0))
+		return a->within < 0;
 	return strcmp(a->path, b->path) > 0;
 }
 
@@ -495,6 +533,86 @@ static void read_all(th_merge *m, const bool *from_folder, const th_ruleset *rul
 		progress(arg, m->n_files, m->n_files, NULL);
 }
 
+/* ---- consolidated workbooks ---- */
+
+/* The returns consolidated workbooks brought, appended to the files, each knowing its
+ * workbook: from here on they are returns like the others. */
+static void add_parts(th_merge *m)
+{
+	size_t n = m->n_files, k = m->n_files;
+
+	for (size_t i = 0; i < m->n_files; i++)
+		n += m->files[i].n_parts;
+	if (n == m->n_files)
+		return;
+	m->files = th_xrealloc(m->files, (n + 1) * sizeof(*m->files));
+	for (size_t i = 0; i < m->n_files; i++) {
+		for (size_t j = 0; j < m->files[i].n_parts; j++) {
+			m->files[k] = m->files[i].parts[j];
+			m->files[k++].within = (int)i;
+		}
+		free(m->files[i].parts);
+		m->files[i].parts = NULL;
+		m->files[i].n_parts = 0;
+	}
+	m->n_files = n;
+}
+
+/* What each consolidated workbook used gave this merge, once returns have been chosen:
+ * "sổ tổng hợp Thành phố Hải Phòng (cấp tỉnh): đã nhận 110/114 đơn vị; dùng 109, 1 bị thay
+ * bằng bản mới hơn". */
+static void book_messages(th_merge *m)
+{
+	for (size_t i = 0; i < m->n_files; i++) {
+		th_mfile *mf = &m->files[i];
+		size_t n[TH_F_REFUSED + 1] = { 0 };
+		th_sbuf sb = TH_SBUF_INIT;
+		const char *lv = mf->book ? mf->book->level : "";
+
+		if (!mf->book || mf->status != TH_F_USED)
+			continue;
+		for (size_t j = i + 1; j < m->n_files; j++)
+			if (m->files[j].within == (int)i)
+				n[m->files[j].status]++;
+		mf->book->used = n[TH_F_USED];
+		th_sbuf_addf(&sb, "sổ tổng hợp %s (%s): đã nhận %zu/%zu đơn vị; dùng %zu", mf->book->roster,
+			     strcmp(lv, "national") == 0 ? th_level_vi(TH_LEVEL_NATIONAL) :
+			     strcmp(lv, "district") == 0 ? th_level_vi(TH_LEVEL_DISTRICT) : th_level_vi(TH_LEVEL_PROVINCE),
+			     mf->book->received, mf->book->expected, n[TH_F_USED]);
+		if (n[TH_F_SUPERSEDED])
+			th_sbuf_addf(&sb, ", %zu bị thay bằng báo cáo mới hơn", n[TH_F_SUPERSEDED]);
+		if (n[TH_F_UNKNOWN_UNIT])
+			th_sbuf_addf(&sb, ", %zu không có trong danh sách %s", n[TH_F_UNKNOWN_UNIT], m->roster->name);
+		if (n[TH_F_UNREADABLE])
+			th_sbuf_addf(&sb, ", %zu tệp lỗi", n[TH_F_UNREADABLE]);
+		free(mf->message);
+		mf->message = th_sbuf_detach(&sb, NULL);
+	}
+}
+
+th_level th_merge_level(const th_roster *r)
+{
+	const char *prov = r->n_provinces ? r->provinces[0] : "";
+
+	if (r->n_provinces > 1)
+		return TH_LEVEL_NATIONAL;
+	if ((r->parent && r->parent[0]) || (prov[0] && r->name && strcmp(prov, r->name) != 0))
+		return TH_LEVEL_DISTRICT;
+	return TH_LEVEL_PROVINCE;
+}
+
+const char *th_level_name(th_level l)
+{
+	static const char *const n[] = { "district", "province", "national" };
+	return (unsigned)l < 3 ? n[l] : "";
+}
+
+const char *th_level_vi(th_level l)
+{
+	static const char *const n[] = { "cấp huyện", "cấp tỉnh", "toàn quốc" };
+	return (unsigned)l < 3 ? n[l] : "";
+}
+
 /* ---- the run ---- */
 
 struct fid {
@@ -685,6 +803,7 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	m->n_files = l.n;
 	for (size_t i = 0; i < l.n; i++) {
 		m->files[i].path = l.path[i];
+		m->files[i].within = -1;
 		if (l.why[i]) {
 			m->files[i].status = TH_F_SKIPPED;
 			m->files[i].message = l.why[i];
@@ -698,8 +817,11 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 	form_offsets(m); /* before the threads: th_merge_keep only reads it there */
 	read_all(m, l.from_folder, rules, progress, arg);
 	list_release(&l);
+	add_parts(m);
+	m->level = th_merge_level(roster);
 
 	choose_returns(m);
+	book_messages(m);
 	compute_totals(m);
 	*out = m;
 	return 0;
@@ -710,11 +832,25 @@ void th_merge_free(th_merge *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n_files; i++) {
-		free(m->files[i].path);
-		free(m->files[i].message);
-		free(m->files[i].values);
-		free(m->files[i].texts);
-		th_findings_release(&m->files[i].findings);
+		th_mfile *mf = &m->files[i];
+		free(mf->path);
+		free(mf->message);
+		free(mf->values);
+		free(mf->texts);
+		th_findings_release(&mf->findings);
+		if (mf->book) {
+			free(mf->book->level);
+			free(mf->book->roster);
+			free(mf->book);
+		}
+		for (size_t j = 0; j < mf->n_parts; j++) {
+			free(mf->parts[j].path);
+			free(mf->parts[j].message);
+			free(mf->parts[j].values);
+			free(mf->parts[j].texts);
+			th_findings_release(&mf->parts[j].findings);
+		}
+		free(mf->parts);
 	}
 	free(m->files);
 	for (size_t f = 0; m->totals && f < m->schema->n_forms; f++) {
@@ -775,11 +911,15 @@ static void form_offsets(th_merge *m)
 
 void th_merge_keep(th_merge *m, size_t file, const th_filing *f)
 {
-	th_mfile *mf = &m->files[file];
+	form_offsets(m);
+	th_merge_keep_file(m, &m->files[file], f);
+}
+
+void th_merge_keep_file(const th_merge *m, th_mfile *mf, const th_filing *f)
+{
 	const th_schema *s = m->schema;
 	size_t len = 1, at = 0;
 
-	form_offsets(m);
 	free(mf->values);
 	free(mf->texts);
 	mf->values = th_xcalloc(m->form_at[s->n_forms] + 1, sizeof(*mf->values));
@@ -808,12 +948,16 @@ void th_merge_keep(th_merge *m, size_t file, const th_filing *f)
 		}
 }
 
-const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+const th_mfile *th_merge_file(const th_merge *m, size_t u)
 {
-	const th_mfile *mf;
-
 	if (u >= m->n_units || m->units[u].file < 0)
 		return NULL;
-	mf = &m->files[m->units[u].file];
-	return mf->values ? &mf->values[m->form_at[f] + r] : NULL;
+	return &m->files[m->units[u].file];
+}
+
+const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r)
+{
+	const th_mfile *mf = th_merge_file(m, u);
+
+	return mf && mf->values ? &mf->values[m->form_at[f] + r] : NULL;
 }

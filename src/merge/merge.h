@@ -33,6 +33,8 @@ typedef enum th_fstatus {
 	TH_F_UNREADABLE,   /* not a readable workbook: message says why */
 	TH_F_SKIPPED,      /* an Excel lock file ~$..., not a spreadsheet, a file given twice,
 			    * or this run's own output */
+	TH_F_REFUSED,      /* a consolidated workbook that cannot be used: another schema, a
+			    * format this version does not read, its figures edited by hand */
 } th_fstatus;
 
 /*
@@ -47,6 +49,18 @@ typedef struct th_mvalue {
 	bool unfilled;       /* a required row left blank (check_file.h th_row_unfilled) */
 } th_mvalue;
 
+/* Who a merge consolidates for: a district (before 1/7/2025), a province, the nation. */
+typedef enum th_level { TH_LEVEL_DISTRICT, TH_LEVEL_PROVINCE, TH_LEVEL_NATIONAL } th_level;
+
+/* What a consolidated workbook given as input says of itself (merge/upward.h). */
+typedef struct th_mbook {
+	char *level;              /* "province", "national", "district" as it says */
+	char *roster;             /* its roster's name: "Thành phố Hải Phòng" */
+	size_t received, expected; /* its units received, of how many */
+	size_t used;              /* of those, how many this merge uses (the rest superseded
+				   * by a newer return, or outside this merge's roster) */
+} th_mbook;
+
 typedef struct th_mfile {
 	char *path;
 	th_fstatus status;
@@ -57,7 +71,16 @@ typedef struct th_mfile {
 	int64_t mtime;        /* the file's modification time (seconds), a tie-breaker */
 	th_mvalue *values;    /* used files: every row's figure, form after form; NULL otherwise */
 	char *texts;          /* the values' written texts, in one block */
-	th_findings findings; /* reading and rule findings (used files only) */
+	th_findings findings; /* reading and rule findings (used files only); for a refused
+			       * consolidated workbook, the finding that says why */
+	/* Upward consolidation: a consolidated workbook given (book set, its status that of
+	 * the workbook) stands for the returns it holds, one entry each appended to the merge's
+	 * files (within its index, path the return's file as the workbook names it, its
+	 * figures and findings as the workbook carries them); within is -1 for a file given. */
+	th_mbook *book;
+	int within;
+	struct th_mfile *parts; /* while reading: the entries a workbook brings, moved to files */
+	size_t n_parts;
 } th_mfile;
 
 typedef struct th_munit {
@@ -94,7 +117,18 @@ typedef struct th_merge {
 	size_t received, on_time; /* units received, and of them on time */
 	size_t errors, warnings;  /* over the used returns */
 	size_t *form_at;          /* where form f's rows start in a file's values */
+	th_level level;           /* th_merge_level(roster) */
 } th_merge;
+
+/*
+ * The level a roster consolidates at: national when its units are of several provinces;
+ * district when it names a parent or a province other than itself (huyện Thanh Miện, tỉnh
+ * Hải Dương); province otherwise (Thành phố Hải Phòng, a province's own roster).
+ */
+th_level th_merge_level(const th_roster *r);
+/* "district", "province", "national" (JSON); "cấp huyện", "cấp tỉnh", "toàn quốc". Static. */
+const char *th_level_name(th_level l);
+const char *th_level_vi(th_level l);
 
 /*
  * Called as the files are read: done of total read, path the one being read now (NULL at
@@ -121,12 +155,19 @@ int th_merge_run(th_merge **out, const th_schema *schema, const th_roster *roste
 		 th_merge_progress_fn progress, void *arg, th_err *e);
 void th_merge_free(th_merge *m);
 
+/* The file whose figures unit u's column shows (a return, or a return a consolidated
+ * workbook carried: within >= 0), or NULL when the unit was not received. */
+const th_mfile *th_merge_file(const th_merge *m, size_t u);
+
 /* The value unit u gave for form f row r, or NULL when missing (no return, or no value). */
 const th_mvalue *th_merge_value(const th_merge *m, size_t u, size_t f, size_t r);
 
 /* Keep the figures of return f (read with m's schema) as those of m->files[file], replacing
  * any kept before; f is not kept. */
 void th_merge_keep(th_merge *m, size_t file, const th_filing *f);
+/* The same into mf, a file not (yet) among m's (a return a consolidated workbook carries,
+ * merge/upward.h); m's form offsets must be made (th_merge_run makes them before reading). */
+void th_merge_keep_file(const th_merge *m, th_mfile *mf, const th_filing *f);
 
 /*
  * Did unit u send a return whose figure for form f row r could not be read (for a ratio
@@ -145,7 +186,8 @@ bool th_merge_blank(const th_merge *m, size_t u, size_t f, size_t r);
 
 /*
  * The merge as one JSON object and a newline, written to out (README "JSON"): period,
- * window, deadline, units, files, findings, totals, incomplete. The caller checks out for
+ * window, deadline, level, provinces (completeness per province), units, files, findings,
+ * totals, incomplete. The caller checks out for
  * write errors.
  */
 void th_merge_json(const th_merge *m, FILE *out);

@@ -37,8 +37,12 @@ static void json_units(th_json *j, const th_merge *m)
 		th_json_obj(j);
 		th_json_kstr(j, "code", mu->unit->code);
 		th_json_kstr(j, "name", mu->unit->name);
+		const th_mfile *via = mf && mf->within >= 0 ? &m->files[mf->within] :
+			bad && bad->within >= 0 ? &m->files[bad->within] : NULL;
 		th_json_kstr(j, "status", mf ? "received" : bad ? "unreadable" : "missing");
 		th_json_kstr(j, "file", mf ? mf->path : bad ? bad->path : NULL);
+		/* the consolidated workbook that carried the return, null for a return given */
+		th_json_kstr(j, "via", via ? via->path : NULL);
 		if (bad)
 			th_json_kstr(j, "message", bad->message);
 		json_date(j, "report_date", mf ? mf->report_date : (th_date){ 0, 0, 0 });
@@ -54,26 +58,73 @@ static void json_units(th_json *j, const th_merge *m)
 	th_json_end_arr(j);
 }
 
+/* Received of expected per province, in the roster's order; one line, the roster's, for
+ * a merge below the national level (a province, a district). */
+static void json_provinces(th_json *j, const th_merge *m)
+{
+	const th_roster *r = m->roster;
+	bool per = m->level == TH_LEVEL_NATIONAL && r->n_provinces > 1;
+	size_t np = per ? r->n_provinces : 1;
+
+	th_json_key(j, "provinces");
+	th_json_arr(j);
+	for (size_t k = 0; k < np; k++) {
+		const char *name = per && r->provinces[k][0] ? r->provinces[k] : r->name;
+		size_t got = 0, of = 0;
+		for (size_t u = 0; u < m->n_units; u++) {
+			if (per && m->units[u].unit->province != r->provinces[k])
+				continue;
+			of++;
+			got += m->units[u].file >= 0;
+		}
+		th_json_obj(j);
+		th_json_kstr(j, "name", name);
+		th_json_kint(j, "received", (long long)got);
+		th_json_kint(j, "expected", (long long)of);
+		th_json_end_obj(j);
+	}
+	th_json_end_arr(j);
+}
+
 static void json_files(th_json *j, const th_merge *m)
 {
 	th_json_key(j, "files");
 	th_json_arr(j);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const th_mfile *mf = &m->files[i];
+		if (mf->within >= 0)
+			continue; /* a return a consolidated workbook carried: under units */
 		th_json_obj(j);
 		th_json_kstr(j, "path", mf->path);
 		th_json_kstr(j, "status", th_fstatus_name(mf->status));
 		th_json_kstr(j, "unit", mf->unit ? mf->unit->code : NULL);
 		th_json_kstr(j, "message", mf->message);
+		if (mf->book) {
+			/* a consolidated workbook: what it says of itself, and what this merge used */
+			th_json_key(j, "book");
+			th_json_obj(j);
+			th_json_kstr(j, "level", mf->book->level);
+			th_json_kstr(j, "roster", mf->book->roster);
+			th_json_kint(j, "received", (long long)mf->book->received);
+			th_json_kint(j, "expected", (long long)mf->book->expected);
+			th_json_kint(j, "used", (long long)mf->book->used);
+			th_json_end_obj(j);
+		}
 		th_json_end_obj(j);
 	}
 	th_json_end_arr(j);
 	th_json_key(j, "findings");
 	th_json_arr(j);
 	for (size_t u = 0; u < m->n_units; u++) {
-		const th_mfile *mf = m->units[u].file >= 0 ? &m->files[m->units[u].file] : NULL;
+		const th_mfile *mf = th_merge_file(m, u);
 		for (size_t k = 0; mf && k < mf->findings.n; k++)
 			th_json_finding(j, &mf->findings.v[k], m->units[u].unit->code, mf->path);
+	}
+	/* why a consolidated workbook given was not used: the file's own, of no unit */
+	for (size_t i = 0; i < m->n_files; i++) {
+		const th_mfile *mf = &m->files[i];
+		for (size_t k = 0; mf->within < 0 && mf->status != TH_F_USED && k < mf->findings.n; k++)
+			th_json_finding(j, &mf->findings.v[k], NULL, mf->path);
 	}
 	th_json_end_arr(j);
 }
@@ -155,6 +206,13 @@ void th_merge_json(const th_merge *m, FILE *out)
 	json_date(&j, "to", m->to);
 	th_json_end_obj(&j);
 	json_date(&j, "deadline", m->deadline);
+	th_json_kstr(&j, "level", th_level_name(m->level));
+	th_json_key(&j, "roster");
+	th_json_obj(&j);
+	th_json_kstr(&j, "name", m->roster->name);
+	th_json_kstr(&j, "code", m->roster->code && m->roster->code[0] ? m->roster->code : NULL);
+	th_json_end_obj(&j);
+	json_provinces(&j, m);
 	json_units(&j, m);
 	json_files(&j, m);
 	json_totals(&j, m);

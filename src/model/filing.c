@@ -115,13 +115,24 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 		   const th_roster *roster, th_err *e)
 {
 	th_grid *g = NULL;
+	int rc;
+
+	*out = NULL;
+	if (th_grid_load(&g, path, e))
+		return -1;
+	rc = th_filing_read_grid(out, g, path, schema, roster, e);
+	th_grid_free(g);
+	return rc;
+}
+
+int th_filing_read_grid(th_filing **out, const th_grid *g, const char *path, const th_schema *schema,
+			const th_roster *roster, th_err *e)
+{
 	th_filing *f;
 	struct locate c = { 0 };
 	struct region *reg;
 
 	*out = NULL;
-	if (th_grid_load(&g, path, e))
-		return -1;
 	f = th_filing_new(path, schema);
 	f->n_sheets = g->n_sheets;
 	f->sheets = th_xcalloc(g->n_sheets + 1, sizeof(*f->sheets));
@@ -145,7 +156,6 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 			schema->forms[0].title, schema->forms[schema->n_forms - 1].title);
 		th_locate_regions_release(reg, schema->n_forms);
 		th_fx_free(c.fx);
-		th_grid_free(g);
 		th_filing_free(f);
 		return -1;
 	}
@@ -156,7 +166,6 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	th_locate_register(&c);
 	th_findings_cap(&f->findings, TH_FINDINGS_PER_RULE);
 	th_fx_free(c.fx);
-	th_grid_free(g);
 	*out = f;
 	return 0;
 }

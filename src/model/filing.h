@@ -19,6 +19,7 @@
 #include "model/finding.h"
 #include "model/roster.h"
 #include "model/schema.h"
+#include "read/grid.h"
 #include "read/vnnum.h"
 
 typedef enum th_vstate {
@@ -103,6 +104,10 @@ typedef struct th_filing {
  */
 int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 		   const th_roster *roster, th_err *e);
+/* The same from a workbook already held in memory (borrowed, not freed): a merge looks at
+ * a workbook once to tell a return from a consolidated workbook (merge/upward.h). */
+int th_filing_read_grid(th_filing **out, const th_grid *g, const char *path, const th_schema *schema,
+			const th_roster *roster, th_err *e);
 void th_filing_free(th_filing *f);
 
 /*

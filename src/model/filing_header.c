@@ -196,6 +196,22 @@ static void header_unit_find(struct locate *c, const struct lines *ls, struct un
 		}
 }
 
+/*
+ * Is name one of unit u's names? In a national roster a name can designate several units
+ * (Phường Hòa Bình is in more than one province): matching it alone gives none, yet with
+ * the code of one of them it is no mismatch.
+ */
+static bool names_unit(const char *name, const th_unit *u)
+{
+	char *k = th_unit_key(name, 0);
+	bool same = false;
+
+	for (size_t i = 0; *k && i < u->n_keys && !same; i++)
+		same = strcmp(k, u->keys[i]) == 0;
+	free(k);
+	return same;
+}
+
 /* Which unit sent the return, and every doubt about it as a finding. */
 static void header_unit(struct locate *c, const struct lines *ls)
 {
@@ -221,7 +237,8 @@ static void header_unit(struct locate *c, const struct lines *ls)
 					"được đơn vị báo cáo; hãy sửa tên hoặc mã cho đúng",
 					u.name_written, u.by_name->name, u.by_name->code, u.by_code->code, u.by_code->name);
 			f->unit = NULL;
-		} else if (u.by_code && u.name_written && u.by_name != u.by_code) {
+		} else if (u.by_code && u.name_written && u.by_name != u.by_code &&
+			   !names_unit(u.name_written, u.by_code)) {
 			w = where(c, "HEADER", NULL, f->unit_at.sheet, f->unit_at.row, f->unit_at.col);
 			th_findings_add(&f->findings, TH_SEV_WARNING, "read.unit-mismatch", &w, u.name_written,
 					u.by_code->name, "tên đơn vị '%s' không khớp mã %s (%s)", u.name_written,

@@ -10,6 +10,7 @@
 
 #include "base/mem.h"
 #include "write/merged_int.h"
+#include "write/merged_meta.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 #include "base/banned.h"
@@ -154,6 +155,8 @@ static void summary_widths(struct mctx *c, double w[S_NCOL])
 			th_wb_width_fit(&w[S_FILE], m->files[mu->file].path, 40);
 	}
 	for (size_t i = 0; i < m->n_files; i++) {
+		if (m->files[i].within >= 0)
+			continue; /* a return a consolidated workbook carried: not in the file list */
 		th_sbuf_reset(&sb);
 		th_wb_add_capitalised(&sb, th_fstatus_vi(m->files[i].status));
 		th_wb_width_fit(&w[S_STATE], sb.buf, 22);
@@ -270,10 +273,12 @@ static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row, const
 	for (size_t i = 0; i < m->n_files; i++) {
 		const th_mfile *mf = &m->files[i];
 		bool attention = mf->status == TH_F_UNREADABLE || mf->status == TH_F_WRONG_PERIOD ||
-				 mf->status == TH_F_UNKNOWN_UNIT;
+				 mf->status == TH_F_UNKNOWN_UNIT || mf->status == TH_F_REFUSED;
 		lxw_format *fc = attention ? F->amber : F->cell, *fw = attention ? F->amber_wrap : F->wrap;
 		struct th_wb_rowfit fit = { 1 };
 
+		if (mf->within >= 0)
+			continue; /* a return a consolidated workbook carried: in the units above */
 		row++;
 		th_wb_num(b, ws, row, S_STT, (double)(i + 1), fc);
 		th_wb_text(b, ws, row, S_CODE, mf->unit ? mf->unit->code : "", fc);
@@ -608,8 +613,10 @@ static void form_head(struct mctx *c, size_t f, lxw_worksheet *ws)
 	th_wb_rowfit_set(b, ws, M_HEAD_ROW, &fit);
 	for (size_t i = 0; i <= M_TOTAL_COL; i++)
 		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)i, head[i], F->head);
+	th_meta_form(c->meta, f, c->names[f], true);
 	for (size_t u = 0; u < m->n_units; u++) {
 		const th_unit *un = m->units[u].unit;
+		th_meta_unit(c->meta, f, u, (uint32_t)(M_UNIT_COL + u));
 		th_wb_text(b, ws, M_HEAD_ROW, (uint16_t)(M_UNIT_COL + u), un ? un->name : "", F->head);
 	}
 	for (size_t i = 0; i <= M_TOTAL_COL; i++)
@@ -644,6 +651,7 @@ static void merge_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 		th_wb_text(b, ws, row, 0, rd->code, group ? F->group : F->cell);
 		th_wb_text(b, ws, row, 1, rd->label, group ? F->group_wrap : F->wrap);
 		th_wb_text(b, ws, row, 2, rd->unit, F->wrap);
+		th_meta_row(c->meta, f, r, row);
 		for (size_t u = 0; u < c->m->n_units; u++)
 			merge_cell(c, ws, u, f, r, row, group);
 		merge_total(c, ws, f, r, row, &fit);
@@ -808,6 +816,7 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	make_groups(&c);
 	if (c.wide)
 		th_merged_rows_layout(&c);
+	c.meta = th_meta_new(m);
 	c.fform = th_xcalloc(m->n_files + 1, sizeof(*c.fform));
 	c.frow = th_xcalloc(m->n_files + 1, sizeof(*c.frow));
 	for (size_t k = 0; k < m->n_files; k++) {
@@ -833,8 +842,10 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 		for (size_t f = 0; f < s->n_forms; f++)
 			merge_form(&c, f, forms[f]);
 		merge_errors(&c, errors);
+		th_meta_write(c.meta, &b);
 	}
 	ret = th_wb_close(&b, e);
+	th_meta_free(c.meta);
 
 	for (size_t k = 0; k < m->n_files; k++) {
 		free(c.fform[k]);

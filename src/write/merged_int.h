@@ -8,6 +8,7 @@
 #ifndef TH_MERGED_INT_H
 #define TH_MERGED_INT_H
 
+#include "write/merged_meta.h"
 #include "write/wb.h"
 #include "write/xlsx_writer.h"
 
@@ -27,6 +28,8 @@ struct mctx {
 	bool wide;                    /* form sheets a row per unit (merged_rows.c) */
 	uint32_t *urow;               /* wide: the sheet row of each unit (roster index) */
 	lxw_format *group_ratio;      /* wide: a subtotal's ratio (bold, grey-free, two decimals) */
+	struct th_meta *meta;         /* where each figure is shown, for merge/upward.h: both
+				       * layouts say it (merged_meta.h) */
 };
 
 /* The footer of every sheet (the roster's name, the period) and the rest of p. */

@@ -363,6 +363,10 @@ void th_merged_rows_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 		format_set_num_format(c->group_ratio, "0.00");
 	}
 	rows_head(c, f, ws);
+	/* where the figures are, for a merge one level up: each unit a row, each row a column */
+	th_meta_form(c->meta, f, c->names[f], false);
+	for (size_t r = 0; r < fd->n_rows; r++)
+		th_meta_row(c->meta, f, r, ind_col(r));
 	th_wb_rowfit_set(b, ws, W_TOTAL_ROW, &sub);
 	/* the whole roster: "Cả nước" for the ministry's */
 	totals_row(&x, c->m->roster && c->m->roster->name && c->by_province ? c->m->roster->name : "Tổng cộng");
@@ -378,6 +382,8 @@ void th_merged_rows_form(struct mctx *c, size_t f, lxw_worksheet *ws)
 			const size_t u = c->order[k];
 			const th_unit *un = c->m->units[u].unit;
 			struct th_wb_rowfit fit = { 1 };
+
+			th_meta_unit(c->meta, f, u, row);
 
 			th_wb_rowfit_add(&fit, un ? un->name : "", W_W_NAME, false);
 			th_wb_rowfit_set(b, ws, row, &fit);
