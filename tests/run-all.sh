@@ -2,6 +2,7 @@
 # Runs every test suite of tonghop against the sanitizer build in BUILD_DIR (make test):
 # unit tests (cmocka), end-to-end CLI cases, the fixtures' golden dumps, merge, units,
 # provinces (the consolidation layouts of a province and of the nation, 3,321 units),
+# upward (province workbooks merged by the ministry),
 # outputs (no-return merges, concurrent writers, full disk, killed runs, the template's
 # formulas recalculated by LibreOffice and its print setup),
 # .xls/.ods end to end (tests/formats.sh) and the user guide's examples, the hostile
@@ -88,6 +89,7 @@ run_suite e2e tests/e2e.sh "$TONGHOP"
 run_suite golden tests/golden.sh "$TONGHOP" build/make_fixtures
 run_suite merge tests/merge.sh "$TONGHOP"
 run_suite units tests/units.sh "$TONGHOP" build/gen_returns
+run_suite upward tests/upward.sh "$TONGHOP" build/gen_returns
 run_suite outputs tests/outputs.sh "$TONGHOP" build/gen_returns
 [ "$QUICK" = 1 ] || run_suite provinces tests/provinces.sh "$TONGHOP" build/gen_returns build/tonghop
 run_suite formats tests/formats.sh "$TONGHOP"

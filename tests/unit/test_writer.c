@@ -31,6 +31,7 @@
 #include "check/rules.h"
 #include "model/schema.h"
 #include "read/xlsx_reader.h"
+#include "merge/upward.h"
 #include "write/xlsx_writer.h"
 
 static th_schema *schema;
@@ -237,6 +238,7 @@ static void add_file(th_merge *m, const char *path, th_fstatus st, int unit, con
 	assert_non_null(m->files);
 	mf = &m->files[m->n_files++];
 	memset(mf, 0, sizeof(*mf));
+	mf->within = -1; /* a file given, not a return a consolidated workbook carried */
 	mf->path = strdup(path);
 	mf->status = st;
 	mf->unit = unit >= 0 ? &roster->units[unit] : NULL;
@@ -416,7 +418,8 @@ static void merge_sheets(void **state)
 {
 	th_merge *m = build_merge();
 	const char *path = in_dir("merge.xlsx");
-	static const char *const want[] = { "Tổng hợp", "BM1", "BM2", "BM3", "BM4", "BM5", "BM6", "BM7", "Lỗi" };
+	static const char *const want[] = { "Tổng hợp", "BM1", "BM2", "BM3", "BM4", "BM5", "BM6", "BM7", "Lỗi",
+					    "tonghop" };
 	th_xlsx *x;
 	th_err e = { 0 };
 	struct rsheet s;
@@ -427,6 +430,10 @@ static void merge_sheets(void **state)
 	assert_int_equal(th_xlsx_sheet_count(x), sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_string_equal(th_xlsx_sheet_name(x, i), want[i]);
+	/* the metadata for a merge one level up (merge/upward.h): hidden, the rest visible */
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_int_equal(th_xlsx_sheet_state(x, i), i + 1 < sizeof(want) / sizeof(want[0]) ?
+				 TH_SHEET_VISIBLE : TH_SHEET_HIDDEN);
 	th_xlsx_free(x);
 
 	load_sheet(path, "Tổng hợp", &s);
@@ -454,6 +461,101 @@ static void merge_sheets(void **state)
 	assert_string_equal(at(&s, 11 + 16 + 9, 4)->text, "q3/hong.xlsx");
 	free_sheet(&s);
 	th_merge_free(m);
+}
+
+/*
+ * Upward: the workbook written is an input of another merge (merge/upward.h), which finds
+ * every unit's figures as they were (dash and unread text included), its file, report
+ * date and findings, and computes the totals from them: the ratio from the summed parts,
+ * a unit whose part could not be read left out and said.
+ */
+static void merge_upward_roundtrip(void **state)
+{
+	th_merge *m = build_merge(), *up = NULL;
+	const char *path = in_dir("province.xlsx");
+	char *paths[1];
+	th_err e = { 0 };
+	int f1 = -1, f7 = -1;
+	(void)state;
+
+	write_merge_ok(m, path);
+	paths[0] = (char *)path;
+	if (th_merge_run(&up, schema, roster, cal, NULL, Q3, paths, 1, NULL, NULL, NULL, &e))
+		fail_msg("th_merge_run: %s", e.msg);
+	assert_int_equal(up->files[0].status, TH_F_USED);
+	assert_non_null(up->files[0].book);
+	assert_int_equal(up->received, m->received);
+	for (size_t u = 0; u < m->n_units; u++) {
+		const th_mfile *a = th_merge_file(m, u), *b = th_merge_file(up, u);
+		assert_true((a == NULL) == (b == NULL));
+		if (!a)
+			continue;
+		assert_string_equal(a->path, b->path);
+		assert_int_equal(b->within, 0);
+		assert_int_equal(th_date_cmp(a->report_date, b->report_date), 0);
+		assert_int_equal(a->findings.n, b->findings.n);
+		for (size_t k = 0; k < a->findings.n; k++) {
+			assert_string_equal(a->findings.v[k].message, b->findings.v[k].message);
+			assert_string_equal(a->findings.v[k].cell, b->findings.v[k].cell);
+		}
+		for (size_t f = 0; f < schema->n_forms; f++)
+			for (size_t r = 0; r < schema->forms[f].n_rows; r++) {
+				const th_mvalue *x = th_merge_value(m, u, f, r), *y = th_merge_value(up, u, f, r);
+				assert_int_equal(x->state, y->state);
+				assert_int_equal(x->unfilled, y->unfilled);
+				if (x->state == TH_VAL_NUMBER)
+					assert_true(x->num == y->num);
+				if (x->state == TH_VAL_DASH || x->state == TH_VAL_UNREADABLE)
+					assert_string_equal(x->written, y->written);
+			}
+	}
+	for (size_t f = 0; f < schema->n_forms; f++) {
+		if (strcmp(schema->forms[f].id, "BM1") == 0)
+			f1 = (int)f;
+		if (strcmp(schema->forms[f].id, "BM7") == 0)
+			f7 = (int)f;
+	}
+	assert_true(f1 >= 0 && f7 >= 0);
+	{
+		const th_total *t = &up->totals[f1][th_form_row(&schema->forms[f1], "2")];
+		const th_total *u67 = &up->totals[f7][th_form_row(&schema->forms[f7], "6.7")];
+		assert_true(t->has_value && fabs(t->value - 105.0 / 200 * 100) < 1e-12);
+		assert_true(u67->has_value && fabs(u67->value - 905.0 / 922 * 100) < 1e-12);
+		assert_int_equal(u67->n_unread, 1);
+	}
+	th_merge_free(up);
+	th_merge_free(m);
+}
+
+/* The joined texts of the metadata: tabs and backslashes survive, a bad escape is no
+ * text, a long text is cut before an ASCII byte when one is near. */
+static void upward_join_split(void **state)
+{
+	th_sbuf sb = TH_SBUF_INIT;
+	char *v[4], bad[] = "a\\qb";
+	char *big = malloc(70001);
+	(void)state;
+
+	th_upward_join(&sb, "u1\t2", true);
+	th_upward_join(&sb, "", false);
+	th_upward_join(&sb, "c:\\x", false);
+	assert_string_equal(sb.buf, "u1\\t2\t\tc:\\\\x");
+	assert_int_equal(th_upward_split(sb.buf, v, 4), 3);
+	assert_string_equal(v[0], "u1\t2");
+	assert_string_equal(v[1], "");
+	assert_string_equal(v[2], "c:\\x");
+	assert_int_equal(th_upward_split(bad, v, 4), -1);
+	th_sbuf_release(&sb);
+	assert_non_null(big);
+	for (size_t i = 0; i + 2 <= 70000; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2); /* é: no ASCII at all */
+	big[70000] = '\0';
+	assert_int_equal(th_upward_cut(big, 70000) % 2, 0);
+	assert_true(th_upward_cut(big, 70000) <= TH_UP_CELL_BYTES);
+	big[29000] = 'x';
+	assert_int_equal(th_upward_cut(big, 70000), 29000);
+	assert_int_equal(th_upward_cut(big, 100), 100);
+	free(big);
 }
 
 static void merge_totals(void **state)
@@ -955,6 +1057,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merge_sheets),
 		cmocka_unit_test(merge_totals),
+		cmocka_unit_test(merge_upward_roundtrip),
+		cmocka_unit_test(upward_join_split),
 		cmocka_unit_test(merge_errors),
 		cmocka_unit_test(merge_deterministic),
 		cmocka_unit_test(returns_deterministic),
