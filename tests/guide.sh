@@ -29,7 +29,10 @@ inb && /^\$ / { n++; f = dir "/ex." n; print substr($0, 3) > (f ".cmd"); printf 
 inb && n && NF { print > (dir "/ex." n ".want") }
 ' "$GUIDE"
 
-for cmd in "$tmp"/ex.*.cmd; do
+# in the guide's order (ex.10 after ex.9): a later example may use what an earlier one wrote
+total=$(ls "$tmp" | grep -c '^ex\.[0-9]*\.cmd$')
+for i in $(seq 1 "$total"); do
+	cmd=$tmp/ex.$i.cmd
 	[ -f "$cmd" ] || continue
 	n=$((n + 1))
 	base=${cmd%.cmd}
