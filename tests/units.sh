@@ -8,7 +8,9 @@
 #   - a 2023-Q3 merge of fixtures/demo gives byte for byte what it gave before the reform
 #     (tests/golden/merge-demo-2023-Q3, made by the tool before this work);
 #   - a code names one unit in 2023 and another in 2026, in one check run;
-#   - a province adds its roster or a newer schema without touching the shipped ones.
+#   - a province adds its roster or a newer schema without touching the shipped ones;
+#   - a unit's name with a dash (Phường Văn Miếu - Quốc Tử Giám) is read whole, a dashed tail
+#     that is no part of the name left out.
 # Usage: tests/units.sh TONGHOP GEN_RETURNS. Ends with "N passed, N failed".
 # SPDX-License-Identifier: MIT
 set -u
@@ -215,6 +217,67 @@ cp rules/cchc-haiduong-2023.ini "$tmp/inst/rules/cchc-2026.ini"
 	grep -q "^Biểu mẫu   $tmp/inst/schemas/cchc-haiduong-2023.ini$" "$tmp/c7" &&
 	ok "units-051-newer-schema-wins-for-its-periods" ||
 	ko "units-051-newer-schema-wins-for-its-periods" "exit $rc/$rc2 $(head -n 4 "$tmp/c6" | tr '\n' '|')"
+
+# ---- names with a dash (#16): "Phường Văn Miếu - Quốc Tử Giám" is read whole and is its unit,
+# with or without its code, whatever the dash and its spaces; a dashed tail that is no part
+# of the name ("Xã … - Hải Phòng") is left out
+/usr/bin/python3 - schemas/roster-national.ini > "$tmp/dash.ini" <<'PY'
+import re, sys
+parts = re.split(r"(?m)^(?=\[)", open(sys.argv[1], encoding="utf-8").read())
+head = next(p for p in parts if p.startswith("[roster]"))
+sys.stdout.write(head + "".join(p for p in parts if re.match(r"\[\d{5}\]", p) and re.search(r'name *= *"[^"]* - ', p)))
+PY
+"$G" --roster "$tmp/dash.ini" --period 2026-Q1 --calendar schemas/calendar-national.ini \
+	schemas/cchc-haiduong-2023.ini "$tmp/dash" 0 > /dev/null 2>&1
+mkdir -p "$tmp/dash2"
+# without their codes: an en dash in capitals, a hyphen without spaces; a Hải Phòng return
+# whose name has a tail
+first=$(ls "$tmp/hp/returns" | head -n 1)
+/usr/bin/python3 - "$tmp" "$first" <<'PY'
+import re, sys, zipfile
+tmp, first = sys.argv[1], sys.argv[2]
+def edit(src, dst, name):
+    z = zipfile.ZipFile(src)
+    out = zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED)
+    for i in z.infolist():
+        d = z.read(i.filename)
+        if i.filename == "xl/sharedStrings.xml":
+            s = d.decode()
+            s = re.sub(r"<t>UBND [^<]*</t>", "<t>%s</t>" % name, s, count=1)
+            s = re.sub(r"<t>Mã đơn vị: \d{5}</t>", "<t>Mã đơn vị:</t>", s, count=1)
+            d = s.encode()
+        out.writestr(i, d)
+    out.close()
+edit(tmp + "/dash/returns/00226.xlsx", tmp + "/dash2/a.xlsx", "UBND PHƯỜNG VĂN MIẾU – QUỐC TỬ GIÁM")
+edit(tmp + "/dash/returns/20137.xlsx", tmp + "/dash2/b.xlsx", "UBND Xã Chân Mây-Lăng Cô")
+names = {}
+code = None
+for line in open("schemas/roster-haiphong.ini", encoding="utf-8"):
+    m = re.match(r"\[(\d{5})\]", line)
+    code = m.group(1) if m else code
+    m = re.match(r'name *= *"([^"]*)"', line)
+    if m and code:
+        names.setdefault(code, m.group(1))
+edit(tmp + "/hp/returns/" + first, tmp + "/dash2/c.xlsx", "UBND " + names[first[:5]] + " - Hải Phòng")
+PY
+"$T" merge --period 2026-Q1 --roster schemas/roster-national.ini -o "$tmp/dash.xlsx" --json "$tmp/dash.json" \
+	"$tmp/dash/returns" "$tmp/dash2/a.xlsx" "$tmp/dash2/b.xlsx" > /dev/null 2> "$tmp/err"
+rc=$?
+"$T" check --json --roster schemas/roster-haiphong.ini "$tmp/dash2/c.xlsx" > "$tmp/dash-c.json" 2>> "$tmp/err"
+if [ "$rc" -le 1 ] && /usr/bin/python3 - "$tmp/dash.json" "$tmp/dash-c.json" "${first:0:5}" <<'PY'
+import json, sys
+d, c = json.load(open(sys.argv[1], encoding="utf-8")), json.load(open(sys.argv[2], encoding="utf-8"))
+f = {x["path"].rsplit("/", 1)[1]: x for x in d["files"]}
+assert len(f) == 9 and all(x["unit"] for x in f.values()), [(k, x["status"], x["message"]) for k, x in f.items()]
+assert f["a.xlsx"]["unit"] == "00226" and f["b.xlsx"]["unit"] == "20137", (f["a.xlsx"], f["b.xlsx"])
+got = {u["code"] for u in d["units"] if u["status"] == "received"}
+assert len(got) == 7 and "00226" in got and "24787" in got, got
+bad = [x for x in d["findings"] if x["rule"].startswith("read.unit")]
+assert not bad, bad[:3]
+assert c["files"][0]["unit"] == sys.argv[3], c["files"]
+assert not [x for x in c["findings"] if x["rule"] in ("read.unit-unknown", "read.unit-mismatch")], c["findings"][:3]
+PY
+then ok "units-060-names-with-a-dash"; else ko "units-060-names-with-a-dash" "exit $rc $(head -c 300 "$tmp/err")"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

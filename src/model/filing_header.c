@@ -168,6 +168,38 @@ struct unit_found {
 	bool by_letters; /* the name matched only without its diacritics */
 };
 
+/*
+ * The roster unit a name read designates. A name may hold a dash: part of it ("Phường Văn
+ * Miếu - Quốc Tử Giám"), or before what is no part of it ("Xã Hồng Quang - Thanh Miện"):
+ * when the whole names no unit, it is cut at its last dash, in place, until a part does
+ * (the name kept is the one that matched) or none is left.
+ */
+static const th_unit *match_dashed(const th_roster *r, char *name, bool *by_letters)
+{
+	const th_unit *u = th_roster_match_how(r, name, by_letters);
+	size_t end = strlen(name);
+
+	while (!u) {
+		size_t d = end;
+		char *part;
+		for (size_t i = 0; i < end; i++)
+			if (name[i] == '-' || strncmp(name + i, "\xe2\x80\x93", 3) == 0 ||
+			    strncmp(name + i, "\xe2\x80\x94", 3) == 0)
+				d = i;
+		while (d < end && d > 0 && name[d - 1] == ' ')
+			d--;
+		if (d == end || d == 0)
+			break;
+		end = d;
+		part = th_xstrndup(name, end);
+		u = th_roster_match_how(r, part, by_letters);
+		free(part);
+	}
+	if (u)
+		name[end] = '\0';
+	return u;
+}
+
 static void header_unit_find(struct locate *c, const struct lines *ls, struct unit_found *u)
 {
 	th_filing *f = c->f;
@@ -188,9 +220,10 @@ static void header_unit_find(struct locate *c, const struct lines *ls, struct un
 		}
 	for (size_t i = 0; i < nl && !u->name_written; i++)
 		if (match(s->header[TH_HPAT_UNIT], lines[i].text, g_name, cap, 1) && cap[0]) {
+			if (c->roster)
+				u->by_name = match_dashed(c->roster, cap[0], &u->by_letters);
 			u->name_written = cap[0];
 			set_field(&f->unit_at, &lines[i], cap[0]);
-			u->by_name = c->roster ? th_roster_match_how(c->roster, cap[0], &u->by_letters) : NULL;
 		} else {
 			free(cap[0]);
 		}

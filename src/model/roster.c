@@ -12,6 +12,7 @@
 
 #include "base/ini.h"
 #include "base/mem.h"
+#include "base/sbuf.h"
 #include "base/text.h"
 #include "base/banned.h"
 
@@ -45,12 +46,46 @@ static const char *past_prefixes(const char *k)
 	return p;
 }
 
+/*
+ * The key of a name past its kind's words, p: every dash (-, –, —) written " - ", spaces
+ * collapsed, so that "Văn Miếu-Quốc Tử Giám", "Văn Miếu – Quốc Tử Giám" and "Văn Miếu -
+ * Quốc Tử Giám" are one name; without its diacritics too when ascii. A new string.
+ */
+static char *name_key(const char *p, int ascii)
+{
+	th_sbuf sb = TH_SBUF_INIT;
+	char *out;
+
+	while (*p) {
+		size_t n = *p == '-' ? 1 : (strncmp(p, "\xe2\x80\x93", 3) == 0 || strncmp(p, "\xe2\x80\x94", 3) == 0) ? 3 : 0;
+		if (!n) {
+			th_sbuf_addc(&sb, *p++);
+			continue;
+		}
+		while (sb.len && sb.buf[sb.len - 1] == ' ')
+			sb.len--;
+		th_sbuf_adds(&sb, sb.len ? " - " : "- ");
+		for (p += n; *p == ' '; p++)
+			;
+	}
+	while (sb.len && sb.buf[sb.len - 1] == ' ')
+		sb.len--;
+	if (sb.cap)
+		sb.buf[sb.len] = '\0';
+	out = th_sbuf_detach(&sb, NULL);
+	if (ascii) {
+		char *k = out;
+		out = th_text_key_ascii(k, strlen(k));
+		free(k);
+	}
+	return out;
+}
+
 char *th_unit_key(const char *name, int ascii)
 {
 	char *k = th_text_key(name, strlen(name)), *out;
-	const char *p = past_prefixes(k);
 
-	out = ascii ? th_text_key_ascii(p, strlen(p)) : th_xstrdup(p);
+	out = name_key(past_prefixes(k), ascii);
 	free(k);
 	return out;
 }
@@ -62,8 +97,8 @@ static void add_key(th_unit *u, const char *k, size_t *cap)
 
 	th_grow((void **)&u->keys, cap, u->n_keys + 1, sizeof(*u->keys));
 	u->akeys = th_xrealloc(u->akeys, *cap * sizeof(*u->akeys));
-	u->keys[u->n_keys] = th_xstrdup(p);
-	u->akeys[u->n_keys] = th_text_key_ascii(p, strlen(p));
+	u->keys[u->n_keys] = name_key(p, 0);
+	u->akeys[u->n_keys] = name_key(p, 1);
 	u->n_keys++;
 }
 
