@@ -151,12 +151,7 @@ static char *joined_at(const struct line *l, uint16_t col)
 
 int th_upward_sheet(const th_grid *g)
 {
-	for (size_t i = 0; g && i < g->n_sheets; i++) {
-		const th_gcell *a1 = th_grid_at(&g->sheets[i], 0, 0);
-		if (a1 && a1->type == TH_CELL_STRING && strcmp(a1->text, TH_UPWARD_MAGIC) == 0)
-			return (int)i;
-	}
-	return -1;
+	return th_filing_consolidated_sheet(g);
 }
 
 /* ---- reading ---- */

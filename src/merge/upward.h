@@ -48,7 +48,7 @@
 #include "read/grid.h"
 
 #define TH_UPWARD_SHEET "tonghop"
-#define TH_UPWARD_MAGIC "tonghop-consolidated"
+#define TH_UPWARD_MAGIC TH_CONSOLIDATED_MAGIC /* model/filing.h */
 #define TH_UPWARD_FORMAT "1"
 
 /* The columns of a unit line, and of a finding line. */

@@ -125,6 +125,16 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 	return rc;
 }
 
+int th_filing_consolidated_sheet(const th_grid *g)
+{
+	for (size_t i = 0; g && i < g->n_sheets; i++) {
+		const th_gcell *a1 = th_grid_at(&g->sheets[i], 0, 0);
+		if (a1 && a1->type == TH_CELL_STRING && strcmp(a1->text, TH_CONSOLIDATED_MAGIC) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 int th_filing_read_grid(th_filing **out, const th_grid *g, const char *path, const th_schema *schema,
 			const th_roster *roster, th_err *e)
 {
@@ -135,6 +145,7 @@ int th_filing_read_grid(th_filing **out, const th_grid *g, const char *path, con
 	*out = NULL;
 	f = th_filing_new(path, schema);
 	f->n_sheets = g->n_sheets;
+	f->consolidated = th_filing_consolidated_sheet(g) >= 0;
 	f->sheets = th_xcalloc(g->n_sheets + 1, sizeof(*f->sheets));
 	for (size_t i = 0; i < g->n_sheets; i++)
 		f->sheets[i] = th_xstrdup(g->sheets[i].name);

@@ -93,6 +93,9 @@ typedef struct th_filing {
 	size_t n_docs;
 
 	th_findings findings;   /* problems met while reading (info and warnings) */
+	bool consolidated;      /* the workbook holds a consolidated workbook's metadata sheet
+				 * (th_filing_consolidated_sheet): a return with it carries other
+				 * units' figures for a merge, and no commune sends one */
 } th_filing;
 
 /*
@@ -106,6 +109,12 @@ int th_filing_read(th_filing **out, const char *path, const th_schema *schema,
 		   const th_roster *roster, th_err *e);
 /* The same from a workbook already held in memory (borrowed, not freed): a merge looks at
  * a workbook once to tell a return from a consolidated workbook (merge/upward.h). */
+/* The first cell of the metadata sheet of a consolidated workbook tonghop writes (merge/upward.h). */
+#define TH_CONSOLIDATED_MAGIC "tonghop-consolidated"
+
+/* The index of g's sheet whose A1 is TH_CONSOLIDATED_MAGIC, or -1 when none. */
+int th_filing_consolidated_sheet(const th_grid *g);
+
 int th_filing_read_grid(th_filing **out, const th_grid *g, const char *path, const th_schema *schema,
 			const th_roster *roster, th_err *e);
 void th_filing_free(th_filing *f);

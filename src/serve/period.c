@@ -130,6 +130,15 @@ static int build(th_web *w, th_store *st, const char *period, bool latest, const
 	}
 	if (th_merge_run(&m, c->schema, c->roster, c->cal, c->rules, p, paths, k, NULL, NULL, NULL, e))
 		goto out;
+	/* a return stored is one unit's: one holding a consolidated workbook's metadata (refused
+	 * at upload since upward consolidation) would bring other units' figures */
+	for (size_t i = 0; i < k; i++)
+		if (m->files[i].book || m->files[i].status == TH_F_REFUSED) {
+			rc = th_fail(e, TH_E_FILE_DAMAGED, "không dựng được sổ tổng hợp: tệp báo cáo #%lld của đơn vị %s "
+				     "(%s) là một sổ tổng hợp, không phải báo cáo; hãy trả lại báo cáo đó",
+				     (long long)chosen[i]->id, chosen[i]->unit, th_unit_name(w, chosen[i]->unit));
+			goto out;
+		}
 	/* the workbook names each return as people know it, not by its place in our store */
 	for (size_t i = 0; i < m->n_files && i < k; i++) {
 		th_sbuf sb = TH_SBUF_INIT;

@@ -102,6 +102,12 @@ int th_receive(th_web *w, th_req *rq, const char *period_text, bool keep, th_rec
 			       "tệp gửi lên không phải bảng tính Excel (.xlsx): hãy chọn đúng tệp báo cáo");
 	if (th_check_file(&f, rq->upload.path, c->schema, c->roster, c->rules, c->cal, want, e))
 		return -1;
+	if (f->consolidated) {
+		/* it would bring other units' figures into the office's consolidated workbook */
+		th_fail(e, TH_E_WRONG_UNIT, "tệp này có trang dữ liệu của sổ tổng hợp do tonghop ghi (mang số liệu "
+			"của nhiều đơn vị), không phải báo cáo của một đơn vị: hãy nộp báo cáo của xã");
+		goto out;
+	}
 	if (!f->unit) {
 		th_fail(e, TH_E_WRONG_UNIT,
 			"không xác định được đơn vị trong tệp: hãy ghi tên xã (hoặc mã đơn vị) ở phần thông tin chung");

@@ -138,6 +138,17 @@ def workbook_safe(data, what, expect_text=()):
 
 # ---- attack ----
 
+def carrier_return(path):
+    """The demo return of 11239 with a hidden sheet that says it is a consolidated workbook's
+    metadata (merge/upward.h): a merge would take other units' figures from such a sheet."""
+    import openpyxl
+    wb = openpyxl.load_workbook(os.path.join(DEMO, "11239-thanhmien.xlsx"))
+    ws = wb.create_sheet("meta")
+    ws["A1"] = "tonghop-consolidated"
+    ws.sheet_state = "hidden"
+    wb.save(path)
+
+
 def attack(T, tmp):
     data = os.path.join(tmp, "attack")
     ro = xss_roster(tmp)
@@ -192,6 +203,13 @@ def attack(T, tmp):
     ok(r.status == 404, "to the office, a return that does not exist → 404", "%d" % r.status)
     r = B.upload(PERIOD, demo("11263"))
     ok(r.status == 422, "B cannot submit A's return as its own (422)", "%d" % r.status)
+    cp = os.path.join(tmp, "carrier.xlsx")
+    carrier_return(cp)
+    r = B.upload(PERIOD, open(cp, "rb").read(), "carrier.xlsx")
+    said = json.dumps(json.loads(r.body), ensure_ascii=False) if r.status == 422 else r.text()
+    ok(r.status == 422 and "trang dữ liệu của sổ tổng hợp" in said,
+       "B's own return carrying a consolidated workbook's metadata (other units' figures) → 422",
+       "%d %s" % (r.status, said[:300]))
     r = B.post_form("/bao-cao/%d/xem-xet" % b_id, {"decision": "accept", "reason": ""})
     ok(r.status == 403, "a commune cannot review, not even its own return (403)", "%d" % r.status)
     for path in ("/van-phong", "/van-phong/ky/%s" % PERIOD, "/van-phong/ky/%s/tong-hop" % PERIOD,
