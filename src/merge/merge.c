@@ -930,20 +930,22 @@ void th_merge_keep_file(const th_merge *m, th_mfile *mf, const th_filing *f)
 				len += strlen(v->written) + 1;
 		}
 	mf->texts = th_xmalloc(len);
-	mf->texts[at++] = '\0'; /* the "" of every other value */
+	mf->texts[at++] = '\0'; /* the "" of a dash or unread text written as nothing */
 	for (size_t k = 0; k < s->n_forms; k++)
 		for (size_t r = 0; r < s->forms[k].n_rows; r++) {
 			const th_value *v = &f->values[k][r];
 			th_mvalue *mv = &mf->values[m->form_at[k] + r];
 			mv->state = v->state;
-			mv->num = v->num;
 			mv->unfilled = th_row_unfilled(f, k, r);
-			mv->written = mf->texts;
-			if ((v->state == TH_VAL_DASH || v->state == TH_VAL_UNREADABLE) && v->written) {
+			if (v->state != TH_VAL_DASH && v->state != TH_VAL_UNREADABLE) {
+				mv->num = v->state == TH_VAL_NUMBER ? v->num : 0;
+			} else if (v->written) {
 				size_t n = strlen(v->written) + 1;
 				memcpy(mf->texts + at, v->written, n);
 				mv->written = mf->texts + at;
 				at += n;
+			} else {
+				mv->written = mf->texts; /* "" */
 			}
 		}
 }

@@ -43,8 +43,10 @@ typedef enum th_fstatus {
  * grows by a few bytes per figure, not by the returns read).
  */
 typedef struct th_mvalue {
-	double num;          /* state TH_VAL_NUMBER */
-	const char *written; /* as written for TH_VAL_DASH and TH_VAL_UNREADABLE, else ""; owned by the merge */
+	union {                      /* one or the other, by state (16 bytes a figure, not 24) */
+		double num;          /* state TH_VAL_NUMBER */
+		const char *written; /* TH_VAL_DASH and TH_VAL_UNREADABLE: as written; owned by the merge */
+	};
 	th_vstate state;
 	bool unfilled;       /* a required row left blank (check_file.h th_row_unfilled) */
 } th_mvalue;
