@@ -218,13 +218,12 @@ void th_xp_halt(xp *c, int why)
 {
 	if (!c->stop)
 		c->stop = why;
-	XML_StopParser(c->p, XML_FALSE);
+	if (c->p)
+		XML_StopParser(c->p, XML_FALSE);
 }
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+void th_xp_event_start(xp *c, const char *name, const char **atts)
 {
-	xp *c = ud;
-
 	if (c->stop)
 		return;
 	if (++c->depth > c->x->lim.max_depth) {
@@ -249,10 +248,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		c->start(c, name, atts);
 }
 
-static void XMLCALL on_end(void *ud, const XML_Char *name)
+void th_xp_event_end(xp *c, const char *name)
 {
-	xp *c = ud;
-
 	if (c->stop)
 		return;
 	if (c->ext_depth) {
@@ -265,18 +262,31 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		c->end(c, local_name(name));
 }
 
-static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+void th_xp_event_text(xp *c, const char *s, size_t len)
 {
-	xp *c = ud;
-
 	if (!c->text || c->stop)
 		return;
-	th_sbuf_add(c->text, s, (size_t)len);
+	th_sbuf_add(c->text, s, len);
 	if (th_sbuf_err(c->text)) {
 		th_fail(c->e, TH_E_CELL_TOO_BIG, "phần '%s': một nội dung văn bản dài quá %u byte",
 			c->part, c->x->lim.max_text);
 		th_xp_halt(c, -1);
 	}
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	th_xp_event_start(ud, name, atts);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+	th_xp_event_end(ud, name);
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+	th_xp_event_text(ud, s, (size_t)len);
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -352,36 +362,80 @@ int th_xlsx_zip_fail(th_xlsx *x, th_err *e, zip_error_t *ze, const char *part)
 		       "phần '%s': %s", part, th_xlsx_zip_reason(code));
 }
 
-/* Inflate entry index (named part) into an expat parser driven by c's handlers. */
-int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e)
+zip_file_t *th_xp_open(th_xlsx *x, zip_uint64_t index, const char *part, uint64_t *comp, th_err *e)
 {
 	zip_stat_t st;
-	zip_file_t *zf = NULL;
-	XML_Parser p = NULL;
-	uint64_t here = 0, comp = 0;
-	int rc = -1;
+	zip_file_t *zf;
 
-	c->x = x;
-	c->e = e;
-	c->part = part;
-	c->stop = 0;
-	c->depth = 0;
-	c->ext_depth = 0;
-	c->text = NULL;
-	if (zip_stat_index(x->zip, index, 0, &st) != 0)
-		return th_xlsx_zip_fail(x, e, zip_get_error(x->zip), part);
-	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-		return th_fail_encrypted(e);
-	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_inflated - x->inflated)
-		return th_fail(e, TH_E_TOO_BIG,
-			       "phần '%s' khai báo kích thước giải nén %llu byte, vượt giới hạn %llu byte "
-			       "(tệp hỏng hoặc bom nén)", part, (unsigned long long)st.size,
-			       (unsigned long long)x->lim.max_inflated);
+	*comp = 0;
+	if (zip_stat_index(x->zip, index, 0, &st) != 0) {
+		th_xlsx_zip_fail(x, e, zip_get_error(x->zip), part);
+		return NULL;
+	}
+	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+		th_fail_encrypted(e);
+		return NULL;
+	}
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > x->lim.max_inflated - x->inflated) {
+		th_fail(e, TH_E_TOO_BIG,
+			"phần '%s' khai báo kích thước giải nén %llu byte, vượt giới hạn %llu byte "
+			"(tệp hỏng hoặc bom nén)", part, (unsigned long long)st.size,
+			(unsigned long long)x->lim.max_inflated);
+		return NULL;
+	}
 	if (st.valid & ZIP_STAT_COMP_SIZE)
-		comp = st.comp_size;
+		*comp = st.comp_size;
 	zf = zip_fopen_index(x->zip, index, 0);
 	if (!zf)
-		return th_xlsx_zip_fail(x, e, zip_get_error(x->zip), part);
+		th_xlsx_zip_fail(x, e, zip_get_error(x->zip), part);
+	return zf;
+}
+
+zip_int64_t th_xp_read(th_xlsx *x, zip_file_t *zf, void *buf, size_t want, uint64_t *here, uint64_t comp,
+		       const char *part, th_err *e)
+{
+	zip_int64_t n = zip_fread(zf, buf, want);
+
+	if (n < 0) {
+		th_xlsx_zip_fail(x, e, zip_file_get_error(zf), part);
+		return -1;
+	}
+	*here += (uint64_t)n;
+	x->inflated += (uint64_t)n;
+	if (x->inflated > x->lim.max_inflated) {
+		th_fail(e, TH_E_TOO_BIG,
+			"tệp giải nén ra hơn %llu byte, vượt giới hạn (tệp quá lớn hoặc bom nén)",
+			(unsigned long long)x->lim.max_inflated);
+		return -1;
+	}
+	if (*here > x->lim.ratio_floor && *here / (comp ? comp : 1) > x->lim.max_ratio) {
+		th_fail(e, TH_E_ZIP_RATIO,
+			"phần '%s' có tỉ lệ nén bất thường (hơn %u:1), nghi là bom nén (zip bomb)",
+			part, x->lim.max_ratio);
+		return -1;
+	}
+	return n;
+}
+
+/* expat's failure at p, in Vietnamese with its line and column. */
+static int xml_fail(XML_Parser p, const char *part, th_err *e)
+{
+	return th_fail(e, TH_E_XML, "XML của phần '%s' bị lỗi ở dòng %lu cột %lu (%s): tệp bị hỏng",
+		       part, (unsigned long)XML_GetCurrentLineNumber(p),
+		       (unsigned long)XML_GetCurrentColumnNumber(p) + 1, xml_error_vi(XML_GetErrorCode(p)));
+}
+
+/* Inflate entry index (named part) into an expat parser driven by c's handlers. */
+static int expat_stream(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e)
+{
+	zip_file_t *zf;
+	XML_Parser p = NULL;
+	uint64_t here = 0, comp;
+	int rc = -1;
+
+	zf = th_xp_open(x, index, part, &comp, e);
+	if (!zf)
+		return -1;
 	p = XML_ParserCreate(NULL);
 	if (!p) {
 		th_fail(e, TH_E_NOMEM, "hết bộ nhớ khi đọc phần '%s'", part);
@@ -400,25 +454,9 @@ int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, t
 			th_fail(e, TH_E_NOMEM, "hết bộ nhớ khi đọc phần '%s'", part);
 			goto out;
 		}
-		n = zip_fread(zf, buf, CHUNK);
-		if (n < 0) {
-			th_xlsx_zip_fail(x, e, zip_file_get_error(zf), part);
+		n = th_xp_read(x, zf, buf, CHUNK, &here, comp, part, e);
+		if (n < 0)
 			goto out;
-		}
-		here += (uint64_t)n;
-		x->inflated += (uint64_t)n;
-		if (x->inflated > x->lim.max_inflated) {
-			th_fail(e, TH_E_TOO_BIG,
-				"tệp giải nén ra hơn %llu byte, vượt giới hạn (tệp quá lớn hoặc bom nén)",
-				(unsigned long long)x->lim.max_inflated);
-			goto out;
-		}
-		if (here > x->lim.ratio_floor && here / (comp ? comp : 1) > x->lim.max_ratio) {
-			th_fail(e, TH_E_ZIP_RATIO,
-				"phần '%s' có tỉ lệ nén bất thường (hơn %u:1), nghi là bom nén (zip bomb)",
-				part, x->lim.max_ratio);
-			goto out;
-		}
 		if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
 			if (c->stop > 0) {
 				rc = c->stop;
@@ -426,9 +464,7 @@ int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, t
 			}
 			if (c->stop < 0)
 				goto out;
-			th_fail(e, TH_E_XML, "XML của phần '%s' bị lỗi ở dòng %lu cột %lu (%s): tệp bị hỏng",
-				part, (unsigned long)XML_GetCurrentLineNumber(p),
-				(unsigned long)XML_GetCurrentColumnNumber(p) + 1, xml_error_vi(XML_GetErrorCode(p)));
+			xml_fail(p, part, e);
 			goto out;
 		}
 		if (c->stop) {
@@ -442,8 +478,79 @@ int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, t
 out:
 	if (p)
 		XML_ParserFree(p);
+	c->p = NULL;
 	zip_fclose(zf);
 	return rc;
+}
+
+int th_xp_verdict(th_xlsx *x, zip_uint64_t index, const char *part, uint64_t upto, uint64_t *at, th_err *e)
+{
+	zip_file_t *zf;
+	XML_Parser p;
+	uint64_t comp, here = 0;
+	int rc = 0;
+
+	*at = UINT64_MAX;
+	zf = th_xp_open(x, index, part, &comp, e);
+	if (!zf)
+		return -1;
+	p = XML_ParserCreate(NULL);
+	if (!p) {
+		zip_fclose(zf);
+		return th_fail(e, TH_E_NOMEM, "hết bộ nhớ khi đọc phần '%s'", part);
+	}
+	for (;;) {
+		void *buf = XML_GetBuffer(p, CHUNK);
+		zip_int64_t n = buf ? zip_fread(zf, buf, CHUNK) : -1;
+
+		if (n < 0) {
+			rc = buf ? th_xlsx_zip_fail(x, e, zip_file_get_error(zf), part) :
+				   th_fail(e, TH_E_NOMEM, "hết bộ nhớ khi đọc phần '%s'", part);
+			break;
+		}
+		here += (uint64_t)n;
+		if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
+			XML_Index i = XML_GetCurrentByteIndex(p);
+			*at = i < 0 ? 0 : (uint64_t)i;
+			rc = xml_fail(p, part, e);
+			break;
+		}
+		if (n == 0 || here > upto)
+			break;
+	}
+	XML_ParserFree(p);
+	zip_fclose(zf);
+	return rc;
+}
+
+static void xp_init(th_xlsx *x, const char *part, xp *c, th_err *e)
+{
+	c->x = x;
+	c->e = e;
+	c->part = part;
+	c->p = NULL;
+	c->stop = 0;
+	c->depth = 0;
+	c->ext_depth = 0;
+	c->text = NULL;
+}
+
+int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e)
+{
+	bool fallback = false;
+	int rc;
+
+	xp_init(x, part, c, e);
+	rc = th_xs_stream(x, index, part, c, e, &fallback);
+	if (!fallback)
+		return rc;
+	return expat_stream(x, index, part, c, e);
+}
+
+int th_xp_stream_expat(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e)
+{
+	xp_init(x, part, c, e);
+	return expat_stream(x, index, part, c, e);
 }
 
 int th_xp_stream_named(th_xlsx *x, const char *part, xp *c, th_err *e, bool *found)

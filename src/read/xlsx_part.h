@@ -165,6 +165,38 @@ void th_xp_halt(xp *c, int why);
  */
 int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e);
 
+/* The events of a part, whoever reads it (expat or the scanner): an element's start and
+ * end (name with its prefix; atts as expat gives them), and character data. */
+void th_xp_event_start(xp *c, const char *name, const char **atts);
+void th_xp_event_end(xp *c, const char *name);
+void th_xp_event_text(xp *c, const char *s, size_t len);
+
+/* Open entry index for reading after checking what its header declares (encryption, size);
+ * *comp its compressed size (0 when unknown). NULL with *e. */
+zip_file_t *th_xp_open(th_xlsx *x, zip_uint64_t index, const char *part, uint64_t *comp, th_err *e);
+
+/* Inflate up to want bytes of the part into buf, counted in *here and in the workbook's
+ * total against the size and ratio limits. The count (0 at its end), or -1 with *e. */
+zip_int64_t th_xp_read(th_xlsx *x, zip_file_t *zf, void *buf, size_t want, uint64_t *here, uint64_t comp,
+		       const char *part, th_err *e);
+
+/*
+ * expat's verdict on the part, read from its start up to about byte upto (UINT64_MAX: all):
+ * 0 when it is well-formed that far; -1 with *e (expat's error, its line and column) and *at
+ * the offset of the error; or -1 with *e for a damaged zip (*at UINT64_MAX).
+ */
+int th_xp_verdict(th_xlsx *x, zip_uint64_t index, const char *part, uint64_t upto, uint64_t *at, th_err *e);
+
+/*
+ * The scanner (xlsx_scan.c): reads the part as expat would, handing c the same events,
+ * faster. *fallback true (and nothing handed, nothing counted) when the part is one it
+ * leaves to expat (another encoding, a DTD, anything unusual before the root element).
+ */
+int th_xs_stream(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e, bool *fallback);
+
+/* th_xp_stream_part by expat alone, never the scanner: what the scanner is tested against. */
+int th_xp_stream_expat(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e);
+
 /* The same for a part by name; *found false (and 0) when the package has no such part. */
 int th_xp_stream_named(th_xlsx *x, const char *part, xp *c, th_err *e, bool *found);
 
