@@ -224,6 +224,11 @@ void th_xp_halt(xp *c, int why)
 
 void th_xp_event_start(xp *c, const char *name, const char **atts)
 {
+	th_xp_event_start_local(c, local_name(name), atts);
+}
+
+void th_xp_event_start_local(xp *c, const char *name, const char **atts)
+{
 	if (c->stop)
 		return;
 	if (++c->depth > c->x->lim.max_depth) {
@@ -233,14 +238,13 @@ void th_xp_event_start(xp *c, const char *name, const char **atts)
 		th_xp_halt(c, -1);
 		return;
 	}
-	name = local_name(name);
 	/*
 	 * Extension lists repeat element names of the main schema under other namespaces
 	 * (x14:workbookPr ...); as names are matched without their prefix, skip them whole.
 	 */
 	if (c->ext_depth)
 		return;
-	if (strcmp(name, "extLst") == 0) {
+	if (name[0] == 'e' && strcmp(name, "extLst") == 0) {
 		c->ext_depth = c->depth;
 		return;
 	}
@@ -249,6 +253,11 @@ void th_xp_event_start(xp *c, const char *name, const char **atts)
 }
 
 void th_xp_event_end(xp *c, const char *name)
+{
+	th_xp_event_end_local(c, local_name(name));
+}
+
+void th_xp_event_end_local(xp *c, const char *name)
 {
 	if (c->stop)
 		return;
@@ -259,7 +268,7 @@ void th_xp_event_end(xp *c, const char *name)
 	}
 	c->depth--;
 	if (c->end)
-		c->end(c, local_name(name));
+		c->end(c, name);
 }
 
 void th_xp_event_text(xp *c, const char *s, size_t len)

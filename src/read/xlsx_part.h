@@ -170,6 +170,9 @@ int th_xp_stream_part(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, t
 void th_xp_event_start(xp *c, const char *name, const char **atts);
 void th_xp_event_end(xp *c, const char *name);
 void th_xp_event_text(xp *c, const char *s, size_t len);
+/* The same given the name without its prefix (local_name), for a reader that knows it. */
+void th_xp_event_start_local(xp *c, const char *local, const char **atts);
+void th_xp_event_end_local(xp *c, const char *local);
 
 /* Open entry index for reading after checking what its header declares (encryption, size);
  * *comp its compressed size (0 when unknown). NULL with *e. */

@@ -47,7 +47,9 @@ struct scan {
 	int state;
 	char *names; /* the open elements' names, each NUL-terminated */
 	size_t names_len, names_cap;
-	size_t *open;
+	struct open {
+		size_t at, local; /* where its name is in names; where the name after its prefix */
+	} *open;
 	size_t n_open, cap_open;
 	const char **atts;
 	size_t cap_atts;
@@ -283,8 +285,9 @@ static int scan_blanks(struct scan *s)
 
 /* ---- tags ---- */
 
-/* A name at p[*i]: *i moved past it; MORE or BAD. Bytes outside ASCII make s unsure. */
-static int scan_name(struct scan *s, size_t *i)
+/* A name at p[*i]: *i moved past it, *local where it goes on after its last ':' (as
+ * local_name); MORE or BAD. Bytes outside ASCII make s unsure. */
+static inline int scan_name(struct scan *s, size_t *i, size_t *local)
 {
 	const unsigned char *b = s->buf;
 	size_t k = *i;
@@ -293,16 +296,20 @@ static int scan_name(struct scan *s, size_t *i)
 		return MORE;
 	if (!is_nmstart(b[k]))
 		return BAD;
-	for (; k < s->len && is_nmchar(b[k]); k++)
-		if (b[k] >= 0x80)
+	*local = k;
+	for (; k < s->len && is_nmchar(b[k]); k++) {
+		if (b[k] == ':')
+			*local = k + 1;
+		else if (b[k] >= 0x80)
 			s->unsure = true;
+	}
 	if (k >= s->len)
 		return MORE;
 	*i = k;
 	return OK;
 }
 
-static void skip_blanks(const struct scan *s, size_t *i)
+static inline void skip_blanks(const struct scan *s, size_t *i)
 {
 	while (*i < s->len && is_blank(s->buf[*i]))
 		(*i)++;
@@ -377,7 +384,7 @@ static int scan_attributes(struct scan *s, size_t *i, size_t *nat)
 
 	*nat = 0;
 	for (;;) {
-		size_t at = k;
+		size_t at = k, local;
 		struct aspan a = { 0 };
 		unsigned quote;
 
@@ -389,7 +396,7 @@ static int scan_attributes(struct scan *s, size_t *i, size_t *nat)
 		if (k == at)
 			return BAD; /* no blank before an attribute */
 		a.nb = k;
-		if ((rc = scan_name(s, &k)) != OK)
+		if ((rc = scan_name(s, &k, &local)) != OK)
 			return rc;
 		a.ne = k;
 		skip_blanks(s, &k);
@@ -407,7 +414,8 @@ static int scan_attributes(struct scan *s, size_t *i, size_t *nat)
 		if ((rc = scan_value(s, &k, quote, &a.norm)) != OK)
 			return rc;
 		a.ve = k++;
-		th_grow((void **)&s->sp, &s->cap_sp, *nat + 1, sizeof(*s->sp));
+		if (*nat >= s->cap_sp)
+			th_grow((void **)&s->sp, &s->cap_sp, *nat + 1, sizeof(*s->sp));
 		s->sp[(*nat)++] = a;
 	}
 	*i = k;
@@ -420,7 +428,8 @@ static bool gather(struct scan *s, size_t nat)
 {
 	unsigned char *b = s->buf;
 
-	th_grow((void **)&s->atts, &s->cap_atts, 2 * nat + 1, sizeof(*s->atts));
+	if (2 * nat + 1 > s->cap_atts)
+		th_grow((void **)&s->atts, &s->cap_atts, 2 * nat + 1, sizeof(*s->atts));
 	for (size_t k = 0; k < nat; k++) {
 		const struct aspan *a = &s->sp[k];
 		b[a->ne] = '\0';
@@ -438,16 +447,21 @@ static bool gather(struct scan *s, size_t nat)
 	}
 	for (size_t k = 1; k < nat; k++)
 		for (size_t j = 0; j < k; j++)
-			if (strcmp(s->atts[2 * k], s->atts[2 * j]) == 0)
+			if (s->sp[k].ne - s->sp[k].nb == s->sp[j].ne - s->sp[j].nb &&
+			    memcmp(b + s->sp[k].nb, b + s->sp[j].nb, s->sp[k].ne - s->sp[k].nb) == 0)
 				return false;
 	return true;
 }
 
-static void push_name(struct scan *s, const char *name, size_t len)
+/* Open an element: its name (len bytes, the local part from byte local) kept. */
+static void push_name(struct scan *s, const char *name, size_t len, size_t local)
 {
-	th_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof(*s->open));
-	s->open[s->n_open++] = s->names_len;
-	th_grow((void **)&s->names, &s->names_cap, s->names_len + len + 1, 1);
+	if (s->n_open >= s->cap_open)
+		th_grow((void **)&s->open, &s->cap_open, s->n_open + 1, sizeof(*s->open));
+	s->open[s->n_open].at = s->names_len;
+	s->open[s->n_open++].local = s->names_len + local;
+	if (s->names_len + len + 1 > s->names_cap)
+		th_grow((void **)&s->names, &s->names_cap, s->names_len + len + 1, 1);
 	memcpy(s->names + s->names_len, name, len);
 	s->names_len += len;
 	s->names[s->names_len++] = '\0';
@@ -456,10 +470,10 @@ static void push_name(struct scan *s, const char *name, size_t len)
 /* Close the innermost element: its end event; after the root, the epilogue. */
 static int pop_name(struct scan *s)
 {
-	size_t at = s->open[--s->n_open];
+	const struct open *o = &s->open[--s->n_open];
 
-	th_xp_event_end(s->c, s->names + at);
-	s->names_len = at;
+	th_xp_event_end_local(s->c, s->names + o->local);
+	s->names_len = o->at;
 	if (!s->n_open)
 		s->state = EPILOG;
 	return s->c->stop ? HALT : OK;
@@ -468,13 +482,13 @@ static int pop_name(struct scan *s)
 /* A start tag (or an empty element) at s->pos. */
 static int scan_start(struct scan *s)
 {
-	size_t i = s->pos + 1, ne, nat;
+	size_t i = s->pos + 1, ne, nat, local;
 	int rc;
 	bool empty;
 
 	if (s->state == EPILOG)
 		return BAD; /* a second root element */
-	if ((rc = scan_name(s, &i)) != OK)
+	if ((rc = scan_name(s, &i, &local)) != OK)
 		return rc;
 	ne = i;
 	if ((rc = scan_attributes(s, &i, &nat)) != OK)
@@ -487,10 +501,10 @@ static int scan_start(struct scan *s)
 	s->buf[ne] = '\0';
 	if (!gather(s, nat))
 		return BAD;
-	push_name(s, (const char *)s->buf + s->pos + 1, ne - s->pos - 1);
+	push_name(s, (const char *)s->buf + s->pos + 1, ne - s->pos - 1, local - s->pos - 1);
 	s->state = CONTENT;
 	s->pos = i + 1 + empty;
-	th_xp_event_start(s->c, s->names + s->open[s->n_open - 1], s->atts);
+	th_xp_event_start_local(s->c, s->names + s->open[s->n_open - 1].local, s->atts);
 	if (s->c->stop)
 		return HALT;
 	return empty ? pop_name(s) : OK;
@@ -499,10 +513,10 @@ static int scan_start(struct scan *s)
 /* An end tag at s->pos: it must close the innermost element. */
 static int scan_end(struct scan *s)
 {
-	size_t i = s->pos + 2, nb = i, len;
+	size_t i = s->pos + 2, nb = i, len, local;
 	int rc;
 
-	if ((rc = scan_name(s, &i)) != OK)
+	if ((rc = scan_name(s, &i, &local)) != OK)
 		return rc;
 	len = i - nb;
 	skip_blanks(s, &i);
@@ -511,8 +525,8 @@ static int scan_end(struct scan *s)
 	if (s->buf[i] != '>' || !s->n_open)
 		return BAD;
 	{
-		const char *top = s->names + s->open[s->n_open - 1];
-		if (strlen(top) != len || memcmp(top, s->buf + nb, len) != 0)
+		const char *top = s->names + s->open[s->n_open - 1].at;
+		if (s->names_len - s->open[s->n_open - 1].at - 1 != len || memcmp(top, s->buf + nb, len) != 0)
 			return BAD;
 	}
 	s->pos = i + 1;

@@ -50,32 +50,38 @@ char *th_cellref(uint32_t row, uint16_t col, char out[TH_CELLREF_MAX])
 	return out;
 }
 
+/* ASCII classes, whatever the locale (a reference is ASCII) */
+static inline bool ref_space(unsigned ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
+static inline bool ref_alpha(unsigned ch) { return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'; }
+static inline bool ref_digit(unsigned ch) { return ch >= '0' && ch <= '9'; }
+
 int th_cellref_parse(const char *s, size_t n, uint32_t *row, uint16_t *col)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	uint64_t c = 0, r = 0;
 
-	while (i < n && isspace((unsigned char)s[i]))
+	while (i < n && ref_space(u[i]))
 		i++;
-	if (i < n && s[i] == '$')
+	if (i < n && u[i] == '$')
 		i++;
-	if (i >= n || !isalpha((unsigned char)s[i]))
+	if (i >= n || !ref_alpha(u[i]))
 		return -1;
-	for (; i < n && isalpha((unsigned char)s[i]); i++) {
-		c = c * 26 + (uint64_t)(toupper((unsigned char)s[i]) - 'A' + 1);
+	for (; i < n && ref_alpha(u[i]); i++) {
+		c = c * 26 + (uint64_t)((u[i] & ~0x20u) - 'A' + 1);
 		if (c > TH_MAX_COLS)
 			return -1;
 	}
-	if (i < n && s[i] == '$')
+	if (i < n && u[i] == '$')
 		i++;
-	if (i >= n || !isdigit((unsigned char)s[i]))
+	if (i >= n || !ref_digit(u[i]))
 		return -1;
-	for (; i < n && isdigit((unsigned char)s[i]); i++) {
-		r = r * 10 + (uint64_t)(s[i] - '0');
+	for (; i < n && ref_digit(u[i]); i++) {
+		r = r * 10 + (uint64_t)(u[i] - '0');
 		if (r > TH_MAX_ROWS)
 			return -1;
 	}
-	while (i < n && isspace((unsigned char)s[i]))
+	while (i < n && ref_space(u[i]))
 		i++;
 	if (i != n || r == 0)
 		return -1;
@@ -277,7 +283,7 @@ static void cell_start(xp *c, struct sheet_ctx *s, const char **atts)
 	const char *r = NULL, *t = NULL, *st = NULL;
 
 	for (const char **a = atts; a[0]; a += 2) {
-		const char *an = local_name(a[0]);
+		const char *an = a[0][0] && a[0][1] ? local_name(a[0]) : a[0]; /* "r", "t", "s" quickly */
 		if (an[0] == 'r' && !an[1])
 			r = a[1];
 		else if (an[0] == 't' && !an[1])
