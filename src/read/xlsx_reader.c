@@ -247,10 +247,83 @@ int th_xlsx_open_mem(th_xlsx **out, const void *buf, size_t len, const char *nam
 /* Read at most cap bytes of f from its start into a new buffer. */
 static unsigned char *read_head(FILE *f, size_t cap, size_t *n)
 {
-	unsigned char *b = th_xmalloc(cap);
+	unsigned char *b = th_xmalloc(cap ? cap : 1);
 
 	*n = fread(b, 1, cap, f);
 	return b;
+}
+
+/*
+ * A file up to this size is read whole with one read and its zip opened from memory: a
+ * return is some kilobytes, and reading it through a file source costs a seek and a read
+ * per part. A larger file is read by libzip from the file, as it goes.
+ */
+#define TH_XLSX_WHOLE ((size_t)4 << 20)
+
+/* The zip of head (n bytes, the whole file when whole): from memory, or from the file. */
+static int open_zip(th_xlsx **out, const char *path, const th_xlsx_limits *limits, unsigned char *head, size_t n,
+		    bool whole, th_err *e)
+{
+	char eb[TH_ERRNO_VI_MAX];
+	zip_error_t ze;
+	zip_source_t *src;
+
+	zip_error_init(&ze);
+	if (whole) {
+		src = zip_source_buffer_create(head, n, 1, &ze);
+		if (!src) {
+			free(head);
+			zip_error_fini(&ze);
+			return th_fail(e, TH_E_NOMEM, "hết bộ nhớ khi mở tệp");
+		}
+	} else {
+		free(head);
+		src = zip_source_file_create(path, 0, -1, &ze);
+		if (!src) {
+			int sys = zip_error_code_system(&ze);
+			th_fail(e, TH_E_OPEN, "không mở được tệp (%s)",
+				zip_error_system_type(&ze) == ZIP_ET_SYS && sys ? th_errno_vi(sys, eb) :
+				th_xlsx_zip_reason(zip_error_code_zip(&ze)));
+			zip_error_fini(&ze);
+			return -1;
+		}
+	}
+	zip_error_fini(&ze);
+	return finish_open(xlsx_new(path, limits), src, out, e);
+}
+
+/* A file that is no zip, its first n bytes in head (all of it when whole): an .xls, or refused. */
+static int open_not_zip(th_xlsx **out, const char *path, const th_xlsx_limits *limits, FILE *f, uint64_t size,
+			unsigned char *head, size_t n, bool whole, th_err *e)
+{
+	char eb[TH_ERRNO_VI_MAX];
+	int rc;
+
+	if (is_lock_name(path)) {
+		rc = lock_fail(e);
+	} else if (is_ole_or_biff(head, n)) {
+		/* the .xls reader works on the whole file in memory */
+		if (whole && n == size)
+			return open_xls(out, path, limits, head, n, e);
+		free(head);
+		head = NULL;
+		if (size > TH_XLS_MAX_FILE) {
+			rc = th_fail(e, TH_E_TOO_BIG, "tệp .xls lớn hơn %u MiB, quá lớn để là một báo cáo",
+				     (unsigned)(TH_XLS_MAX_FILE >> 20));
+		} else {
+			rewind(f);
+			head = read_head(f, (size_t)size, &n);
+			if (ferror(f) || n != (size_t)size)
+				rc = th_fail(e, TH_E_OPEN, "không đọc hết được tệp (%s)",
+					     th_errno_vi(errno ? errno : EIO, eb));
+			else
+				return open_xls(out, path, limits, head, n, e);
+		}
+	} else {
+		rc = sniff_not_zip(head, n < 4096 ? n : 4096, e);
+	}
+	free(head);
+	return rc;
 }
 
 int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, th_err *e)
@@ -260,9 +333,8 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 	FILE *f;
 	unsigned char *head;
 	size_t n;
-	zip_error_t ze;
-	zip_source_t *src;
-	th_xlsx *x;
+	bool whole;
+	int rc;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0) {
@@ -284,52 +356,20 @@ int th_xlsx_open(th_xlsx **out, const char *path, const th_xlsx_limits *limits, 
 			return th_fail(e, TH_E_OPEN, "không có quyền đọc tệp");
 		return th_fail(e, TH_E_OPEN, "không mở được tệp (%s)", th_errno_vi(errno, eb));
 	}
-	head = read_head(f, 4096, &n);
-	if (!is_zip_magic(head, n)) {
-		int rc;
-		if (is_lock_name(path)) {
-			rc = lock_fail(e);
-		} else if (is_ole_or_biff(head, n)) {
-			/* the .xls reader works on the whole file in memory */
-			size_t whole;
-			free(head);
-			head = NULL;
-			if ((uint64_t)sb.st_size > TH_XLS_MAX_FILE) {
-				rc = th_fail(e, TH_E_TOO_BIG, "tệp .xls lớn hơn %u MiB, quá lớn để là một báo cáo",
-					     (unsigned)(TH_XLS_MAX_FILE >> 20));
-			} else {
-				rewind(f);
-				head = read_head(f, (size_t)sb.st_size, &whole);
-				if (ferror(f) || whole != (size_t)sb.st_size) {
-					rc = th_fail(e, TH_E_OPEN, "không đọc hết được tệp (%s)",
-						     th_errno_vi(errno ? errno : EIO, eb));
-				} else {
-					fclose(f);
-					return open_xls(out, path, limits, head, whole, e);
-				}
-			}
-		} else {
-			rc = sniff_not_zip(head, n, e);
-		}
+	whole = (uint64_t)sb.st_size <= TH_XLSX_WHOLE;
+	head = read_head(f, whole ? (size_t)sb.st_size : 4096, &n);
+	if (whole && (ferror(f) || n != (size_t)sb.st_size)) {
 		free(head);
+		fclose(f);
+		return th_fail(e, TH_E_OPEN, "không đọc hết được tệp (%s)", th_errno_vi(errno ? errno : EIO, eb));
+	}
+	if (!is_zip_magic(head, n)) {
+		rc = open_not_zip(out, path, limits, f, (uint64_t)sb.st_size, head, n, whole, e);
 		fclose(f);
 		return rc;
 	}
-	free(head);
 	fclose(f);
-	zip_error_init(&ze);
-	src = zip_source_file_create(path, 0, -1, &ze);
-	if (!src) {
-		int sys = zip_error_code_system(&ze);
-		th_fail(e, TH_E_OPEN, "không mở được tệp (%s)",
-			zip_error_system_type(&ze) == ZIP_ET_SYS && sys ? th_errno_vi(sys, eb) :
-			th_xlsx_zip_reason(zip_error_code_zip(&ze)));
-		zip_error_fini(&ze);
-		return -1;
-	}
-	zip_error_fini(&ze);
-	x = xlsx_new(path, limits);
-	return finish_open(x, src, out, e);
+	return open_zip(out, path, limits, head, n, whole, e);
 }
 
 void th_xlsx_free(th_xlsx *x)
