@@ -77,6 +77,8 @@ struct th_xlsx {
 	bool full_calc;    /* <calcPr fullCalcOnLoad="1"> */
 
 	th_book *book; /* an .xls or .ods: the accessors and read_sheet go to it (book.h) */
+	size_t scan_chunk; /* tests only: the scanner's buffer starts this small and reads this
+			    * much at a time, so that tokens fall across reads; 0 = its own sizes */
 };
 
 /* ---- XML names and values ---- */

@@ -726,6 +726,7 @@ static bool prologue(struct scan *s)
 static int fill(struct scan *s)
 {
 	zip_int64_t got;
+	size_t want;
 
 	if (s->pos) {
 		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
@@ -741,7 +742,10 @@ static int fill(struct scan *s)
 		s->cap = s->cap * 2 < s->max_token ? s->cap * 2 : s->max_token;
 		s->buf = th_xrealloc(s->buf, s->cap + 1);
 	}
-	got = th_xp_read(s->x, s->zf, s->buf + s->len, s->cap - s->len, &s->here, s->comp, s->part, s->e);
+	want = s->cap - s->len;
+	if (s->x->scan_chunk && want > s->x->scan_chunk)
+		want = s->x->scan_chunk;
+	got = th_xp_read(s->x, s->zf, s->buf + s->len, want, &s->here, s->comp, s->part, s->e);
 	if (got < 0)
 		return -1;
 	s->len += (size_t)got;
@@ -813,6 +817,8 @@ int th_xs_stream(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err
 	s.max_token = 2 * (size_t)x->lim.max_text + 65536;
 	if (s.max_token < SCAN_CHUNK)
 		s.max_token = SCAN_CHUNK;
+	if (x->scan_chunk)
+		s.cap = x->scan_chunk;
 	s.zf = th_xp_open(x, index, part, &s.comp, e);
 	if (!s.zf)
 		return -1;
