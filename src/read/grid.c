@@ -11,6 +11,9 @@
 #include "read/vnnum.h"
 #include "base/banned.h"
 
+/* The "" of every number's raw, text and key: one string, never freed (free_cell) */
+static char grid_empty[1];
+
 struct load {
 	th_xlsx *x;
 	th_gsheet *s;
@@ -52,13 +55,14 @@ static int keep(void *ud, const th_cell *c)
 	g->fcol = c->fcol;
 	if (c->type == TH_CELL_STRING || c->type == TH_CELL_ERROR || c->type == TH_CELL_DATE) {
 		size_t n;
-		g->raw = th_xstrndup(c->text, c->len);
 		g->text = th_text_clean(c->text, c->len, th_xlsx_style_font(l->x, style), &g->enc, &n);
+		/* the text as stored is most often the clean text: then one string is both */
+		g->raw = n == c->len && memcmp(g->text, c->text, n) == 0 ? g->text : th_xstrndup(c->text, c->len);
 		g->key = th_text_key_ascii(g->text, n);
 	} else {
-		g->raw = th_xstrdup(c->type == TH_CELL_EMPTY && c->formula ? c->formula : "");
-		g->text = th_xstrdup("");
-		g->key = th_xstrdup("");
+		g->raw = c->type == TH_CELL_EMPTY && c->formula && c->formula[0] ? th_xstrdup(c->formula) : grid_empty;
+		g->text = grid_empty;
+		g->key = grid_empty;
 	}
 	return 0;
 }
@@ -77,9 +81,12 @@ static int cell_cmp(const void *a, const void *b)
 static void free_cell(th_gcell *g)
 {
 	free(g->fx);
-	free(g->text);
-	free(g->raw);
-	free(g->key);
+	if (g->raw != g->text && g->raw != grid_empty)
+		free(g->raw);
+	if (g->text != grid_empty)
+		free(g->text);
+	if (g->key != grid_empty)
+		free(g->key);
 }
 
 /* Sort the cells; when a position was written twice, the later one wins (as Excel reads it). */

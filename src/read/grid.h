@@ -3,7 +3,8 @@
  * (find a form's title, its header row, a row by its code). Returns are small; a workbook
  * over the cell cap is refused rather than held. Text is cleaned on the way in: legacy
  * TCVN3/VNI decoded (by the cell's font first), NFC, stray combining marks repaired.
- * Ownership: everything belongs to the th_grid.
+ * Ownership: everything belongs to the th_grid (strings may be shared: a raw text equal to
+ * its clean text is that same string; the "" of numbers is one string).
  * SPDX-License-Identifier: MIT
  */
 #ifndef TH_GRID_H
