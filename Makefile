@@ -277,7 +277,9 @@ fuzz: check-deps
 	$(Q)$(MAKE) --no-print-directory install-packages PACKAGES="$(FUZZ_PACKAGES)"
 	$(Q)mkdir -p $(B)/fuzz
 	$(Q)clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c $(LIB_SRC) $(DEP_LIBS)
+	$(Q)clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_xmlscan tests/fuzz/fuzz_xmlscan.c $(LIB_SRC) $(DEP_LIBS)
 	@echo "run: $(B)/fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus  (new crashers go to tests/fuzz/corpus/)"
+	@echo "and: $(B)/fuzz/fuzz_xmlscan -max_total_time=300 DIR  (DIR: XML parts; the scanner against expat)"
 
 clean:
 	rm -rf $(B)
