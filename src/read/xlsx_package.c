@@ -496,13 +496,14 @@ int th_xp_verdict(th_xlsx *x, zip_uint64_t index, const char *part, uint64_t upt
 {
 	zip_file_t *zf;
 	XML_Parser p;
-	uint64_t comp, here = 0;
+	uint64_t here = 0;
 	int rc = 0;
 
 	*at = UINT64_MAX;
-	zf = th_xp_open(x, index, part, &comp, e);
+	/* the part's header was judged when it was first read (th_xp_open), its bytes counted */
+	zf = zip_fopen_index(x->zip, index, 0);
 	if (!zf)
-		return -1;
+		return th_xlsx_zip_fail(x, e, zip_get_error(x->zip), part);
 	p = XML_ParserCreate(NULL);
 	if (!p) {
 		zip_fclose(zf);
