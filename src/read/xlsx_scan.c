@@ -43,7 +43,11 @@ struct scan {
 	unsigned char *buf;
 	size_t cap, len, pos, max_token;
 	uint64_t base; /* offset in the part of buf[0] */
+	zip_uint64_t index;
 	bool eof, unsure;
+	bool judged;     /* expat's verdict asked (when the scanner became unsure) */
+	uint64_t bad_at; /* where expat finds the part broken; UINT64_MAX: well-formed */
+	th_err verr;     /* and what it says */
 	int state;
 	char *names; /* the open elements' names, each NUL-terminated */
 	size_t names_len, names_cap;
@@ -206,6 +210,27 @@ static bool chars_ok(const unsigned char *p, size_t a, size_t b)
 
 /* Character data from s->pos to the next '<' (or as far as the bytes go): checked,
  * references decoded, line ends made '\n' in place, handed over. */
+/*
+ * May the event of the token ending at buf[end] be handed? Once the scanner is unsure (it
+ * met what expat judges), expat's verdict on the whole part is asked before any further
+ * event, so that no event is handed from where expat finds the part broken on: a caller
+ * that goes on with what it got (the content types, a manifest, the prior workbook's lead
+ * cell) gets what expat would have given it, never what follows the break.
+ */
+static bool may_hand(struct scan *s, size_t end)
+{
+	if (!s->unsure)
+		return true;
+	if (!s->judged) {
+		s->judged = true;
+		if (th_xp_verdict(s->x, s->index, s->part, UINT64_MAX, &s->bad_at, &s->verr) == 0)
+			s->bad_at = UINT64_MAX;
+		else if (s->bad_at == UINT64_MAX)
+			s->bad_at = 0; /* not read at all: nothing more is handed */
+	}
+	return s->base + end <= s->bad_at;
+}
+
 static int scan_text(struct scan *s)
 {
 	unsigned char *b = s->buf;
@@ -265,6 +290,8 @@ static int scan_text(struct scan *s)
 		}
 	}
 	if (rc == BAD)
+		return BAD;
+	if (w > s->pos && !may_hand(s, r))
 		return BAD;
 	if (w > s->pos)
 		th_xp_event_text(s->c, (const char *)b + s->pos, w - s->pos);
@@ -499,7 +526,7 @@ static int scan_start(struct scan *s)
 	if (empty && s->buf[i + 1] != '>')
 		return BAD;
 	s->buf[ne] = '\0';
-	if (!gather(s, nat))
+	if (!gather(s, nat) || !may_hand(s, i + 1 + empty))
 		return BAD;
 	push_name(s, (const char *)s->buf + s->pos + 1, ne - s->pos - 1, local - s->pos - 1);
 	s->state = CONTENT;
@@ -529,6 +556,8 @@ static int scan_end(struct scan *s)
 		if (s->names_len - s->open[s->n_open - 1].at - 1 != len || memcmp(top, s->buf + nb, len) != 0)
 			return BAD;
 	}
+	if (!may_hand(s, i + 1))
+		return BAD;
 	s->pos = i + 1;
 	return pop_name(s);
 }
@@ -590,6 +619,8 @@ static int scan_cdata(struct scan *s)
 		}
 	}
 	s->unsure = true;
+	if (!may_hand(s, end + 3))
+		return BAD;
 	s->pos = end + 3;
 	if (w > from)
 		th_xp_event_text(s->c, (const char *)b + from, w - from);
@@ -793,13 +824,24 @@ static int outcome(struct scan *s, zip_uint64_t index, int rc)
 	uint64_t at = s->base + s->pos, bad_at;
 	th_err ve = { 0 };
 
+	if (rc == BAD && s->judged && s->bad_at != UINT64_MAX) {
+		*s->e = s->verr; /* expat's words, asked already */
+		return -1;
+	}
 	if (rc == BAD) {
 		if (th_xp_verdict(s->x, index, s->part, s->base + s->len + SCAN_CHUNK, &bad_at, s->e) == 0)
 			th_fail(s->e, TH_E_XML, "XML của phần '%s' bị lỗi: tệp bị hỏng", s->part);
 		return -1;
 	}
-	if (!s->unsure)
+	if (!s->unsure || (s->judged && s->bad_at == UINT64_MAX))
 		return rc == HALT ? (s->c->stop > 0 ? s->c->stop : -1) : rc;
+	if (s->judged) { /* broken past where the scan stopped (a handler stopped it) */
+		if (rc == 0 || s->bad_at < at) {
+			*s->e = s->verr;
+			return -1;
+		}
+		return rc == HALT ? (s->c->stop > 0 ? s->c->stop : -1) : rc;
+	}
 	if (th_xp_verdict(s->x, index, s->part, rc == 0 ? UINT64_MAX : at, &bad_at, &ve) != 0 &&
 	    (rc == 0 || bad_at < at)) {
 		*s->e = ve;
@@ -810,7 +852,7 @@ static int outcome(struct scan *s, zip_uint64_t index, int rc)
 
 int th_xs_stream(th_xlsx *x, zip_uint64_t index, const char *part, xp *c, th_err *e, bool *fallback)
 {
-	struct scan s = { .x = x, .c = c, .e = e, .part = part, .cap = SCAN_CHUNK, .state = PROLOG };
+	struct scan s = { .x = x, .c = c, .e = e, .part = part, .index = index, .cap = SCAN_CHUNK, .state = PROLOG };
 	int rc;
 
 	*fallback = false;

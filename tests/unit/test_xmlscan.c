@@ -94,6 +94,12 @@ static bool agree(zip_t *za, zip_uint64_t index, const char **why)
 	} else if (same) {
 		same = a.e.code == b.e.code && strcmp(a.e.msg, b.e.msg) == 0;
 		*why = "failure";
+		/* a broken part: never an event expat did not hand before it found the break (a
+		 * caller that goes on with what it got must get no more than expat gave it) */
+		if (same && (a.log.len > b.log.len || memcmp(a.log.buf, b.log.buf, a.log.len) != 0)) {
+			same = false;
+			*why = "events past the break";
+		}
 	}
 	if (!same)
 		fprintf(stderr, "scanner %d '%s' / expat %d '%s'\n", a.rc, a.e.msg, b.rc, b.e.msg);
@@ -198,6 +204,12 @@ static const char *const cases[] = {
 	DECL "<a></ a>",
 	DECL "<a></a x>",
 	DECL "<a><!-- a -- b --></a>",
+	/* broken where the scanner is unsure: nothing handed past the break */
+	DECL "<Types><?xml x?><Override PartName=\"/xl/wb2.xml\"/></Types>",
+	DECL "<a><\xC2\xA0/><b/></a>",
+	DECL "<a><?pi x?><b/><c>t</c></d>",
+	DECL "<a><![CDATA[x]]><b/><c>t</c>&foo;</a>",
+	DECL "<a \xC3\xA9=\"1\"><b/></a><c/>",
 	DECL "<a><!-- a ---></a>",
 	DECL "<a><!DOCTYPE b></a>",
 	DECL "<a><![CDATA[x</a>",
