@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "base/mem.h"
@@ -38,7 +37,9 @@ int cmd_portal(int argc, char **argv)
 	}
 	th_complain("không chạy được phần cổng web (%s) của lệnh '%s': %s; nó phải nằm cạnh tonghop hoặc "
 		    "trong lib/tonghop/ — hãy cài lại tonghop",
-		    PORTAL_NAME, argv[0], err == ENOENT ? "không tìm thấy tệp" : strerror(err));
+		    PORTAL_NAME, argv[0], err == ENOENT ? "không tìm thấy tệp" :
+		    err == EACCES ? "không có quyền chạy tệp" :
+		    err == ENOEXEC ? "tệp không phải chương trình chạy được trên máy này" : "lỗi hệ thống");
 	free(args);
 	free(dir);
 	return TH_EXIT_SYSTEM;

@@ -244,6 +244,15 @@ static void read_one(th_merge *m, th_mfile *mf, bool from_folder, const th_rules
 		return;
 	}
 	book = th_upward_sheet(g);
+	if (book >= 0 && from_folder && th_upward_own(m, g, book)) {
+		/* an earlier merge's output left among the returns: carrying it on would bring back
+		 * returns taken away since; named on the command line, it is used */
+		mf->status = TH_F_SKIPPED;
+		mf->message = th_xstrdup("sổ tổng hợp của chính danh sách đơn vị này (kết quả một lần tổng hợp trước), "
+					 "không phải báo cáo của một đơn vị");
+		th_grid_free(g);
+		return;
+	}
 	if (book >= 0) {
 		th_upward_read(m, g, book, mf);
 		th_grid_free(g);
@@ -318,9 +327,11 @@ static void use_filing(th_merge *m, th_mfile *mf, th_filing *f, const th_ruleset
 }
 
 /*
- * Is a a newer return than b? Later report date, then later file time; then a return given
- * beats one a consolidated workbook carries (most likely the same return: the source over
- * its copy); then the later name.
+ * Is a a newer return than b? The later report date. On the same date, the return a
+ * consolidated workbook carries beats a file given: the province chose it among the
+ * versions it had by their file times, which the workbook does not keep, and a stray
+ * older copy given beside the workbook must not undo that choice (a correction sent since
+ * bears a later date). Then the later file time, then the later name.
  */
 static bool newer(const th_mfile *a, const th_mfile *b)
 {
@@ -328,10 +339,10 @@ static bool newer(const th_mfile *a, const th_mfile *b)
 
 	if (c)
 		return c > 0;
+	if ((a->within < 0) != (b->within < 0))
+		return a->within >= 0;
 	if (a->mtime != b->mtime)
 		return a->mtime > b->mtime;
-	if ((a->within < 0) != (b->within < 0))
-		return a->within < 0;
 	return strcmp(a->path, b->path) > 0;
 }
 

@@ -177,6 +177,7 @@ struct book {
 	bool *by_columns;      /* per form: units are columns */
 	long **rowpos;         /* per form, per schema row: its sheet row (or column), -1 */
 	struct bunit *units;
+	size_t *by_code;       /* the units' indexes sorted by code (for value and finding lines) */
 	size_t n_units, n_value_lines, n_findings;
 	bool refused;
 };
@@ -233,6 +234,12 @@ static bool num_of(const char *s, long *out)
 	return true;
 }
 
+/* A count (of units, lines, findings): a whole number from 0 to a bound no book reaches. */
+static bool count_of(const char *s, long *out)
+{
+	return num_of(s, out) && *out >= 0 && *out <= 100000000L;
+}
+
 static bool iso_date(const char *s, th_date *out)
 {
 	long y, mo, d;
@@ -248,7 +255,7 @@ static bool iso_date(const char *s, th_date *out)
 	if (*end != '-')
 		return false;
 	d = strtol(end + 1, &end, 10);
-	if (*end || !th_date_valid((int)y, (int)mo, (int)d))
+	if (*end || y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || !th_date_valid((int)y, (int)mo, (int)d))
 		return false;
 	*out = (th_date){ (int32_t)y, (uint8_t)mo, (uint8_t)d };
 	return true;
@@ -296,7 +303,7 @@ static void read_header(struct book *b)
 		return;
 	}
 	if (!schema || !period || !level || !roster || !rec || th_period_parse(cell_at(period, 1), &p) ||
-	    !num_of(cell_at(rec, 1), &n) || !num_of(cell_at(rec, 2), &of)) {
+	    !count_of(cell_at(rec, 1), &n) || !count_of(cell_at(rec, 2), &of) || n > of) {
 		damaged(b, "thiếu dòng mô tả sổ (schema, period, level, roster, received)");
 		return;
 	}
@@ -392,12 +399,43 @@ static void read_unit(struct book *b, const struct line *l)
 	}
 }
 
+/* qsort has no user data: the book being indexed, per thread (books are read on several) */
+static _Thread_local const struct book *tl_book;
+
+static int by_code_cmp(const void *a, const void *b)
+{
+	return strcmp(tl_book->units[*(const size_t *)a].code, tl_book->units[*(const size_t *)b].code);
+}
+
+/* The units sorted by code; false (the book damaged) when a code comes twice. */
+static bool index_units(struct book *b)
+{
+	b->by_code = th_xcalloc(b->n_units + 1, sizeof(*b->by_code));
+	for (size_t i = 0; i < b->n_units; i++)
+		b->by_code[i] = i;
+	tl_book = b;
+	qsort(b->by_code, b->n_units, sizeof(*b->by_code), by_code_cmp);
+	for (size_t i = 1; i < b->n_units; i++)
+		if (strcmp(b->units[b->by_code[i - 1]].code, b->units[b->by_code[i]].code) == 0) {
+			damaged(b, "một đơn vị có hai dòng 'unit'");
+			return false;
+		}
+	return true;
+}
+
+static int code_key_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, tl_book->units[*(const size_t *)elem].code);
+}
+
+/* The unit of code, by binary search in by_code (a book may hold tens of thousands of lines). */
 static struct bunit *unit_of(struct book *b, const char *code)
 {
-	for (size_t i = 0; i < b->n_units; i++)
-		if (strcmp(b->units[i].code, code) == 0)
-			return &b->units[i];
-	return NULL;
+	const size_t *i;
+
+	tl_book = b;
+	i = bsearch(code, b->by_code, b->n_units, sizeof(*b->by_code), code_key_cmp);
+	return i ? &b->units[*i] : NULL;
 }
 
 /* A value cell decoded into v; false when it is no value text. */
@@ -468,7 +506,7 @@ static void read_finding(struct book *b, const struct line *l)
 	b->n_findings++;
 	if (!u || th_upward_split(text, v, TH_UP_F_COUNT) != TH_UP_F_COUNT ||
 	    (strcmp(v[TH_UP_F_SEV], "error") && strcmp(v[TH_UP_F_SEV], "warning") && strcmp(v[TH_UP_F_SEV], "info")) ||
-	    strlen(v[TH_UP_F_CELL]) >= TH_CELLREF_MAX || (*v[TH_UP_F_MORE] && !num_of(v[TH_UP_F_MORE], &more))) {
+	    strlen(v[TH_UP_F_CELL]) >= TH_CELLREF_MAX || (*v[TH_UP_F_MORE] && !count_of(v[TH_UP_F_MORE], &more))) {
 		damaged(b, "dòng 'finding' không hợp lệ");
 		free(text);
 		return;
@@ -490,12 +528,13 @@ static void read_body(struct book *b)
 {
 	const th_schema *s = b->m->schema;
 	const struct line *end = NULL;
-	size_t n_unit_lines = 0;
+	size_t n_unit_lines = 0, got = 0;
 	long nu = 0, nv = 0, nf = 0;
 
 	for (size_t i = 0; i < b->n_lines; i++)
 		n_unit_lines += strcmp(cell_at(&b->lines[i], 0), "unit") == 0;
 	b->units = th_xcalloc(n_unit_lines + 1, sizeof(*b->units));
+	/* the forms and units first, then their values and findings (by code, indexed) */
 	for (size_t i = 1; i < b->n_lines && !b->refused; i++) {
 		const struct line *l = &b->lines[i];
 		const char *tag = cell_at(l, 0);
@@ -505,17 +544,23 @@ static void read_body(struct book *b)
 			read_form(b, l);
 		} else if (strcmp(tag, "unit") == 0) {
 			read_unit(b, l);
-		} else if (strcmp(tag, "value") == 0) {
-			read_values(b, l);
-		} else if (strcmp(tag, "finding") == 0) {
-			read_finding(b, l);
 		} else if (strcmp(tag, "end") == 0) {
 			end = l;
 		}
 	}
+	if (b->refused || !index_units(b))
+		return;
+	for (size_t i = 1; i < b->n_lines && !b->refused; i++) {
+		const struct line *l = &b->lines[i];
+		const char *tag = cell_at(l, 0);
+		if (strcmp(tag, "value") == 0)
+			read_values(b, l);
+		else if (strcmp(tag, "finding") == 0)
+			read_finding(b, l);
+	}
 	if (b->refused)
 		return;
-	if (!end || !num_of(cell_at(end, 1), &nu) || !num_of(cell_at(end, 2), &nv) || !num_of(cell_at(end, 3), &nf) ||
+	if (!end || !count_of(cell_at(end, 1), &nu) || !count_of(cell_at(end, 2), &nv) || !count_of(cell_at(end, 3), &nf) ||
 	    (size_t)nu != b->n_units || (size_t)nv != b->n_value_lines || (size_t)nf != b->n_findings) {
 		damaged(b, "số dòng không khớp với dòng 'end' (trang bị cắt bớt hay thêm vào)");
 		return;
@@ -530,6 +575,11 @@ static void read_body(struct book *b)
 			damaged(b, "thiếu dòng 'value' của một đơn vị");
 			return;
 		}
+	/* the header's counts are those of the unit lines (every unit of the roster, a line each) */
+	for (size_t i = 0; i < b->n_units; i++)
+		got += b->units[i].filing != NULL;
+	if (got != b->mf->book->received || b->n_units != b->mf->book->expected)
+		damaged(b, "số đơn vị ở dòng 'received' không khớp với các dòng 'unit'");
 }
 
 /* ---- every figure against its cell ---- */
@@ -554,17 +604,20 @@ static void shown(th_sbuf *sb, const th_gcell *c)
 }
 
 /*
- * Does cell c show v? A number as the writer writes it (libxlsxwriter keeps 16 significant
- * digits), a dash or an unread text as its text, a blank or a missing row as nothing.
+ * Does cell c show v? A number to 15 significant digits (the writer keeps 16, a spreadsheet
+ * that saves the book again may keep 15), a dash or an unread text as its text, a blank or a
+ * missing row as nothing.
  */
 static bool shows(const th_gcell *c, const th_value *v)
 {
-	char buf[40];
-
 	switch (v ? v->state : TH_VAL_MISSING) {
 	case TH_VAL_NUMBER:
-		snprintf(buf, sizeof(buf), "%.16G", v->num);
-		return c && c->type == TH_CELL_NUMBER && c->num == strtod(buf, NULL);
+		/* to 15 significant digits, as spreadsheets keep numbers: LibreOffice saves the
+		 * 99.66000000000001 a ratio gives as 99.66 (rounding to 15 digits moves a number by
+		 * at most 5e-15 of itself), and that is no edit */
+		if (!c || c->type != TH_CELL_NUMBER)
+			return false;
+		return c->num == v->num || fabs(c->num - v->num) <= 1e-14 * fmax(fabs(c->num), fabs(v->num));
 	case TH_VAL_DASH:
 	case TH_VAL_UNREADABLE:
 		/* a text past a cell's limit is shown cut (write/wb.h), kept whole here */
@@ -680,12 +733,28 @@ static void book_release(struct book *b)
 		th_findings_release(&b->units[i].findings);
 	}
 	free(b->units);
+	free(b->by_code);
 	for (size_t f = 0; f < s->n_forms; f++)
 		free(b->rowpos[f]);
 	free(b->rowpos);
 	free(b->sheet);
 	free(b->by_columns);
 	free(b->lines);
+}
+
+bool th_upward_own(const th_merge *m, const th_grid *g, int sheet)
+{
+	const th_gsheet *sh = &g->sheets[sheet];
+
+	/* the roster line is among the first (upward.h) */
+	for (uint32_t r = 0; r < 16; r++) {
+		const th_gcell *t = th_grid_at(sh, r, 0), *name = th_grid_at(sh, r, 1), *code = th_grid_at(sh, r, 2);
+		if (!t || t->type != TH_CELL_STRING || strcmp(t->text, "roster") != 0)
+			continue;
+		return name && name->type == TH_CELL_STRING && strcmp(name->text, m->roster->name ? m->roster->name : "") == 0 &&
+		       strcmp(code && code->type == TH_CELL_STRING ? code->text : "", m->roster->code ? m->roster->code : "") == 0;
+	}
+	return false;
 }
 
 void th_upward_read(const th_merge *m, const th_grid *g, int sheet, th_mfile *mf)

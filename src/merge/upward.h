@@ -92,6 +92,10 @@ void th_upward_value_text(const th_mvalue *v, th_sbuf *out);
 /* The metadata sheet of g (its index), or -1 when g is not a consolidated workbook of tonghop. */
 int th_upward_sheet(const th_grid *g);
 
+/* Is g (its metadata sheet) a consolidated workbook of m's own roster: the output of an earlier
+ * merge at this level, not a lower level's? */
+bool th_upward_own(const th_merge *m, const th_grid *g, int sheet);
+
 /*
  * Use the consolidated workbook g (read from mf->path; sheet from th_upward_sheet) in merge
  * m, which gives the schema, roster and period. Sets mf->status and mf->message and, when
