@@ -399,6 +399,26 @@ if [ -s wall.dump ] && cmp -s wall.dump wup.dump; then
 else
 	ko "upward-041-row-layout-form-sheets-identical" "$(diff wall.dump wup.dump | head -n 4 | tr '\n' ' ')"
 fi
+# in the row layout too, a total that lacks a unit's unreadable figure says whose: the
+# national total on top and its province's subtotal carry the note at that indicator
+$PY - wide/some/"$(ls wide/some | sed -n 2p)" <<'PY' 2> err.txt && ok "upward-043-row-layout-totals-say-whose" || ko "upward-043-row-layout-totals-say-whose" "$(tail -n 2 err.txt)"
+import json, sys, openpyxl
+d = json.load(open("wide.json"))
+name = [u["name"] for u in d["units"] if u.get("file") == sys.argv[1]][0]
+w = openpyxl.load_workbook("wide.xlsx")
+found = {}
+for ws in w.worksheets:
+    if ws.sheet_state != "visible" or ws["A5"].value != "STT":
+        continue
+    for row in ws.iter_rows(min_row=7):
+        for c in row:
+            t = c.comment.text if c.comment else ""
+            if "Chưa tính 1 đơn vị có số liệu không đọc được:\n" + name in t:
+                found.setdefault(ws.title, set()).add(c.row)
+assert found, "no total says it lacks %s" % name
+rows = next(iter(found.values()))
+assert 7 in rows and len(rows) >= 2, found   # the national total (row 7) and a subtotal
+PY
 # a unit's figure in the rows of BM2 edited: refused at that cell
 $PY - <<'PY'
 import re, zipfile

@@ -496,24 +496,38 @@ static void total_catalogue(const struct tot *x, th_sbuf *note)
 		th_sbuf_addf(note, "\n… và %zu đơn vị khác", left);
 }
 
-/* The units lack() says the total leaves out, after what in note (#11). */
-static void note_units(const struct tot *x, th_sbuf *note, const char *what, size_t n,
-		       bool (*lack)(const th_merge *, size_t, size_t, size_t))
+/* The units among units[0..n) (NULL: the merge's first n) that lack() says the total of
+ * form f row r leaves out, after what in note (#11); nothing when none. */
+static void note_units(const th_merge *m, size_t f, size_t r, const size_t *units, size_t n, th_sbuf *note,
+		       const char *what, bool (*lack)(const th_merge *, size_t, size_t, size_t))
 {
-	const th_merge *m = x->c->m;
-	size_t shown = 0;
+	size_t shown = 0, count = 0;
 
-	th_sbuf_addf(note, "%sChưa tính %zu đơn vị %s:", note->len ? "\n\n" : "", n, what);
-	for (size_t u = 0; u < m->n_units; u++) {
-		if (!lack(m, u, x->f, x->r))
+	for (size_t k = 0; k < n; k++)
+		count += lack(m, units ? units[k] : k, f, r);
+	if (!count)
+		return;
+	th_sbuf_addf(note, "%sChưa tính %zu đơn vị %s:", note->len ? "\n\n" : "", count, what);
+	for (size_t k = 0; k < n; k++) {
+		size_t u = units ? units[k] : k;
+		if (!lack(m, u, f, r))
 			continue;
 		if (note->len > TH_WB_COMMENT_MAX) {
-			th_sbuf_addf(note, "\n… và %zu đơn vị khác", n - shown);
+			th_sbuf_addf(note, "\n… và %zu đơn vị khác", count - shown);
 			break;
 		}
 		th_sbuf_addf(note, "\n%s", m->units[u].unit->name);
 		shown++;
 	}
+}
+
+void th_merged_lacking(const struct mctx *c, size_t f, size_t r, const size_t *units, size_t n, th_sbuf *note)
+{
+	const th_rowdef *rd = &c->s->forms[f].rows[r];
+
+	note_units(c->m, f, r, units, n, note, "có số liệu không đọc được", th_merge_unread);
+	note_units(c->m, f, r, units, n, note,
+		   rd->agg == TH_AGG_RATIO ? "chưa điền tử số hoặc mẫu số" : "chưa điền dòng này", th_merge_blank);
 }
 
 /*
@@ -549,11 +563,8 @@ static void merge_total(struct mctx *c, lxw_worksheet *ws, size_t f, size_t r, u
 	case TH_AGG_NONE: break;
 	}
 	/* a total that lacks figures says whose: unreadable, or a required row left blank */
-	if (x.t && x.t->n_unread)
-		note_units(&x, &note, "có số liệu không đọc được", x.t->n_unread, th_merge_unread);
-	if (x.t && x.t->n_blank)
-		note_units(&x, &note, x.rd->agg == TH_AGG_RATIO ? "chưa điền tử số hoặc mẫu số" : "chưa điền dòng này",
-			   x.t->n_blank, th_merge_blank);
+	if (x.t && (x.t->n_unread || x.t->n_blank))
+		th_merged_lacking(c, f, r, NULL, m->n_units, &note);
 	if (note.len)
 		th_wb_comment(b, ws, row, x.col, note.buf);
 	th_sbuf_release(&note);

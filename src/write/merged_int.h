@@ -47,6 +47,13 @@ void th_merged_cell(struct mctx *c, lxw_worksheet *ws, size_t u, size_t f, size_
 /* "…" around a formula string literal, with its quotes doubled. */
 void th_merged_literal(th_sbuf *sb, const char *s);
 
+/*
+ * The note of a total that lacks figures (#11), appended to note: the units whose figure
+ * for form f row r could not be read, then those that left it blank (for a ratio, a part),
+ * among units[0..n) (indexes into the merge's units; NULL: the first n, in roster order).
+ */
+void th_merged_lacking(const struct mctx *c, size_t f, size_t r, const size_t *units, size_t n, th_sbuf *note);
+
 /* The form sheets with a row per unit and a column per indicator (past TH_WRITE_WIDE_UNITS). */
 void th_merged_rows_form(struct mctx *c, size_t f, lxw_worksheet *ws);
 

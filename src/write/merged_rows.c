@@ -233,7 +233,6 @@ static void totals_row(struct wtot *x, const char *name)
 	th_wb_text(b, x->ws, x->row, 0, "", fmt);
 	th_wb_text(b, x->ws, x->row, 1, "", fmt);
 	th_wb_text(b, x->ws, x->row, W_NAME_COL, sb.buf, x->national ? b->F.total : b->F.group_wrap);
-	th_sbuf_release(&sb);
 	for (x->r = 0; x->r < fd->n_rows; x->r++) {
 		const th_rowdef *rd = &fd->rows[x->r];
 		if (x->last < x->first || rd->agg == TH_AGG_NONE ||
@@ -248,7 +247,13 @@ static void totals_row(struct wtot *x, const char *name)
 		case TH_AGG_CATALOGUE: total_catalogue(x, fmt); break;
 		case TH_AGG_NONE: break;
 		}
+		/* a total that lacks figures says whose, as in the column layout */
+		th_sbuf_reset(&sb);
+		th_merged_lacking(x->c, x->f, x->r, x->c->order + from_k(x), to_k(x) - from_k(x), &sb);
+		if (sb.len)
+			th_wb_comment(b, x->ws, x->row, ind_col(x->r), sb.buf);
 	}
+	th_sbuf_release(&sb);
 }
 
 /* ---- the sheet ---- */
