@@ -34,6 +34,18 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+# same_sheets NAME A B: the form sheets and the error sheet of A.xlsx and B.xlsx (cached
+# totals included) are the same, cell for cell
+same_sheets() {
+	for f in "$2" "$3"; do
+		"$T" dump "$f.xlsx" | grep -E '^(BM[0-9]|Lỗi)	' > "$f.dump"
+	done
+	if [ -s "$2.dump" ] && cmp -s "$2.dump" "$3.dump"; then
+		ok "$1"
+	else
+		ko "$1" "$(diff "$2.dump" "$3.dump" | head -n 4 | tr '\n' ' ')"
+	fi
+}
 PY=/usr/bin/python3
 NAT=$SRC/schemas/roster-national.ini
 SCHEMA=$SRC/schemas/cchc-haiduong-2023.ini
@@ -129,14 +141,7 @@ else
 	ko "upward-002-national-from-two-provinces-equals-all-returns" "exit $rc_up $(head -c 300 up.err)"
 fi
 # the form sheets and the error sheet, cached totals included, cell for cell
-for f in all up; do
-	"$T" dump $f.xlsx | grep -E '^(BM[0-9]|Lỗi)	' > $f.dump
-done
-if [ -s all.dump ] && cmp -s all.dump up.dump; then
-	ok "upward-003-form-sheets-identical"
-else
-	ko "upward-003-form-sheets-identical" "$(diff all.dump up.dump | head -n 4 | tr '\n' ' ')"
-fi
+same_sheets upward-003-form-sheets-identical all up
 grep -q "^Đã nhận: 11/3321 đơn vị" up.out && grep -q "^Tệp lỗi: " up.out &&
 	ok "upward-004-summary" || ko "upward-004-summary" "$(head -n 4 up.out | tr '\n' ' ')"
 # a province workbook merged again at the province level gives the province's totals
@@ -391,14 +396,7 @@ then
 else
 	ko "upward-040-row-layout-read-back" "exit $rc_w/$rc_u $(head -c 300 wup.err)"
 fi
-for f in wall wup; do
-	"$T" dump $f.xlsx | grep -E '^(BM[0-9]|Lỗi)	' > $f.dump
-done
-if [ -s wall.dump ] && cmp -s wall.dump wup.dump; then
-	ok "upward-041-row-layout-form-sheets-identical"
-else
-	ko "upward-041-row-layout-form-sheets-identical" "$(diff wall.dump wup.dump | head -n 4 | tr '\n' ' ')"
-fi
+same_sheets upward-041-row-layout-form-sheets-identical wall wup
 # in the row layout too, a total that lacks a unit's unreadable figure says whose: the
 # national total on top and its province's subtotal carry the note at that indicator
 $PY - wide/some/"$(ls wide/some | sed -n 2p)" <<'PY' 2> err.txt && ok "upward-043-row-layout-totals-say-whose" || ko "upward-043-row-layout-totals-say-whose" "$(tail -n 2 err.txt)"
