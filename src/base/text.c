@@ -7,6 +7,7 @@
  */
 #include "base/text.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <ctype.h>
 #include <pthread.h>
@@ -330,17 +331,23 @@ static int32_t *u8_decompose(const char *s, size_t n, utf8proc_option_t opts, si
 
 	if (n > (size_t)PTRDIFF_MAX / 16)
 		return NULL;
-	need = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, NULL, 0, opts);
-	if (need < 0)
-		return NULL;
-	v = th_xmalloc(th_size_mul(th_size_add((size_t)need, 1), sizeof(*v)));
-	got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, v, need, opts);
-	if (got != need) {
+	/* one pass when the guess holds (a code point per byte, and some): Vietnamese letters
+	 * take as many code points decomposed as bytes in UTF-8; utf8proc says how many it
+	 * needs when they are more, and a second pass has room for them */
+	need = (utf8proc_ssize_t)n + 16;
+	for (int pass = 0; pass < 2; pass++) {
+		v = th_xmalloc(th_size_mul(th_size_add((size_t)need, 1), sizeof(*v)));
+		got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, v, need, opts);
+		if (got >= 0 && got <= need) {
+			*count = (size_t)got;
+			return v;
+		}
 		free(v);
-		return NULL;
+		if (got < 0)
+			return NULL;
+		need = got;
 	}
-	*count = (size_t)need;
-	return v;
+	return NULL;
 }
 
 /*
@@ -942,11 +949,13 @@ static void new_style_tones(int32_t *v, size_t n)
 	}
 }
 
+static char *key_slow(const char *clean, size_t clen, bool ascii, size_t *out_len);
+static char *key_fast(const char *clean, size_t clen, bool ascii, size_t *out_len);
+
 static char *make_key(const char *s, size_t n, bool ascii, size_t *out_len)
 {
-	size_t clen, count, k = 0;
-	char *clean;
-	int32_t *v;
+	size_t clen, k = 0;
+	char *clean, *r;
 	bool space = false;
 
 	if (all_ascii(s, n)) {
@@ -968,11 +977,24 @@ static char *make_key(const char *s, size_t n, bool ascii, size_t *out_len)
 		return out;
 	}
 	clean = clean_compute(s, n, NULL, NULL, &clen);
-
 	if (!clean)
 		return NULL;
-	v = u8_decompose(clean, clen, NFC_OPTS | UTF8PROC_CASEFOLD, &count);
+	r = key_fast(clean, clen, ascii, out_len);
+	if (!r)
+		r = key_slow(clean, clen, ascii, out_len);
 	free(clean);
+	return r;
+}
+
+/* The key of clean (cleaned text, clen bytes) through utf8proc: case-folded, decomposed,
+ * tones placed new-style, invisibles dropped (and marks, for ascii), blanks collapsed. */
+static char *key_slow(const char *clean, size_t clen, bool ascii, size_t *out_len)
+{
+	size_t count, k = 0;
+	int32_t *v;
+	bool space = false;
+
+	v = u8_decompose(clean, clen, NFC_OPTS | UTF8PROC_CASEFOLD, &count);
 	if (!v)
 		return NULL;
 	new_style_tones(v, count);
@@ -997,6 +1019,138 @@ static char *make_key(const char *s, size_t n, bool ascii, size_t *out_len)
 		v[k++] = c;
 	}
 	return u8_reencode(v, k, out_len);
+}
+
+/*
+ * ---- keys by table ----
+ * A key through utf8proc (decomposition, case folding, composition) was most of what a
+ * check spent reading its schema and roster (#15). Text made only of letters that are
+ * already composed keys letter by letter: each letter's key, found once by key_slow and
+ * kept in a table, is the key of it wherever it stands. The table holds the code points
+ * the key of which is one inert code point (see nfc_inert: it composes with nothing), a
+ * blank or nothing (an invisible); a text with any other, or a letter with a tone after a
+ * plain o or u (an old-style tone placement, which moves the tone), takes key_slow.
+ * tests/unit/test_text.c compares the two on every code point of the table and on random
+ * texts.
+ */
+
+/* The code points kept: Latin (Basic to Extended-B) and Latin Extended Additional. */
+#define KT_LO 0x250u
+#define KT_HI_FROM 0x1E00u
+#define KT_HI_TO 0x1F00u
+
+enum { KT_UNKNOWN, KT_SLOW, KT_CHAR, KT_SPACE, KT_DROP };
+
+/* An entry: kind (3 bits), the key's code point (21 bits from bit 3), the ASCII key's (21
+ * bits from bit 24), and bit 45: a vowel a, e or y with a mark (old-style tones move it). */
+static _Atomic uint64_t keytab[KT_LO + (KT_HI_TO - KT_HI_FROM)];
+
+static _Atomic uint64_t *keytab_slot(uint32_t c)
+{
+	if (c < KT_LO)
+		return &keytab[c];
+	if (c >= KT_HI_FROM && c < KT_HI_TO)
+		return &keytab[KT_LO + (c - KT_HI_FROM)];
+	return NULL;
+}
+
+/* The one code point of (s, n), or -1 when it is not exactly one inert code point. */
+static int32_t one_inert(const char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = n ? utf8_one((const unsigned char *)s, n, &cp) : 0;
+
+	return len && len == n && nfc_inert(cp) ? (int32_t)cp : -1;
+}
+
+/* Code point c's entry, from key_slow on c alone. */
+static uint64_t keytab_compute(uint32_t c)
+{
+	utf8proc_uint8_t u[4];
+	utf8proc_int32_t d[8];
+	utf8proc_ssize_t dn;
+	size_t n = (size_t)utf8proc_encode_char((utf8proc_int32_t)c, u), lf = 0, la = 0;
+	char *f, *a;
+	int32_t fc, ac;
+	int bound = 0;
+	uint64_t e;
+
+	if (is_invisible((int32_t)c))
+		return KT_DROP;
+	if (is_anyspace((int32_t)c))
+		return KT_SPACE;
+	if (!nfc_inert(c))
+		return KT_SLOW;
+	f = key_slow((const char *)u, n, false, &lf);
+	a = key_slow((const char *)u, n, true, &la);
+	fc = f ? one_inert(f, lf) : -1;
+	ac = a ? one_inert(a, la) : -1;
+	free(f);
+	free(a);
+	if (fc < 0 || ac < 0)
+		return KT_SLOW;
+	e = KT_CHAR | (uint64_t)fc << 3 | (uint64_t)ac << 24;
+	/* a vowel that old-style placement can give its tone away from: decomposed, a, e or y
+	 * and a mark (key_slow knows which; any such letter after o or u takes it) */
+	dn = utf8proc_decompose_char(fc, d, 8, UTF8PROC_DECOMPOSE, &bound);
+	if (dn < 0 || dn > 8)
+		return KT_SLOW;
+	if (dn >= 2 && (d[0] == 'a' || d[0] == 'e' || d[0] == 'y'))
+		e |= (uint64_t)1 << 45;
+	return e;
+}
+
+/* The key of clean by table, or NULL when some code point of it needs key_slow. */
+static char *key_fast(const char *clean, size_t clen, bool ascii, size_t *out_len)
+{
+	const unsigned char *u = (const unsigned char *)clean;
+	char *out = th_xmalloc(th_size_add(th_size_mul(clen, 3), 1));
+	uint32_t prev = 0;
+	size_t k = 0;
+	bool space = false;
+
+	for (size_t i = 0; i < clen;) {
+		uint32_t c, key;
+		size_t len = utf8_one(u + i, clen - i, &c);
+		_Atomic uint64_t *slot = len ? keytab_slot(c) : NULL;
+		uint64_t e;
+
+		if (!slot)
+			goto slow;
+		i += len;
+		e = atomic_load_explicit(slot, memory_order_relaxed);
+		if (e == KT_UNKNOWN) {
+			e = keytab_compute(c);
+			atomic_store_explicit(slot, e, memory_order_relaxed);
+		}
+		switch (e & 7) {
+		case KT_DROP:
+			prev = 0;
+			continue;
+		case KT_SPACE:
+			space = k > 0;
+			prev = 0;
+			continue;
+		case KT_CHAR:
+			break;
+		default:
+			goto slow;
+		}
+		if (!ascii && e >> 45 & 1 && (prev == 'o' || prev == 'u'))
+			goto slow;
+		key = (uint32_t)(ascii ? e >> 24 : e >> 3) & 0x1FFFFF;
+		prev = (uint32_t)(e >> 3) & 0x1FFFFF;
+		if (space)
+			out[k++] = ' ';
+		space = false;
+		k += (size_t)utf8proc_encode_char((utf8proc_int32_t)key, (utf8proc_uint8_t *)out + k);
+	}
+	out[k] = '\0';
+	*out_len = k;
+	return out;
+slow:
+	free(out);
+	return NULL;
 }
 
 static char *alnum_compute(const char *s, size_t n, size_t *out_len)
@@ -1034,7 +1188,10 @@ static char *alnum_compute(const char *s, size_t n, size_t *out_len)
 
 enum memo_op { MEMO_NFC = 1, MEMO_CLEAN, MEMO_KEY, MEMO_KEY_ASCII, MEMO_KEY_ALNUM };
 
-#define MEMO_SLOTS 8192u          /* a power of two; emptied at three quarters */
+#define MEMO_SLOTS 8192u          /* at most; a power of two; emptied at three quarters */
+#define MEMO_SLOTS_FIRST 256u     /* at first: doubled at three quarters up to MEMO_SLOTS (a
+				   * check makes a few hundred keys, and each page of a table
+				   * touched for the first time costs a fault) */
 #define MEMO_MAX_BYTES (2u << 20) /* of kept text per thread */
 #define MEMO_MAX_IN 1024u         /* longer inputs are not kept */
 
@@ -1047,8 +1204,8 @@ struct memo_ent {
 };
 
 struct memo {
-	struct memo_ent slot[MEMO_SLOTS];
-	size_t n, bytes;
+	struct memo_ent *slot; /* cap of them */
+	size_t cap, n, bytes;
 };
 
 static pthread_key_t memo_key;
@@ -1057,7 +1214,7 @@ static bool memo_ready;
 
 static void memo_empty(struct memo *m)
 {
-	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+	for (size_t i = 0; i < m->cap; i++) {
 		free(m->slot[i].data);
 		m->slot[i].data = NULL;
 	}
@@ -1066,9 +1223,13 @@ static void memo_empty(struct memo *m)
 
 static void memo_free(void *p)
 {
-	if (p)
-		memo_empty(p);
-	free(p);
+	struct memo *m = p;
+
+	if (m) {
+		memo_empty(m);
+		free(m->slot);
+	}
+	free(m);
 }
 
 static void memo_init(void)
@@ -1087,12 +1248,45 @@ static struct memo *memo_get(void)
 	m = pthread_getspecific(memo_key);
 	if (!m) {
 		m = calloc(1, sizeof(*m));
-		if (m && pthread_setspecific(memo_key, m) != 0) {
+		if (m) {
+			m->slot = calloc(MEMO_SLOTS_FIRST, sizeof(*m->slot));
+			m->cap = MEMO_SLOTS_FIRST;
+		}
+		if (m && (!m->slot || pthread_setspecific(memo_key, m) != 0)) {
+			free(m->slot);
 			free(m);
 			m = NULL;
 		}
 	}
 	return m;
+}
+
+/* The free slot where an entry of hash h goes in m. */
+static struct memo_ent *memo_free_slot(struct memo *m, uint64_t h)
+{
+	size_t i = h & (m->cap - 1);
+
+	while (m->slot[i].data)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slot[i];
+}
+
+/* m with twice the slots, its entries moved; false (m unchanged) when memory is short. */
+static bool memo_grow(struct memo *m)
+{
+	struct memo old = *m;
+
+	m->slot = calloc(old.cap * 2, sizeof(*m->slot));
+	if (!m->slot) {
+		*m = old;
+		return false;
+	}
+	m->cap = old.cap * 2;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i].data)
+			*memo_free_slot(m, old.slot[i].hash) = old.slot[i];
+	free(old.slot);
+	return true;
 }
 
 /* 64-bit FNV-1a over the tag and the bytes, eight at a time. */
@@ -1146,7 +1340,7 @@ static char *memo_run(unsigned tag, const char *s, size_t n, const char *font, t
 
 	if (m) {
 		h = memo_hash(tag, s, n);
-		for (size_t i = h & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {
+		for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 			e = &m->slot[i];
 			if (!e->data)
 				break;
@@ -1166,9 +1360,11 @@ static char *memo_run(unsigned tag, const char *s, size_t n, const char *font, t
 		*out_len = len;
 	if (!m || !r || len > UINT32_MAX)
 		return r;
-	if (m->n + 1 > MEMO_SLOTS / 4 * 3 || m->bytes + n + len > MEMO_MAX_BYTES) {
+	if (m->n + 1 > m->cap / 4 * 3 && m->cap < MEMO_SLOTS && memo_grow(m))
+		e = memo_free_slot(m, h);
+	if (m->n + 1 > m->cap / 4 * 3 || m->bytes + n + len > MEMO_MAX_BYTES) {
 		memo_empty(m);
-		e = &m->slot[h & (MEMO_SLOTS - 1)];
+		e = &m->slot[h & (m->cap - 1)];
 	}
 	e->data = th_xmalloc(th_size_add(th_size_add(n, len), 1));
 	memcpy(e->data, s, n);
@@ -1209,4 +1405,16 @@ char *th_text_key_ascii(const char *s, size_t n)
 char *th_text_key_alnum(const char *s, size_t n)
 {
 	return memo_run(MEMO_KEY_ALNUM, s, n, NULL, NULL, NULL);
+}
+
+char *th_text_key_reference(const char *s, size_t n, bool ascii)
+{
+	size_t clen, len;
+	char *clean = clean_compute(s, n, NULL, NULL, &clen), *r;
+
+	if (!clean)
+		return NULL;
+	r = key_slow(clean, clen, ascii, &len);
+	free(clean);
+	return r;
 }

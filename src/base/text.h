@@ -145,4 +145,10 @@ char *th_text_key_ascii(const char *s, size_t n);
  */
 char *th_text_key_alnum(const char *s, size_t n);
 
+/*
+ * th_text_key (ascii false) or th_text_key_ascii (true) computed through utf8proc alone:
+ * no table of letters, no memo. What the tests hold the faster paths to.
+ */
+char *th_text_key_reference(const char *s, size_t n, bool ascii);
+
 #endif

@@ -995,6 +995,79 @@ static void test_memo_threads(void **state)
 	}
 }
 
+/* ---- keys by table (#15) ---- */
+
+/* th_text_key and th_text_key_ascii of s equal the reference (utf8proc alone). */
+static void key_as_reference(const char *s, size_t n)
+{
+	for (int ascii = 0; ascii < 2; ascii++) {
+		char *a = ascii ? th_text_key_ascii(s, n) : th_text_key(s, n);
+		char *b = th_text_key_reference(s, n, ascii);
+
+		assert_non_null(a);
+		assert_non_null(b);
+		if (strcmp(a, b) != 0)
+			fail_msg("key of \"%.*s\" (ascii %d): \"%s\", reference \"%s\"", (int)n, s, ascii, a, b);
+		free(a);
+		free(b);
+	}
+}
+
+/* Every code point the table may hold, alone and beside the letters that move tones (o, u,
+ * qu), a blank, an invisible, a combining mark and a capital. */
+static void test_key_table_each(void **state)
+{
+	static const char *const before[] = { "", "o", "O", "u", "qu", "Qu", " ", "a\u00AD", "x" };
+	static const char *const after[] = { "", " ", "n", "\u0300", "\u00A0b", "\u200B", "y" };
+	(void)state;
+	for (int32_t c = 1; c < 0x1F00; c++) {
+		char u[8], s[64];
+		size_t n;
+
+		if (c == 0x250)
+			c = 0x1E00;
+		n = (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)u);
+		u[n] = '\0';
+		for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+			for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+				int len = snprintf(s, sizeof(s), "%s%s%s", before[b], u, after[a]);
+				key_as_reference(s, (size_t)len);
+			}
+	}
+}
+
+/* Random texts of Vietnamese letters (both cases, old- and new-style tones), blanks of
+ * every kind, invisibles, stray marks and the letters case folding expands. */
+static void test_key_table_random(void **state)
+{
+	static const char *const parts[] = {
+		"o", "O", "u", "U", "q", "a", "e", "y", "à", "á", "ả", "ã", "ạ", "è", "é", "ẻ", "ẽ",
+		"ẹ", "ỳ", "ý", "ỷ", "ỹ", "ỵ", "ặ", "ấ", "Ệ", "ư", "Ư", "ơ", "đ", "Đ", "ð", "Ð", "ô",
+		"Ỗ", "ê", "ă", "Â", "ö", "ß", "ẞ", "İ", "ı", "ŉ", "ǰ", "ﬁ", "Ω", "x", "Q", " ", "  ",
+		"\t", "\n", "\u00A0", "\u2003", "\u00AD", "\u200B", "\uFEFF", "\u0300", "\u0301",
+		"\u0323", "\u0309", "-", "(", "1", "2.3", "\u00B2", "\u00BD", "Ǆ", "ǅ", "ǆ", "ŀ",
+		"ĳ", "ẚ", "ẛ", "ẜ", "ẞ", "Ɵ", "ɵ", "\u01C0",
+	};
+	unsigned seed = 15;
+	(void)state;
+	for (int t = 0; t < 20000; t++) {
+		char s[256];
+		size_t n = 0;
+		int parts_n = 1 + (int)(seed % 9);
+
+		for (int i = 0; i < parts_n; i++) {
+			const char *p;
+			seed = seed * 1103515245u + 12345u;
+			p = parts[(seed >> 8) % (sizeof(parts) / sizeof(parts[0]))];
+			memcpy(s + n, p, strlen(p));
+			n += strlen(p);
+		}
+		seed = seed * 1103515245u + 12345u;
+		s[n] = '\0';
+		key_as_reference(s, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +1100,8 @@ int main(void)
 		cmocka_unit_test(test_fast_path_ranges),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_memo_threads),
+		cmocka_unit_test(test_key_table_each),
+		cmocka_unit_test(test_key_table_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
