@@ -441,5 +441,17 @@ rc=$?
 [ "$rc" = 4 ] && grep -q "^tonghop: wedit.xlsx: sổ tổng hợp đã bị sửa sau khi tonghop ghi: ô BM2!E[0-9]* (" x.err &&
 	ok "upward-042-row-layout-edited-figure-refused" || ko "upward-042-row-layout-edited-figure-refused" "exit $rc $(head -c 300 x.err)"
 
+# ---- check and read take one unit's return: a consolidated workbook is said to be one (exit 4),
+# not read as a return with every unit's column in doubt
+for cmd in "check --period 2026-Q1" "check" "read" "read --json"; do
+	name="upward-044-$(echo "$cmd" | tr -d -- '-' | tr ' ' '-')-consolidated-said"
+	# shellcheck disable=SC2086
+	"$T" $cmd hp.xlsx > cr.out 2> cr.err
+	rc=$?
+	[ "$rc" = 4 ] && grep -q "^tonghop: hp.xlsx: tệp này là sổ tổng hợp do tonghop lập" cr.err &&
+		grep -q "tonghop merge" cr.err && ! grep -q "read.value-undecided" cr.out &&
+		ok "$name" || ko "$name" "exit $rc $(head -c 300 cr.err)"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

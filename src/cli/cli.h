@@ -74,6 +74,10 @@ int th_config_load(th_config *c, const th_config_opts *o, th_period p, bool rule
 /* Read the return at path with the configuration of its own period (th_setup_read); c
  * follows. Fails as th_setup_read (TH_E_CONFIG: no configuration for its period). */
 int th_config_read(th_config *c, const char *path, th_filing **out, th_err *e);
+/* When *f (read, not NULL) is a consolidated workbook tonghop wrote, not one unit's return:
+ * frees it, sets *f to NULL and fails with TH_E_NOT_RETURN, saying what to do with it
+ * (check and read take a unit's return; merge takes a consolidated workbook). Else 0. */
+int th_cli_return_only(th_filing **f, th_err *e);
 void th_config_release(th_config *c);
 int cmd_config(int argc, char **argv);
 

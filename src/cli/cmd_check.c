@@ -226,7 +226,7 @@ static void check_one(const struct check_args *a, th_config *cfg, const char *pa
 
 	res->path = th_xstrdup(path);
 	if (a->want.kind != TH_P_NONE ? th_check_file(&f, path, cfg->schema, cfg->roster, cfg->rules, cfg->calendar,
-						      a->want, &e) :
+						      a->want, &e) || th_cli_return_only(&f, &e) :
 					th_config_read(cfg, path, &f, &e)) {
 		int code = th_exit_for(e.code);
 		th_report(path, &e);

@@ -151,7 +151,19 @@ int th_config_read(th_config *c, const char *path, th_filing **out, th_err *e)
 	int rc = th_setup_read(c->setup, &c->pick, path, out, e);
 
 	follow(c);
-	return rc;
+	return rc ? rc : th_cli_return_only(out, e);
+}
+
+int th_cli_return_only(th_filing **f, th_err *e)
+{
+	if (!*f || !(*f)->consolidated)
+		return 0;
+	th_filing_free(*f);
+	*f = NULL;
+	return th_fail(e, TH_E_NOT_RETURN,
+		       "tệp này là sổ tổng hợp do tonghop lập (mang số liệu của nhiều đơn vị), không phải "
+		       "báo cáo của một đơn vị: lệnh này đọc báo cáo của một xã; sổ tổng hợp được dùng lại "
+		       "bằng 'tonghop merge' (tổng hợp lên cấp trên)");
 }
 
 void th_config_release(th_config *c)
