@@ -404,7 +404,7 @@ import json, re, sys, html
 import openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 res = json.load(open(sys.argv[2], encoding="utf-8"))
-forms = [n for n in wb.sheetnames if n not in ("Tổng hợp", "Lỗi", "tonghop")]
+forms = [n for n in wb.sheetnames if n not in ("Tổng hợp", "Lỗi", "Tệp đã nhận", "tonghop")]
 # the metadata for a merge one level up (merge/upward.h) is hidden: never printed
 assert [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"] == ["tonghop"]
 for ws in wb.worksheets:

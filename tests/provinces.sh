@@ -54,8 +54,6 @@ for line in open(sys.argv[3], encoding="utf-8"):
 ws = wb["Tổng hợp"]
 heads, cur, placed = [], None, 0
 for r in ws.iter_rows(min_row=9, values_only=True):
-    if r[0] == "Các tệp đã nhận":
-        break  # the file list
     if isinstance(r[0], str) and ": " in r[0] and "đơn vị, đã nhận" in r[0]:
         cur = r[0].split(":")[0].lower()
         n, got = map(int, re.findall(r"(\d+) đơn vị, đã nhận (\d+)", r[0])[0])
@@ -69,7 +67,14 @@ for t, n, got in heads:
     assert got == sum(1 for c in types if types[c] == t and status[c] == "received"), (t, got)
 assert sorted(h[0] for h in heads) == sorted(set(types.values())) and len(heads) == 3, heads
 assert placed == 114 == len(types), placed
-for name in [n for n in wb.sheetnames[1:] if n not in ("Lỗi", "tonghop")]:
+# each table prints with its header on every page: the units on "Tổng hợp", the files given
+# on a sheet of their own
+assert ws.print_title_rows == "$9:$9" and ws["A9"].value == "STT", (ws.print_title_rows, ws["A9"].value)
+fl = wb["Tệp đã nhận"]
+assert fl.print_title_rows == "$5:$5" and fl["A5"].value == "STT", (fl.print_title_rows, fl["A5"].value)
+listed = [r[4] for r in fl.iter_rows(min_row=6, values_only=True) if isinstance(r[0], int)]
+assert sorted(listed) == sorted(f["path"] for f in res["files"]), (len(listed), len(res["files"]))
+for name in [n for n in wb.sheetnames[1:] if n not in ("Lỗi", "Tệp đã nhận", "tonghop")]:
     f = wb[name]
     assert f["D5"].value == "Tổng" and f.freeze_panes == "E7", (name, f["D5"].value, f.freeze_panes)
     assert f.print_title_cols == "$A:$D", (name, f.print_title_cols)

@@ -129,14 +129,17 @@ static void summary_head(struct mctx *c, lxw_worksheet *ws)
 	th_sbuf_addf(&sb, "Đúng hạn %zu/%zu", m->on_time, m->received);
 	th_wb_text(b, ws, 5, 0, sb.buf, F->bold);
 	th_sbuf_reset(&sb);
-	th_sbuf_addf(&sb, "Các báo cáo đã nhận có %zu lỗi và %zu cảnh báo (xem trang %s)", m->errors,
-		     m->warnings, c->errors);
+	th_sbuf_addf(&sb, "Các báo cáo đã nhận có %zu lỗi và %zu cảnh báo (xem trang %s); mọi tệp đã nhận "
+		     "và cách dùng từng tệp: xem trang %s", m->errors, m->warnings, c->errors, c->files);
 	th_wb_text(b, ws, 6, 0, sb.buf, NULL);
 	th_sbuf_release(&sb);
 }
 
-/* The columns of "Tổng hợp" (both its tables), widened to their content below. */
+/* The columns of "Tổng hợp" and "Tệp đã nhận", widened to their content below. */
 enum { S_STT, S_CODE, S_NAME, S_STATE, S_FILE, S_DATE, S_ONTIME, S_ERR, S_WARN, S_NCOL };
+/* The rows of their tables' headers. */
+#define SUMMARY_HEAD_ROW 8u
+#define FILES_HEAD_ROW 4u
 
 /* Widths from content: names, codes, states and paths as long as their longest (within
  * bounds, wrapped past them); the file list's note spans the columns right of the path. */
@@ -210,9 +213,9 @@ static uint32_t group_heading(struct mctx *c, lxw_worksheet *ws, uint32_t row, s
 	return row;
 }
 
-/* One row per roster unit, from row: received or missing (amber), its file, date, counts.
- * Returns the last row written. */
-static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
+/* One row per roster unit, its header at row: received or missing (amber), its file, date,
+ * counts. */
+static void summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
 {
 	struct th_wb *b = c->b;
 	const struct th_wb_fmts *F = &b->F;
@@ -255,10 +258,9 @@ static uint32_t summary_units(struct mctx *c, lxw_worksheet *ws, uint32_t row, c
 		}
 		th_wb_rowfit_set(b, ws, row, &fit);
 	}
-	return row;
 }
 
-/* Every file given, with its status, under a subtitle at row. */
+/* Every file given, with its status, its header at row. */
 static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row, const double w[S_NCOL])
 {
 	struct th_wb *b = c->b;
@@ -267,8 +269,6 @@ static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row, const
 	static const char *const fhead[] = { "STT", "Mã", "Đơn vị", "Tình trạng", "Tệp", "Ghi chú" };
 	th_sbuf sb = TH_SBUF_INIT;
 
-	th_wb_text(b, ws, row, 0, "Các tệp đã nhận", F->subtitle);
-	row++;
 	summary_header(c, ws, row, fhead, sizeof(fhead) / sizeof(fhead[0]), w);
 	for (size_t i = 0; i < m->n_files; i++) {
 		const th_mfile *mf = &m->files[i];
@@ -299,11 +299,11 @@ static void summary_files(struct mctx *c, lxw_worksheet *ws, uint32_t row, const
 	th_sbuf_release(&sb);
 }
 
-/* "Tổng hợp" on A4: portrait when its columns fit the page's width, else landscape; one
- * page wide while readable. */
-static void summary_print(struct mctx *c, lxw_worksheet *ws, const double w[S_NCOL])
+/* "Tổng hợp" and "Tệp đã nhận" on A4: portrait when their columns fit the page's width,
+ * else landscape; one page wide while readable; the table's header (row head) on every page. */
+static void summary_print(struct mctx *c, lxw_worksheet *ws, const double w[S_NCOL], uint32_t head)
 {
-	struct th_wb_print p = { .rows_last = -1, .cols_last = -1 };
+	struct th_wb_print p = { .rows_first = (int)head, .rows_last = (int)head, .cols_last = -1 };
 
 	p.landscape = th_wb_print_scale(w, S_NCOL, false) != 0;
 	p.scale = th_wb_print_scale(w, S_NCOL, p.landscape);
@@ -313,15 +313,34 @@ static void summary_print(struct mctx *c, lxw_worksheet *ws, const double w[S_NC
 static void merge_summary(struct mctx *c, lxw_worksheet *ws)
 {
 	double w[S_NCOL];
-	uint32_t row;
 
 	summary_widths(c, w);
 	for (size_t i = 0; i < S_NCOL; i++)
 		th_wb_ck(c->b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w[i], NULL));
 	summary_head(c, ws);
-	row = summary_units(c, ws, 8, w);
-	summary_files(c, ws, row + 2, w);
-	summary_print(c, ws, w);
+	summary_units(c, ws, SUMMARY_HEAD_ROW, w);
+	summary_print(c, ws, w, SUMMARY_HEAD_ROW);
+}
+
+/* "Tệp đã nhận": every file given and what became of it (on a sheet of its own, so that
+ * each of the two tables prints with its own header on every page). */
+static void merge_files(struct mctx *c, lxw_worksheet *ws)
+{
+	struct th_wb *b = c->b;
+	double w[S_NCOL];
+	th_sbuf sb = TH_SBUF_INIT;
+
+	summary_widths(c, w);
+	for (size_t i = 0; i < S_NCOL; i++)
+		th_wb_ck(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w[i], NULL));
+	th_wb_text(b, ws, 0, 0, "CÁC TỆP ĐÃ NHẬN", b->F.title);
+	if (c->m->roster && c->m->roster->name)
+		th_wb_text(b, ws, 1, 0, c->m->roster->name, b->F.subtitle);
+	th_sbuf_addf(&sb, "Kỳ báo cáo: %s", c->label[0] ? c->label : "không xác định");
+	th_wb_text(b, ws, 2, 0, sb.buf, b->F.bold);
+	th_sbuf_release(&sb);
+	summary_files(c, ws, FILES_HEAD_ROW, w);
+	summary_print(c, ws, w, FILES_HEAD_ROW);
 }
 
 /* ---- the form sheets ---- */
@@ -801,7 +820,7 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 	struct th_wb b;
 	struct mctx c;
 	const th_schema *s = m->schema;
-	lxw_worksheet *summary, *errors, **forms;
+	lxw_worksheet *summary, *errors, *files, **forms;
 	th_sbuf title = TH_SBUF_INIT;
 	bool ok = true;
 	int ret;
@@ -847,12 +866,14 @@ int th_write_merge_held(const th_merge *m, const char *path, th_outfile **held, 
 		ok = ok && forms[f];
 	}
 	errors = th_wb_sheet(&b, "Lỗi", c.errors);
-	ok = ok && errors;
+	files = th_wb_sheet(&b, "Tệp đã nhận", c.files);
+	ok = ok && errors && files;
 	if (ok) {
 		merge_summary(&c, summary);
 		for (size_t f = 0; f < s->n_forms; f++)
 			merge_form(&c, f, forms[f]);
 		merge_errors(&c, errors);
+		merge_files(&c, files);
 		th_meta_write(c.meta, &b);
 	}
 	ret = th_wb_close(&b, e);

@@ -18,7 +18,7 @@ struct mctx {
 	const th_schema *s;
 	int **fform, **frow;          /* per file, per finding: schema indexes */
 	char (*names)[TH_WB_NAME_MAX];      /* the form sheets */
-	char summary[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX];
+	char summary[TH_WB_NAME_MAX], errors[TH_WB_NAME_MAX], files[TH_WB_NAME_MAX];
 	char label[TH_PERIOD_LABEL_MAX];
 	/* the units grouped: order[k] is the k-th unit shown; group i holds order[gfirst[i]]
 	 * up to order[gfirst[i + 1]] and is named gname[i] (a province, or a type: "xã") */

@@ -419,7 +419,7 @@ static void merge_sheets(void **state)
 	th_merge *m = build_merge();
 	const char *path = in_dir("merge.xlsx");
 	static const char *const want[] = { "Tổng hợp", "BM1", "BM2", "BM3", "BM4", "BM5", "BM6", "BM7", "Lỗi",
-					    "tonghop" };
+					    "Tệp đã nhận", "tonghop" };
 	th_xlsx *x;
 	th_err e = { 0 };
 	struct rsheet s;
@@ -454,11 +454,16 @@ static void merge_sheets(void **state)
 	assert_true(at(&s, 13, 7)->num == 2);
 	assert_string_equal(at(&s, 14, 3)->text, "Chưa nhận");
 	assert_string_equal(at(&s, 11 + 16, 2)->text, "Xã Hồng Phong");
-	/* the file list after it */
-	assert_string_equal(at(&s, 11 + 16 + 4, 3)->text, "Đã dùng");
-	assert_string_equal(at(&s, 11 + 16 + 5, 3)->text, "Bị thay bằng bản mới hơn");
-	assert_string_equal(at(&s, 11 + 16 + 5, 5)->text, "có bản mới hơn: q3/thanhtung.xlsx");
-	assert_string_equal(at(&s, 11 + 16 + 9, 4)->text, "q3/hong.xlsx");
+	assert_null(at(&s, 11 + 16 + 2, 0)); /* the file list is on a sheet of its own */
+	free_sheet(&s);
+	load_sheet(path, "Tệp đã nhận", &s);
+	assert_string_equal(at(&s, 0, 0)->text, "CÁC TỆP ĐÃ NHẬN");
+	assert_string_equal(at(&s, 2, 0)->text, "Kỳ báo cáo: quý III năm 2023");
+	assert_string_equal(at(&s, 4, 4)->text, "Tệp");
+	assert_string_equal(at(&s, 5, 3)->text, "Đã dùng");
+	assert_string_equal(at(&s, 6, 3)->text, "Bị thay bằng bản mới hơn");
+	assert_string_equal(at(&s, 6, 5)->text, "có bản mới hơn: q3/thanhtung.xlsx");
+	assert_string_equal(at(&s, 10, 4)->text, "q3/hong.xlsx");
 	free_sheet(&s);
 	th_merge_free(m);
 }
