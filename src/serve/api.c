@@ -242,6 +242,13 @@ int th_api_review(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 		th_fail(e, TH_E_BAD_REQUEST, "reason quá dài (tối đa 2000 byte) hoặc chứa ký tự NUL");
 		goto out;
 	}
+	for (const unsigned char *c = (const unsigned char *)reason; *c; c++) {
+		/* as the review form takes it: lines and tabs, no other control character */
+		if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7f) {
+			th_fail(e, TH_E_BAD_REQUEST, "reason có ký tự điều khiển");
+			goto out;
+		}
+	}
 	if (!accept && !reason[0]) {
 		th_fail(e, TH_E_BAD_REQUEST, "trả lại báo cáo cần ghi lý do (reason)");
 		goto out;

@@ -183,21 +183,30 @@ int th_basic_parse(const char *header, char *name, size_t name_cap, char *pw, si
 	return 0;
 }
 
-int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip, int64_t now, th_user *u,
-		  th_err *e)
+/* Is name locked out (TH_LOGIN_FAILS failures in the window)? -1 with *e then (TH_E_THROTTLED, or a
+ * store failure), the attempt recorded. */
+static int throttled(th_store *st, const char *name, const char *ip, int64_t now, th_err *e)
 {
 	int64_t fails = 0;
-	int found;
-	bool ok;
 
 	if (th_store_login_failures(st, name, now - TH_LOGIN_WINDOW, &fails, e))
 		return -1;
-	if (fails >= TH_LOGIN_FAILS) {
-		th_store_login_record(st, name, ip, false, now, NULL);
-		return th_fail(e, TH_E_THROTTLED,
-			       "tài khoản này đã nhập sai mật khẩu %d lần: hãy thử lại sau 15 phút hoặc nhờ quản trị "
-			       "đặt lại mật khẩu", TH_LOGIN_FAILS);
-	}
+	if (fails < TH_LOGIN_FAILS)
+		return 0;
+	th_store_login_record(st, name, ip, false, now, NULL);
+	return th_fail(e, TH_E_THROTTLED,
+		       "tài khoản này đã nhập sai mật khẩu %d lần: hãy thử lại sau 15 phút hoặc nhờ quản trị "
+		       "đặt lại mật khẩu", TH_LOGIN_FAILS);
+}
+
+int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip, int64_t now, th_user *u,
+		  th_err *e)
+{
+	int found;
+	bool ok;
+
+	if (throttled(st, name, ip, now, e))
+		return -1;
 	found = th_store_user_by_name(st, name, u, e);
 	if (found < 0)
 		return -1;
@@ -210,6 +219,17 @@ int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip
 		return th_fail(e, TH_E_UNAUTHORIZED, "tên đăng nhập hoặc mật khẩu không đúng");
 	}
 	return 0;
+}
+
+int th_auth_recheck(th_store *st, const th_user *u, const char *pw, const char *ip, int64_t now, th_err *e)
+{
+	if (throttled(st, u->name, ip, now, e))
+		return -1;
+	if (th_password_verify(u->pw_hash, pw))
+		return 0;
+	if (th_store_login_record(st, u->name, ip, false, now, e))
+		return -1;
+	return th_fail(e, TH_E_UNAUTHORIZED, "mật khẩu hiện tại không đúng");
 }
 
 int th_account_add(th_store *st, const th_actor *who, th_role role, const char *name, const char *unit,

@@ -65,6 +65,13 @@ int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip
 		  th_err *e);
 
 /*
+ * Check the password of an account already logged in (changing it): the same throttle as a
+ * login, so that a session cannot be used to guess its password; a wrong one counts as a
+ * failed login. 0, or -1 with *e (TH_E_THROTTLED, TH_E_UNAUTHORIZED).
+ */
+int th_auth_recheck(th_store *st, const th_user *u, const char *pw, const char *ip, int64_t now, th_err *e);
+
+/*
  * Hand out an account: a new one (a unit's is named by its code: name NULL) or a reset of
  * an existing one, with a new one-time password in otp that must be changed at the first
  * login on the pages. Audited. -1 with *e (TH_E_CONFLICT: the name is taken).

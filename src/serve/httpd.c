@@ -78,6 +78,7 @@ struct conn {
 	th_body kind;
 	uint64_t max, got;
 	bool queued, bad_body, field_open;
+	bool two_files;          /* a second part "file" came: never joined to the first */
 	th_sbuf field;           /* the form field being received */
 	char field_key[64];
 	th_sbuf json;            /* a JSON body */
@@ -223,6 +224,10 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 		th_err e = { 0 };
 		/* only the field "file", only once, only for a route that takes a file */
 		if (c->kind != TH_BODY_UPLOAD || strcmp(key, "file") != 0)
+			return MHD_YES;
+		if (off == 0 && c->rq.upload.size > 0)
+			c->two_files = true; /* another part starts after the first one's bytes */
+		if (c->two_files)
 			return MHD_YES;
 		if (off == 0 && !c->rq.upload.path && !c->rq.upload_name) {
 			snprintf(dir, sizeof(dir), "%s/tmp", wc->data_dir);
@@ -493,6 +498,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	}
 	if (c->body_err.code && !c->rq.body_too_big && !c->rq.upload.too_big) {
 		th_reply_error(h->w, &c->rq, &c->rp, &c->body_err); /* ours (a full disk): 500, logged */
+	} else if (c->two_files && !c->rq.body_too_big && !c->rq.upload.too_big) {
+		th_err e = { 0 };
+		th_fail(&e, TH_E_BAD_REQUEST, "mỗi lần chỉ gửi một tệp báo cáo (trường 'file' có nhiều tệp): "
+			"hãy gửi từng tệp một");
+		th_reply_error(h->w, &c->rq, &c->rp, &e);
 	} else if (c->bad_body && !c->rq.body_too_big && !c->rq.upload.too_big) {
 		th_err e = { 0 };
 		th_fail(&e, TH_E_BAD_REQUEST, "nội dung gửi lên không đọc được (biểu mẫu hỏng hoặc quá nhiều trường)");

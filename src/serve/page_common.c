@@ -233,6 +233,7 @@ int th_h_password(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	th_store *st = th_web_store(w, e);
 	const char *cur = th_req_field(rq, "current"), *nw = th_req_field(rq, "new"), *again = th_req_field(rq, "again");
 	const char *weak;
+	th_err le = { 0 };
 	char hash[TH_PWHASH_MAX], tok[TH_TOKEN_HEX];
 	uint8_t h[32];
 	int64_t now = th_web_now(w);
@@ -240,9 +241,12 @@ int th_h_password(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 
 	if (!st)
 		return -1;
-	if (!th_password_verify(rq->user.pw_hash, cur)) {
-		th_store_login_record(st, rq->user.name, rq->ip, false, now, NULL);
-		password_page(w, rq, rp, 400, "mật khẩu hiện tại không đúng");
+	if (th_auth_recheck(st, &rq->user, cur, rq->ip, now, &le)) {
+		if (le.code != TH_E_UNAUTHORIZED && le.code != TH_E_THROTTLED) {
+			*e = le;
+			return -1;
+		}
+		password_page(w, rq, rp, le.code == TH_E_THROTTLED ? 429 : 400, le.msg);
 		return 0;
 	}
 	if (strcmp(nw, again) != 0) {
@@ -446,16 +450,21 @@ int th_h_return(th_web *w, th_req *rq, th_reply *rp, th_err *e)
 	return 0;
 }
 
-/* Send kept content sha as name. */
-static int send_blob(th_web *w, th_reply *rp, const char *sha, const char *name, th_err *e)
+/* Send kept content sha as stem + its extension: the feedback is always ours (.xlsx); the file
+ * as sent is named by its content (.xlsx, .xls or .ods), never by the sender's name. */
+static int send_blob(th_web *w, th_reply *rp, const char *sha, const char *stem, bool ours, th_err *e)
 {
-	char path[4096];
+	char path[4096], name[100];
+	const char *ext = "xlsx", *ctype = XLSX_TYPE;
 
 	if (!sha[0] || th_blob_path(th_web_conf(w)->data_dir, sha, path, sizeof(path)))
 		return th_fail(e, TH_E_NOT_FOUND, "không có tệp này");
 	if (th_blob_verify(th_web_conf(w)->data_dir, sha, e))
 		return -1; /* missing or damaged: said, never sent */
-	th_reply_file(rp, path, name, XLSX_TYPE);
+	if (!ours)
+		th_file_kind(path, &ext, &ctype);
+	snprintf(name, sizeof(name), "%s.%s", stem, ext);
+	th_reply_file(rp, path, name, ctype);
 	return 0;
 }
 
@@ -464,14 +473,14 @@ static int send_return_file(th_web *w, th_req *rq, th_reply *rp, bool feedback, 
 {
 	th_store *st = th_web_store(w, e);
 	th_return r;
-	char name[80];
+	char stem[80];
 	int rc;
 
 	if (!st || th_return_for(w, st, rq, rq->id, &r, e))
 		return -1;
-	snprintf(name, sizeof(name), "%s-%s-%s-ban-%lld.xlsx", feedback ? "phan-hoi" : "bao-cao", r.unit, r.period,
+	snprintf(stem, sizeof(stem), "%s-%s-%s-ban-%lld", feedback ? "phan-hoi" : "bao-cao", r.unit, r.period,
 		 (long long)r.id);
-	rc = send_blob(w, rp, feedback ? r.feedback_sha : r.file_sha, name, e);
+	rc = send_blob(w, rp, feedback ? r.feedback_sha : r.file_sha, stem, feedback, e);
 	th_return_release(&r);
 	return rc;
 }

@@ -5,11 +5,13 @@
  */
 #include "serve/store.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "read/xlsx_reader.h"
@@ -200,11 +202,33 @@ struct th_store {
 	int depth; /* inside th_store_txn */
 };
 
+/* Why db failed, in Vietnamese (SQLite's own text is English; it is kept for the rest). Static
+ * or sqlite's. */
+static const char *db_why(sqlite3 *db)
+{
+	if (!db)
+		return "không mở được";
+	switch (sqlite3_errcode(db) & 0xff) {
+	case SQLITE_READONLY: return "thư mục dữ liệu chỉ cho đọc, không ghi được (kiểm tra quyền ghi và ổ đĩa)";
+	case SQLITE_CANTOPEN: return "không mở được tệp (thư mục không có hoặc không có quyền)";
+	case SQLITE_PERM:
+	case SQLITE_AUTH: return "không có quyền truy cập tệp";
+	case SQLITE_NOTADB: return "tệp này không phải cơ sở dữ liệu của cổng (SQLite)";
+	case SQLITE_CORRUPT: return "tệp cơ sở dữ liệu bị hỏng: hãy phục hồi từ bản sao lưu";
+	case SQLITE_FULL: return "ổ đĩa đã đầy";
+	case SQLITE_IOERR: return "lỗi đọc ghi ổ đĩa";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return "đang bị một chương trình khác khoá";
+	case SQLITE_NOMEM: return "không đủ bộ nhớ";
+	default: return sqlite3_errmsg(db);
+	}
+}
+
 static int db_fail(th_store *s, th_err *e, const char *what)
 {
 	if (s->db && sqlite3_errcode(s->db) == SQLITE_FULL)
-		return th_fail(e, TH_E_NO_SPACE, "cơ sở dữ liệu: %s: %s", what, sqlite3_errmsg(s->db));
-	return th_fail(e, TH_E_STORE, "cơ sở dữ liệu: %s: %s", what, s->db ? sqlite3_errmsg(s->db) : "không mở được");
+		return th_fail(e, TH_E_NO_SPACE, "cơ sở dữ liệu: %s: %s", what, db_why(s->db));
+	return th_fail(e, TH_E_STORE, "cơ sở dữ liệu: %s: %s", what, db_why(s->db));
 }
 
 /* The statement id, reset and unbound, prepared on first use; NULL with *e on failure. */
@@ -261,6 +285,21 @@ static char *col_dup(sqlite3_stmt *p, int i)
 
 /* ---- the connection ---- */
 
+/* The store at path cannot be opened: why, in Vietnamese. A folder that cannot be written (a
+ * read-only disk) is said as such: SQLite only says it cannot open the file. */
+static int open_fail(th_store *s, const char *path, th_err *e)
+{
+	char dir[4096], eb[TH_ERRNO_VI_MAX];
+	const char *slash = strrchr(path, '/');
+	int code = s->db && (sqlite3_errcode(s->db) & 0xff) == SQLITE_FULL ? TH_E_NO_SPACE : TH_E_STORE;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (access(dir, W_OK) != 0 && errno != ENOENT)
+		return th_fail(e, code, "cơ sở dữ liệu %s: không ghi được vào thư mục dữ liệu: %s", path,
+			       th_errno_vi(errno, eb));
+	return th_fail(e, code, "cơ sở dữ liệu %s: %s", path, db_why(s->db));
+}
+
 int th_store_open(th_store **out, const char *path, th_err *e)
 {
 	th_store *s = th_xcalloc(1, sizeof(*s));
@@ -269,7 +308,7 @@ int th_store_open(th_store **out, const char *path, th_err *e)
 	*out = NULL;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		db_fail(s, e, path);
+		open_fail(s, path, e);
 		th_store_close(s);
 		return -1;
 	}
@@ -279,7 +318,7 @@ int th_store_open(th_store **out, const char *path, th_err *e)
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
 			 NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
-		th_fail(e, TH_E_STORE, "cơ sở dữ liệu %s: %s", path, msg ? msg : "lỗi");
+		open_fail(s, path, e);
 		sqlite3_free(msg);
 		th_store_close(s);
 		return -1;
@@ -607,6 +646,10 @@ static int user_password_fn(th_store *s, void *arg, th_err *e)
 	if (end_sessions(s, a->id, e))
 		return -1;
 	user_label(s, a->id, name);
+	/* a new password: the failed logins before it no longer lock the account out (the
+	 * throttle counts failures after the last success, and this is one) */
+	if (th_store_login_record(s, name, a->who && a->who->ip ? a->who->ip : "", true, a->now, e))
+		return -1;
 	return audit_row(s, a->who, a->flag ? "user.reset" : "user.password", name, "", a->now, e);
 }
 
@@ -1195,14 +1238,14 @@ int th_store_backup(th_store *s, const char *path, th_err *e)
 
 	if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		th_fail(e, TH_E_WRITE, "không tạo được %s: %s", path, dest ? sqlite3_errmsg(dest) : "lỗi");
+		th_fail(e, TH_E_WRITE, "không tạo được %s: %s", path, db_why(dest));
 		sqlite3_close(dest);
 		return -1;
 	}
 	/* one step: the whole copy inside one read transaction, a snapshot of one moment; WAL
 	 * lets the portal's writers go on meanwhile */
 	if (!(b = sqlite3_backup_init(dest, "main", s->db, "main"))) {
-		th_fail(e, TH_E_STORE, "sao lưu: %s", sqlite3_errmsg(dest));
+		th_fail(e, TH_E_STORE, "sao lưu: %s", db_why(dest));
 		sqlite3_close(dest);
 		return -1;
 	}

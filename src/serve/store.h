@@ -136,7 +136,8 @@ int th_store_user_by_name(th_store *st, const char *name, th_user *u, th_err *e)
 int th_store_user_by_id(th_store *st, int64_t id, th_user *u, th_err *e);
 /* Every account, by name; *v belongs to the caller (free()). */
 int th_store_users(th_store *st, th_user **v, size_t *n, th_err *e);
-/* A new password hash; must_change as given; the account's sessions end. Audited. */
+/* A new password hash; must_change as given; the account's sessions end and its failed logins
+ * no longer count (recorded as a success). Audited. */
 int th_store_user_password(th_store *st, const th_actor *who, int64_t id, const char *pw_hash, bool must_change,
 			   int64_t now, th_err *e);
 /* Disable or enable an account; disabling ends its sessions. Audited. */

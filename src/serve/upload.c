@@ -158,6 +158,34 @@ th_sniff th_spool_sniff(const th_spool *sp)
 	return TH_SNIFF_OTHER;
 }
 
+void th_file_kind(const char *path, const char **ext, const char **ctype)
+{
+	static const unsigned char ole[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+	static const char ods[] = "application/vnd.oasis.opendocument.spreadsheet";
+	unsigned char b[160];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, b, sizeof(b));
+		close(fd);
+	}
+	*ext = "xlsx";
+	*ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	if (n >= 8 && memcmp(b, ole, 8) == 0) {
+		*ext = "xls";
+		*ctype = "application/vnd.ms-excel";
+	} else if (n >= 38 && memcmp(b, "PK\3\4", 4) == 0 && b[26] == 8 && b[27] == 0 &&
+		   memcmp(b + 30, "mimetype", 8) == 0) {
+		/* the local header: name at 30, its length at 26, the extra field's at 28 */
+		size_t at = 38 + (size_t)(b[28] | b[29] << 8);
+		if (at + sizeof(ods) - 1 <= (size_t)n && memcmp(b + at, ods, sizeof(ods) - 1) == 0) {
+			*ext = "ods";
+			*ctype = ods;
+		}
+	}
+}
+
 int th_blob_path(const char *data_dir, const char *sha, char *out, size_t cap)
 {
 	size_t n = strlen(sha);

@@ -51,6 +51,10 @@ th_sniff th_spool_sniff(const th_spool *sp);
  * afterwards. Keeping content already kept is no change. -1 with *e.
  */
 int th_blob_keep(th_spool *sp, const char *data_dir, th_err *e);
+/* The format of the spreadsheet file at path, for its download: its extension ("xlsx", "xls",
+ * "ods") and media type, from its first bytes (an OLE2 file is .xls, a zip whose first entry
+ * "mimetype" names an OpenDocument spreadsheet is .ods, any other .xlsx). Static strings. */
+void th_file_kind(const char *path, const char **ext, const char **ctype);
 /* The path of kept content sha (64 lowercase hex digits) into out; -1 when sha is not one. */
 int th_blob_path(const char *data_dir, const char *sha, char *out, size_t cap);
 

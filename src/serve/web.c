@@ -17,6 +17,7 @@
 
 #include "base/mem.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "read/vnnum.h"
 #include "serve/pages.h"
 #include "base/banned.h"
@@ -748,6 +749,9 @@ static const char *field_bad(th_web *w, const th_field *f, const char *s)
 
 	if (n > f->max)
 		return "quá dài";
+	/* text that is shown, stored or exported (a password is only hashed) */
+	if (f->kind != F_SECRET && !th_text_valid_utf8(s, n))
+		return "không phải văn bản UTF-8 hợp lệ (hãy gõ lại bằng bàn phím tiếng Việt Unicode)";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < 0x20 && !(f->kind == F_TEXT && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
 			return "có ký tự điều khiển";

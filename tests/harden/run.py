@@ -34,6 +34,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from portal import ROOT, Client, Server, free_port, users_add, with_zip_comment  # noqa: E402
+import redteam  # noqa: E402
 
 PASS = 0
 FAIL = 0
@@ -158,6 +159,7 @@ def attack(T, tmp):
         "vanphong": users_add(T, data, ["--office", "vanphong"]),
         "quantri": users_add(T, data, ["--admin", "quantri"]),
         "11242": users_add(T, data, ["--unit", "11242"], ro),
+        "11245": users_add(T, data, ["--unit", "11245"], ro),
     }
     srv = Server(T, data, ["--roster", ro, "--period", PERIOD, "--max-upload", "2"])
     if not ok(srv.start(), "serve starts", srv.text()):
@@ -261,6 +263,7 @@ def attack(T, tmp):
 
     csrf_and_sessions(T, srv, pw, cl, a_id, b_id)
     throttle(port, pw)
+    redteam.attacks(ok, T, srv, data, pw, cl, demo)
     bodies(srv, A, O)
     bombs(srv, O, tmp)
     rc = srv.stop()
@@ -269,6 +272,7 @@ def attack(T, tmp):
        "no sanitizer report in the log")
     slowloris(T, tmp)
     tls(T, tmp)
+    redteam.bad_store(ok, T, tmp)
 
 
 def csrf_and_sessions(T, srv, pw, cl, a_id, b_id):

@@ -1,0 +1,184 @@
+"""
+More attacks on the portal (tests/harden/run.py runs them in its "attack" group): the
+password-change form as a password oracle, the lockout lifted by a reset, text that is not
+UTF-8 and control characters in a review, two files in one upload, a kept .xls or .ods
+downloaded under its own format, and a data folder whose database cannot be used.
+Each check is ok(cond, what, detail) of run.py.
+SPDX-License-Identifier: MIT
+"""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import uuid
+
+from portal import ROOT, Client, Server, users_add, with_zip_comment
+
+PERIOD = "2023-Q3"
+FORMATS = os.path.join(ROOT, "fixtures", "formats")
+
+
+def _bad(text):
+    m = re.search(r'class="bad">([^<]*)<', text)
+    return m.group(1) if m else text[:200]
+
+
+def _returns(data):
+    db = sqlite3.connect(os.path.join(data, "tonghop.db"))
+    try:
+        return db.execute("SELECT COUNT(*) FROM returns").fetchone()[0]
+    finally:
+        db.close()
+
+
+def _pw_hash(data, name):
+    db = sqlite3.connect(os.path.join(data, "tonghop.db"))
+    try:
+        return db.execute("SELECT pw_hash FROM users WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def password_oracle(ok, port, data, name, pw):
+    """A session (a borrowed computer) cannot guess its account's password on /mat-khau."""
+    c = Client(port)
+    c.login(name, pw)
+    before = _pw_hash(data, name)
+    codes = []
+    for i in range(5):
+        r = c.post_form("/mat-khau", {"current": "doan-sai-%d-mat-khau" % i, "new": "Moi-hoan-toan-1",
+                                      "again": "Moi-hoan-toan-1"})
+        codes.append(r.status)
+    ok(codes == [400] * 5, "five wrong current passwords on /mat-khau → 400 each", repr(codes))
+    r = c.post_form("/mat-khau", {"current": pw, "new": "Moi-hoan-toan-1", "again": "Moi-hoan-toan-1"})
+    ok(r.status == 429, "then the right one → 429: the password form is throttled as the login is (no oracle)",
+       "%d %s" % (r.status, _bad(r.text())))
+    ok("15 phút" in r.text(), "... said in Vietnamese", _bad(r.text()))
+    ok(_pw_hash(data, name) == before, "the password was not changed")
+
+
+def reset_lifts_lockout(ok, port, admin, name, uid):
+    """The 429 says: wait 15 minutes or ask the administrator for a reset. The reset works at once."""
+    for i in range(5):
+        Client(port).post_form("/dang-nhap", {"name": name, "password": "sai-%d-sai-sai" % i}, csrf=False)
+    r = Client(port).post_form("/dang-nhap", {"name": name, "password": "sai-nua-sai-sai"}, csrf=False)
+    ok(r.status == 429 and "quản trị" in r.text(), "an account locked out (429, the reset named as the way out)",
+       "%d" % r.status)
+    r = admin.post_form("/quan-tri/tai-khoan/%d/dat-lai" % uid, {})
+    otp = re.findall(r'class="otp">([^<]+)<', r.text())
+    ok(r.status == 200 and len(otp) == 2, "the administrator resets it", "%d" % r.status)
+    if len(otp) == 2:
+        r = Client(port).post_form("/dang-nhap", {"name": name, "password": otp[1]}, csrf=False)
+        ok(r.status == 303, "the new one-time password logs in at once (the reset lifted the lockout)",
+           "%d %s" % (r.status, _bad(r.text())))
+
+
+def review_text(ok, port, office, rid):
+    """A reason that is not UTF-8, or holds control characters, is refused, never stored."""
+    office.take_csrf("/van-phong")
+    body = ("decision=return&reason=%FF%FEl%C3%BD+do%C0%AF&csrf=" + office.csrf).encode()
+    r = office.request("POST", "/bao-cao/%d/xem-xet" % rid, body=body, ctype="application/x-www-form-urlencoded")
+    ok(r.status == 400 and "UTF-8" in r.text(), "a review reason that is not UTF-8 → 400, said",
+       "%d %s" % (r.status, _bad(r.text())))
+    js = json.loads(office.get("/api/v1/returns/%d" % rid).body)
+    ok(js.get("state") == "submitted", "... and nothing was reviewed", js.get("state"))
+    r = office.request("POST", "/api/v1/returns/%d/review" % rid,
+                       body=json.dumps({"decision": "return", "reason": "l\u00fd do\u001b[31m\u0007"}).encode(),
+                       ctype="application/json", headers={"X-CSRF-Token": office.csrf})
+    ok(r.status == 400 and "điều khiển" in r.text(), "an API reason with control characters → 400, as on the form",
+       "%d %s" % (r.status, r.text()[:200]))
+    r = office.get("/van-phong/nhat-ky.csv")
+    try:
+        r.body.decode("utf-8")
+        good = True
+    except UnicodeDecodeError:
+        good = False
+    ok(r.status == 200 and good, "the audit CSV is UTF-8 throughout")
+
+
+def two_files(ok, port, data, c, a, b):
+    """Two parts named "file" are never joined into one kept file (what is checked is what is kept)."""
+    boundary = "----th" + uuid.uuid4().hex
+    body = b""
+    for name, content in (("a.xlsx", a), ("b.xlsx", b)):
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                 "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name)).encode() + content + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
+    n0 = _returns(data)
+    r = c.request("POST", "/api/v1/returns?period=%s" % PERIOD, body=body,
+                  ctype="multipart/form-data; boundary=" + boundary, headers={"X-CSRF-Token": c.csrf or ""})
+    msg = json.loads(r.body).get("message", "") if r.body[:1] == b"{" else r.text()
+    ok(r.status == 400 and "một tệp" in msg, "two files in one upload → 400, said", "%d %s" % (r.status, msg[:200]))
+    ok(_returns(data) == n0, "... and nothing kept")
+    r = c.upload(PERIOD, with_zip_comment(a, "one"), "a.xlsx")
+    ok(r.status == 201, "one file is taken as before", "%d" % r.status)
+
+
+def formats(ok, c):
+    """A kept .xls or .ods is downloaded under its own extension and type, never as .xlsx."""
+    want = {"xls": "application/vnd.ms-excel", "ods": "application/vnd.oasis.opendocument.spreadsheet",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    for f, ext in (("11239-thanhmien.xls", "xls"), ("11239-thanhmien.ods", "ods")):
+        data = open(os.path.join(FORMATS, f), "rb").read()
+        r = c.upload(PERIOD, data, f)
+        if not ok(r.status == 201, "a %s return is taken" % ext, "%d %s" % (r.status, r.text()[:200])):
+            continue
+        rid = json.loads(r.body)["id"]
+        r = c.get("/bao-cao/%d/tep" % rid)
+        cd = r.header("Content-Disposition") or ""
+        ok(r.status == 200 and r.body == data and cd.endswith('.%s"' % ext) and r.header("Content-Type") == want[ext],
+           "the kept %s is sent as .%s (%s), the very bytes" % (ext, ext, want[ext]), "%s %s" % (cd, r.header("Content-Type")))
+        r = c.get("/bao-cao/%d/phan-hoi" % rid)
+        cd = r.header("Content-Disposition") or ""
+        ok(r.status == 200 and r.body[:2] == b"PK" and cd.endswith('.xlsx"') and r.header("Content-Type") == want["xlsx"],
+           "its feedback is an .xlsx", cd)
+
+
+def attacks(ok, T, srv, data, pw, cl, demo):
+    """On the running attack server, after throttle() locked 11242 out: accounts pw (11245 never
+    logged in), logged-in clients cl."""
+    port = srv.port
+    O, AD = cl["vanphong"], cl["quantri"]
+    password_oracle(ok, port, data, "11245", pw["11245"])
+    db = sqlite3.connect(os.path.join(data, "tonghop.db"))
+    uid = db.execute("SELECT id FROM users WHERE name = '11242'").fetchone()[0]
+    db.close()
+    reset_lifts_lockout(ok, port, AD, "11242", uid)
+    O.take_csrf("/van-phong")
+    r = O.upload(PERIOD, with_zip_comment(demo("11245"), "reason"), "r.xlsx")
+    if ok(r.status == 201, "the office submits a return to review", "%d" % r.status):
+        review_text(ok, port, O, json.loads(r.body)["id"])
+    two_files(ok, port, data, O, demo("11239"), demo("11242"))
+    formats(ok, O)
+
+
+def bad_store(ok, T, tmp):
+    """A data folder whose database is no database, or cannot be written: said in Vietnamese."""
+    data = os.path.join(tmp, "notadb")
+    os.makedirs(data)
+    with open(os.path.join(data, "tonghop.db"), "wb") as f:
+        f.write(os.urandom(8192))
+    for cmd in (["serve", "--data", data, "--listen", "127.0.0.1:0"], ["users", "--data", data, "list"]):
+        p = subprocess.run([T] + cmd, capture_output=True, text=True, timeout=60)
+        ok(p.returncode != 0 and "không phải cơ sở dữ liệu" in p.stderr and "file is not" not in p.stderr,
+           "%s on a tonghop.db that is no database: refused in Vietnamese" % cmd[0], p.stderr.strip())
+    mnt = os.path.join(tmp, "ro")
+    os.makedirs(mnt)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("SKIP read-only data folder: cannot mount a tmpfs here (%s)" % r.stderr.strip())
+        return
+    try:
+        ro = os.path.join(mnt, "data")
+        users_add(T, ro, ["--office", "vanphong"])
+        r = subprocess.run(["mount", "-o", "remount,ro", mnt], capture_output=True, text=True)
+        if not ok(r.returncode == 0, "the data folder made read-only", r.stderr):
+            return
+        p = subprocess.run([T, "serve", "--data", ro, "--listen", "127.0.0.1:0"], capture_output=True, text=True,
+                           timeout=60)
+        ok(p.returncode != 0 and "chỉ cho đọc" in p.stderr and "readonly" not in p.stderr,
+           "serve on a read-only data folder: refused in Vietnamese", p.stderr.strip())
+    finally:
+        subprocess.run(["umount", "-l", mnt])
