@@ -183,17 +183,20 @@ int th_basic_parse(const char *header, char *name, size_t name_cap, char *pw, si
 	return 0;
 }
 
-/* Is name locked out (TH_LOGIN_FAILS failures in the window)? -1 with *e then (TH_E_THROTTLED, or a
- * store failure), the attempt recorded. */
-static int throttled(th_store *st, const char *name, const char *ip, int64_t now, th_err *e)
+/*
+ * Start an attempt on name: recorded as failed before the password is checked, then the
+ * failures counted with it, so that attempts at the same moment count each other. 0 (go on,
+ * *id the attempt), or -1 with *e (TH_E_THROTTLED past TH_LOGIN_FAILS, or a store failure).
+ */
+static int attempt(th_store *st, const char *name, const char *ip, int64_t now, int64_t *id, th_err *e)
 {
 	int64_t fails = 0;
 
-	if (th_store_login_failures(st, name, now - TH_LOGIN_WINDOW, &fails, e))
+	if (th_store_login_begin(st, name, ip, now, id, e) ||
+	    th_store_login_failures(st, name, now - TH_LOGIN_WINDOW, &fails, e))
 		return -1;
-	if (fails < TH_LOGIN_FAILS)
+	if (fails <= TH_LOGIN_FAILS)
 		return 0;
-	th_store_login_record(st, name, ip, false, now, NULL);
 	return th_fail(e, TH_E_THROTTLED,
 		       "tài khoản này đã nhập sai mật khẩu %d lần: hãy thử lại sau 15 phút hoặc nhờ quản trị "
 		       "đặt lại mật khẩu", TH_LOGIN_FAILS);
@@ -202,34 +205,33 @@ static int throttled(th_store *st, const char *name, const char *ip, int64_t now
 int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip, int64_t now, th_user *u,
 		  th_err *e)
 {
+	int64_t id;
 	int found;
 	bool ok;
 
-	if (throttled(st, name, ip, now, e))
+	if (attempt(st, name, ip, now, &id, e))
 		return -1;
 	found = th_store_user_by_name(st, name, u, e);
 	if (found < 0)
 		return -1;
 	/* an unknown name costs the same time as a wrong password */
 	ok = th_password_verify(found == 0 ? u->pw_hash : dummy_hash, pw) && found == 0 && !u->disabled;
-	if (th_store_login_record(st, name, ip, ok, now, e))
-		return -1;
 	if (!ok) {
 		memset(u, 0, sizeof(*u));
 		return th_fail(e, TH_E_UNAUTHORIZED, "tên đăng nhập hoặc mật khẩu không đúng");
 	}
-	return 0;
+	return th_store_login_succeeded(st, id, e);
 }
 
 int th_auth_recheck(th_store *st, const th_user *u, const char *pw, const char *ip, int64_t now, th_err *e)
 {
-	if (throttled(st, u->name, ip, now, e))
+	int64_t id;
+
+	if (attempt(st, u->name, ip, now, &id, e))
 		return -1;
-	if (th_password_verify(u->pw_hash, pw))
-		return 0;
-	if (th_store_login_record(st, u->name, ip, false, now, e))
-		return -1;
-	return th_fail(e, TH_E_UNAUTHORIZED, "mật khẩu hiện tại không đúng");
+	if (!th_password_verify(u->pw_hash, pw))
+		return th_fail(e, TH_E_UNAUTHORIZED, "mật khẩu hiện tại không đúng");
+	return th_store_login_succeeded(st, id, e);
 }
 
 int th_account_add(th_store *st, const th_actor *who, th_role role, const char *name, const char *unit,

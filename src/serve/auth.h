@@ -59,7 +59,8 @@ int th_basic_parse(const char *header, char *name, size_t name_cap, char *pw, si
  * Log name in with pw from ip at now: refused (TH_E_THROTTLED) after TH_LOGIN_FAILS failures
  * within TH_LOGIN_WINDOW seconds, without looking at the password; a wrong name or password,
  * or a disabled account, is TH_E_UNAUTHORIZED with one message for all three. Every attempt
- * is recorded. On success *u is the account.
+ * is recorded, before its password is checked: attempts at the same moment count each other,
+ * so running them in parallel gets no more than TH_LOGIN_FAILS. On success *u is the account.
  */
 int th_auth_login(th_store *st, const char *name, const char *pw, const char *ip, int64_t now, th_user *u,
 		  th_err *e);

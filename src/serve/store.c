@@ -112,6 +112,7 @@ enum sid {
 	S_SESSION_DELETE,
 	S_LOGIN_INSERT,
 	S_LOGIN_FAILURES,
+	S_LOGIN_OK,
 	S_PERIOD_UPSERT,
 	S_PERIODS,
 	S_PERIOD_OPEN,
@@ -153,6 +154,7 @@ static const char *const sql[S_COUNT] = {
 			   "(SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2)",
 	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
 	[S_LOGIN_INSERT] = "INSERT INTO logins(name, ip, ok, at) VALUES (?1, ?2, ?3, ?4)",
+	[S_LOGIN_OK] = "UPDATE logins SET ok = 1 WHERE id = ?1",
 	[S_LOGIN_FAILURES] = "SELECT COUNT(*) FROM logins WHERE name = ?1 AND at >= ?2 AND ok = 0 AND id > "
 			     "COALESCE((SELECT MAX(id) FROM logins WHERE name = ?1 AND ok = 1), 0)",
 	[S_PERIOD_UPSERT] = "INSERT INTO periods(period, open, changed_at) VALUES (?1, ?2, ?3) "
@@ -738,6 +740,24 @@ int th_store_login_record(th_store *s, const char *name, const char *ip, bool ok
 	bind_text(p, 2, ip ? ip : "");
 	sqlite3_bind_int(p, 3, ok);
 	sqlite3_bind_int64(p, 4, now);
+	return step_done(s, p, e, "ghi lần đăng nhập");
+}
+
+int th_store_login_begin(th_store *s, const char *name, const char *ip, int64_t now, int64_t *id, th_err *e)
+{
+	if (th_store_login_record(s, name, ip, false, now, e))
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int th_store_login_succeeded(th_store *s, int64_t id, th_err *e)
+{
+	sqlite3_stmt *p = stmt(s, S_LOGIN_OK, e);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, id);
 	return step_done(s, p, e, "ghi lần đăng nhập");
 }
 

@@ -155,6 +155,11 @@ int th_store_session_delete(th_store *st, const uint8_t hash[32], th_err *e);
 /* Every login attempt is recorded; failures since a time are counted (throttling). */
 int th_store_login_record(th_store *st, const char *name, const char *ip, bool ok, int64_t now, th_err *e);
 int th_store_login_failures(th_store *st, const char *name, int64_t since, int64_t *n, th_err *e);
+/* An attempt recorded as failed before its password is checked, so that attempts at the same
+ * moment count each other (the throttle cannot be raced); its id in *id. Once the password is
+ * right, th_store_login_succeeded marks it a success. */
+int th_store_login_begin(th_store *st, const char *name, const char *ip, int64_t now, int64_t *id, th_err *e);
+int th_store_login_succeeded(th_store *st, int64_t id, th_err *e);
 
 /* ---- periods ---- */
 

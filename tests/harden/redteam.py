@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import threading
 import uuid
 
 from portal import ROOT, Client, Server, users_add, with_zip_comment
@@ -57,6 +58,23 @@ def password_oracle(ok, port, data, name, pw):
        "%d %s" % (r.status, _bad(r.text())))
     ok("15 phút" in r.text(), "... said in Vietnamese", _bad(r.text()))
     ok(_pw_hash(data, name) == before, "the password was not changed")
+
+
+def parallel_guesses(ok, port, name):
+    """48 wrong passwords at once, from as many connections: no more than 5 are checked."""
+    codes = []
+
+    def guess(i):
+        r = Client(port).post_form("/dang-nhap", {"name": name, "password": "song-song-%d-sai" % i}, csrf=False)
+        codes.append(r.status)
+    ts = [threading.Thread(target=guess, args=(i,)) for i in range(48)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    ok(codes.count(401) <= 5 and codes.count(429) == 48 - codes.count(401),
+       "48 guesses at once: %d checked (401), the rest 429 — the throttle cannot be raced" % codes.count(401),
+       repr(sorted(codes)))
 
 
 def reset_lifts_lockout(ok, port, admin, name, uid):
@@ -142,6 +160,7 @@ def attacks(ok, T, srv, data, pw, cl, demo):
     port = srv.port
     O, AD = cl["vanphong"], cl["quantri"]
     password_oracle(ok, port, data, "11245", pw["11245"])
+    parallel_guesses(ok, port, "quantri-khong-co")
     db = sqlite3.connect(os.path.join(data, "tonghop.db"))
     uid = db.execute("SELECT id FROM users WHERE name = '11242'").fetchone()[0]
     db.close()
