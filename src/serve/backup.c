@@ -2,10 +2,13 @@
  * The online backup; see backup.h.
  * SPDX-License-Identifier: MIT
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "serve/backup.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,12 +65,34 @@ static int empty_or_absent(const char *dir, th_err *e)
 	return n ? th_fail(e, TH_E_USAGE, "%s không trống: sao lưu cần một thư mục mới (hoặc trống)", dir) : 0;
 }
 
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	if (ftw->level == 0)
+		return 0; /* the folder itself: the caller decides */
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* A backup cut short leaves nothing behind: out_dir was absent or empty before it, so all in it
+ * is the backup's (a half copy is no data folder: served, it would be an empty portal). */
+static void undo(const char *out_dir, bool made)
+{
+	nftw(out_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (made)
+		rmdir(out_dir);
+}
+
 int th_backup(const char *data_dir, const char *out_dir, th_backup_stats *stats, th_err *e)
 {
 	char src_db[4096], tmp_db[4096], dest_db[4096];
 	th_store *src = NULL, *copy = NULL;
 	struct copy c = { data_dir, out_dir, stats };
 	struct stat st;
+	bool made;
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
@@ -76,8 +101,13 @@ int th_backup(const char *data_dir, const char *out_dir, th_backup_stats *stats,
 	snprintf(dest_db, sizeof(dest_db), "%s/tonghop.db", out_dir);
 	if (access(src_db, R_OK) != 0)
 		return th_fail(e, TH_E_OPEN, "%s không có cơ sở dữ liệu của cổng (tonghop.db)", data_dir);
-	if (empty_or_absent(out_dir, e) || th_data_dirs(out_dir, e))
+	if (empty_or_absent(out_dir, e))
 		return -1;
+	made = access(out_dir, F_OK) != 0;
+	if (th_data_dirs(out_dir, e)) {
+		undo(out_dir, made);
+		return -1;
+	}
 	if (th_store_open(&src, src_db, e) || th_store_backup(src, tmp_db, e))
 		goto out;
 	/* the files the copy refers to: kept before their rows were written, so all there */
@@ -97,12 +127,9 @@ out:
 	th_store_close(copy);
 	th_store_close(src);
 	if (rc) {
-		char wal[4200];
-		unlink(tmp_db);
-		snprintf(wal, sizeof(wal), "%s-wal", tmp_db);
-		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", tmp_db);
-		unlink(wal);
+		size_t n = strlen(e->msg);
+		undo(out_dir, made);
+		snprintf(e->msg + n, sizeof(e->msg) - n, " (bản sao lưu chưa xong: phần đã chép ở %s đã được xoá)", out_dir);
 	}
 	return rc;
 }

@@ -20,7 +20,8 @@ typedef struct th_backup_stats {
 
 /*
  * Back data_dir up into out_dir, which must not exist or be empty. The database is
- * written last under its name (tonghop.db), so a backup cut short has none. -1 with *e
+ * written last under its name (tonghop.db), and a backup cut short (a full disk) removes what
+ * it copied, so no half copy is ever taken for a data folder. -1 with *e
  * (TH_E_USAGE: out_dir not empty; TH_E_FILE_DAMAGED: a kept file missing or damaged in
  * data_dir, named; TH_E_NO_SPACE, TH_E_WRITE).
  */

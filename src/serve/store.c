@@ -204,13 +204,11 @@ struct th_store {
 	int depth; /* inside th_store_txn */
 };
 
-/* Why db failed, in Vietnamese (SQLite's own text is English; it is kept for the rest). Static
- * or sqlite's. */
-static const char *db_why(sqlite3 *db)
+/* What SQLite's result code rc means, in Vietnamese (its own text is English); NULL for the
+ * codes only a programmer acts on. Static. */
+static const char *code_why(int rc)
 {
-	if (!db)
-		return "không mở được";
-	switch (sqlite3_errcode(db) & 0xff) {
+	switch (rc & 0xff) {
 	case SQLITE_READONLY: return "thư mục dữ liệu chỉ cho đọc, không ghi được (kiểm tra quyền ghi và ổ đĩa)";
 	case SQLITE_CANTOPEN: return "không mở được tệp (thư mục không có hoặc không có quyền)";
 	case SQLITE_PERM:
@@ -222,8 +220,19 @@ static const char *db_why(sqlite3 *db)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return "đang bị một chương trình khác khoá";
 	case SQLITE_NOMEM: return "không đủ bộ nhớ";
-	default: return sqlite3_errmsg(db);
+	default: return NULL;
 	}
+}
+
+/* Why db failed: in Vietnamese when people can act on it, else SQLite's text (for the log). */
+static const char *db_why(sqlite3 *db)
+{
+	const char *why;
+
+	if (!db)
+		return "không mở được";
+	why = code_why(sqlite3_errcode(db));
+	return why ? why : sqlite3_errmsg(db);
 }
 
 static int db_fail(th_store *s, th_err *e, const char *what)
@@ -1277,7 +1286,8 @@ int th_store_backup(th_store *s, const char *path, th_err *e)
 	}
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		th_fail(e, rc == SQLITE_FULL ? TH_E_NO_SPACE : TH_E_STORE, "sao lưu: %s", sqlite3_errstr(rc));
+		th_fail(e, rc == SQLITE_FULL ? TH_E_NO_SPACE : TH_E_STORE, "sao lưu: %s",
+			code_why(rc) ? code_why(rc) : sqlite3_errstr(rc));
 		sqlite3_close(dest);
 		return -1;
 	}

@@ -173,6 +173,25 @@ def attacks(ok, T, srv, data, pw, cl, demo):
     formats(ok, O)
 
 
+def backup_cut_short(ok, T, live, mnt):
+    """A backup onto a disk that fills up: said in Vietnamese, and no half copy is left that
+    would serve as an empty portal; a backup onto a read-only disk is said as such."""
+    for size in ("48k", "200k"):   # full while the database is copied, or while the files are
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt], capture_output=True, text=True)
+        if r.returncode != 0:
+            print("SKIP backup onto a full disk: cannot mount a tmpfs here (%s)" % r.stderr.strip())
+            return
+        try:
+            out = os.path.join(mnt, "sao-luu")
+            p = subprocess.run([T, "backup", "--data", live, "--out", out], capture_output=True, text=True, timeout=120)
+            ok(p.returncode == 5 and "đầy" in p.stderr and "disk is full" not in p.stderr,
+               "backup onto a %s disk: exit 5, the full disk said in Vietnamese" % size, p.stderr.strip())
+            ok(not os.path.exists(out), "... and no half copy left (it would serve as an empty portal)",
+               repr(os.listdir(out)) if os.path.exists(out) else "")
+        finally:
+            subprocess.run(["umount", "-l", mnt])
+
+
 def bad_store(ok, T, tmp):
     """A data folder whose database is no database, or cannot be written: said in Vietnamese."""
     data = os.path.join(tmp, "notadb")
@@ -185,6 +204,7 @@ def bad_store(ok, T, tmp):
            "%s on a tonghop.db that is no database: refused in Vietnamese" % cmd[0], p.stderr.strip())
     mnt = os.path.join(tmp, "ro")
     os.makedirs(mnt)
+    backup_cut_short(ok, T, os.path.join(tmp, "attack"), mnt)
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt], capture_output=True, text=True)
     if r.returncode != 0:
         print("SKIP read-only data folder: cannot mount a tmpfs here (%s)" % r.stderr.strip())
