@@ -324,6 +324,7 @@ void th_req_release(th_req *rq)
 	free(rq->authorization);
 	free(rq->host);
 	free(rq->content_type);
+	free(rq->fwd_host);
 	memset(rq->token, 0, sizeof(rq->token));
 	memset(rq, 0, sizeof(*rq));
 	rq->upload.fd = -1;
@@ -345,6 +346,8 @@ void th_req_header(th_req *rq, const char *name, const char *value)
 		slot = &rq->host;
 	else if (strcasecmp(name, "content-type") == 0)
 		slot = &rq->content_type;
+	else if (strcasecmp(name, "x-forwarded-host") == 0)
+		slot = &rq->fwd_host;
 	else if (strcasecmp(name, "x-csrf-token") == 0)
 		th_req_form(rq, "csrf", value);
 	else if (strcasecmp(name, "content-length") == 0) {
@@ -636,19 +639,48 @@ static bool allowed(unsigned cap, const th_user *u)
 	return false;
 }
 
-/* Does the request come from our own pages (Origin, else Referer, names this server)? */
+/* Is origin (an Origin header, or the start of a Referer: then followed by '/' or nothing)
+ * scheme://host? */
+static bool origin_is(const char *origin, bool referer, const char *scheme, const char *host, size_t host_len)
+{
+	size_t n = strlen(scheme);
+
+	if (strncasecmp(origin, scheme, n) != 0 || strncmp(origin + n, "://", 3) != 0)
+		return false;
+	origin += n + 3;
+	if (strncasecmp(origin, host, host_len) != 0)
+		return false;
+	origin += host_len;
+	return *origin == '\0' || (referer && *origin == '/');
+}
+
+/*
+ * Does the request come from our own pages (Origin, else Referer, names this server)? This
+ * server is the Host asked for, or the X-Forwarded-Host a proxy in front was asked for; over
+ * plain HTTP, https too: a proxy in front may end TLS (--insecure-http). A browser sends
+ * neither header on its own from another site, so this trusts nothing an attacker's page sets.
+ */
 static bool same_origin(const th_web *w, const th_req *rq)
 {
-	char want[300];
-	size_t n;
+	const char *said = rq->origin ? rq->origin : rq->referer;
+	const char *hosts[2] = { rq->host, rq->fwd_host };
 
-	if (!rq->host || !rq->host[0] || strlen(rq->host) > 255)
+	if (!said)
 		return false;
-	n = (size_t)snprintf(want, sizeof(want), "%s://%s", w->conf.tls ? "https" : "http", rq->host);
-	if (rq->origin)
-		return strcasecmp(rq->origin, want) == 0;
-	if (rq->referer)
-		return strncasecmp(rq->referer, want, n) == 0 && (rq->referer[n] == '/' || rq->referer[n] == '\0');
+	for (int i = 0; i < 2; i++) {
+		const char *h = hosts[i];
+		size_t n;
+		if (!h)
+			continue;
+		while (*h == ' ')
+			h++;
+		n = strcspn(h, ", "); /* a list from proxies one behind another: the first asked */
+		if (!n || n > 255)
+			continue;
+		if (origin_is(said, !rq->origin, "https", h, n) ||
+		    (!w->conf.tls && origin_is(said, !rq->origin, "http", h, n)))
+			return true;
+	}
 	return false;
 }
 

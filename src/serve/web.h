@@ -76,6 +76,7 @@ typedef struct th_req {
 	size_t body_len;
 	bool body_too_big;
 	char *cookie, *origin, *referer, *authorization, *host, *content_type;
+	char *fwd_host;            /* X-Forwarded-Host: the name a proxy in front was asked for */
 	int64_t content_length;    /* -1 when not given */
 	char ip[64];
 
@@ -93,7 +94,7 @@ typedef struct th_req {
 void th_req_init(th_req *rq, const char *method, const char *path);
 void th_req_release(th_req *rq);
 /* Headers the dispatcher looks at (others are ignored): cookie, origin, referer,
- * authorization, host, content-type, content-length. */
+ * authorization, host, x-forwarded-host, content-type, content-length. */
 void th_req_header(th_req *rq, const char *name, const char *value);
 void th_req_query(th_req *rq, const char *key, const char *val);
 /* Add a form field; -1 when the request already has TH_FIELDS_MAX or val is too long. */

@@ -1,8 +1,9 @@
 """
 More attacks on the portal (tests/harden/run.py runs them in its "attack" group): the
-password-change form as a password oracle, the lockout lifted by a reset, text that is not
-UTF-8 and control characters in a review, two files in one upload, a kept .xls or .ods
-downloaded under its own format, and a data folder whose database cannot be used.
+password-change form as a password oracle, guesses raced in parallel, the lockout lifted by a
+reset, text that is not UTF-8 and control characters in a review, two files in one upload, a
+kept .xls or .ods downloaded under its own format, forms behind a TLS proxy (and other sites
+still refused), a data folder whose database cannot be used, and a backup cut short.
 Each check is ok(cond, what, detail) of run.py.
 SPDX-License-Identifier: MIT
 """
@@ -154,9 +155,34 @@ def formats(ok, c):
            "its feedback is an .xlsx", cd)
 
 
-def attacks(ok, T, srv, data, pw, cl, demo):
+def behind_proxy(ok, port, name, pw):
+    """--insecure-http is for a TLS proxy in front: its pages' Origin is https, its Host may be
+    the proxy's upstream (nginx's default) with X-Forwarded-Host the name asked for. Logins
+    and forms work there; another site's Origin is still refused."""
+    def login(origin, extra=None):
+        h = {"Origin": origin}
+        h.update(extra or {})
+        return Client(port).post_form("/dang-nhap", {"name": name, "password": pw}, csrf=False, origin=False,
+                                      headers=h)
+    r = login("https://127.0.0.1:%d" % port)
+    ok(r.status == 303, "behind a TLS proxy (Origin https, Host kept): the login works", "%d" % r.status)
+    r = login("https://cong.example.vn", {"X-Forwarded-Host": "cong.example.vn", "X-Forwarded-Proto": "https"})
+    ok(r.status == 303, "behind a proxy that rewrites Host (X-Forwarded-Host): the login works", "%d" % r.status)
+    c = Client(port)
+    c.post_form("/dang-nhap", {"name": name, "password": pw}, csrf=False, origin=False,
+                headers={"Origin": "https://127.0.0.1:%d" % port})
+    c.take_csrf("/mat-khau")
+    r = c.post_form("/dang-xuat", {}, origin=False, headers={"Origin": "https://127.0.0.1:%d" % port})
+    ok(r.status == 303 and not c.cookie, "... and a form (logout) too", "%d" % r.status)
+    for origin, extra in (("https://evil.example", None), ("http://evil.example", {"X-Forwarded-Host": "cong.example.vn"}),
+                          ("https://127.0.0.1:%d.evil.example" % port, None), ("null", None)):
+        r = login(origin, extra)
+        ok(r.status == 403, "an Origin of another site (%s) is still refused" % origin, "%d" % r.status)
+
+
+def attacks(ok, T, srv, data, pw, cl, demo, newpw):
     """On the running attack server, after throttle() locked 11242 out: accounts pw (11245 never
-    logged in), logged-in clients cl."""
+    logged in), logged-in clients cl, newpw(name) the password each chose."""
     port = srv.port
     O, AD = cl["vanphong"], cl["quantri"]
     password_oracle(ok, port, data, "11245", pw["11245"])
@@ -171,6 +197,7 @@ def attacks(ok, T, srv, data, pw, cl, demo):
         review_text(ok, port, O, json.loads(r.body)["id"])
     two_files(ok, port, data, O, demo("11239"), demo("11242"))
     formats(ok, O)
+    behind_proxy(ok, port, "vanphong", newpw("vanphong"))
 
 
 def backup_cut_short(ok, T, live, mnt):

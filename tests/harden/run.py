@@ -263,7 +263,7 @@ def attack(T, tmp):
 
     csrf_and_sessions(T, srv, pw, cl, a_id, b_id)
     throttle(port, pw)
-    redteam.attacks(ok, T, srv, data, pw, cl, demo)
+    redteam.attacks(ok, T, srv, data, pw, cl, demo, newpw)
     bodies(srv, A, O)
     bombs(srv, O, tmp)
     rc = srv.stop()
