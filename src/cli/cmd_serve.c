@@ -335,6 +335,7 @@ static int serve(const struct serve_args *a, const char *cert_pem, const char *k
 	wc.max_upload = (uint64_t)a->max_mb * 1024 * 1024;
 	wc.tls = a->cert != NULL;
 	wc.log = log_line;
+	wc.exclusive = true;
 	if (th_web_new(&w, &wc, &e)) {
 		th_report(a->data, &e);
 		rc = TH_EXIT_SYSTEM;

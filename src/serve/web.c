@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct th_web {
 	char *data_dir;
 	char *db_path;
 	pthread_key_t store_key;
+	int lock_fd;              /* data_dir/tonghop.lock, held while serving; -1 */
 };
 
 /* ---- the routing table ---- */
@@ -201,16 +204,42 @@ static void clear_spools(const char *data_dir)
 	closedir(d);
 }
 
+/* Lock data_dir for this server alone: the fd (kept open while serving), or -1 with *e. */
+static int lock_data(const char *data_dir, th_err *e)
+{
+	char path[4096], eb[TH_ERRNO_VI_MAX];
+	struct flock fl = { 0 };
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/tonghop.lock", data_dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return th_fail(e, TH_E_WRITE, "không tạo được %s: %s", path, th_errno_vi(errno, eb));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return fd;
+	close(fd);
+	if (errno == EACCES || errno == EAGAIN)
+		return th_fail(e, TH_E_CONFLICT,
+			       "thư mục dữ liệu %s đang được một 'tonghop serve' khác dùng: mỗi thư mục dữ liệu chỉ "
+			       "một cổng chạy (hai cổng cùng lúc sẽ làm hỏng tệp đang nhận của nhau)", data_dir);
+	return th_fail(e, TH_E_WRITE, "không khoá được %s: %s", path, th_errno_vi(errno, eb));
+}
+
 int th_web_new(th_web **out, const th_webconf *conf, th_err *e)
 {
 	th_web *w;
 	th_store *st;
 	size_t n;
+	int lock_fd = -1;
 
 	*out = NULL;
 	if (th_auth_init(e) || th_data_dirs(conf->data_dir, e))
 		return -1;
+	if (conf->exclusive && (lock_fd = lock_data(conf->data_dir, e)) < 0)
+		return -1;
 	w = th_xcalloc(1, sizeof(*w));
+	w->lock_fd = lock_fd;
 	w->conf = *conf;
 	w->data_dir = th_xstrdup(conf->data_dir);
 	w->conf.data_dir = w->data_dir;
@@ -221,6 +250,8 @@ int th_web_new(th_web **out, const th_webconf *conf, th_err *e)
 	snprintf(w->db_path, n, "%s/tonghop.db", conf->data_dir);
 	if (pthread_key_create(&w->store_key, store_destroy) != 0) {
 		th_fail(e, TH_E_NOMEM, "không tạo được khoá luồng");
+		if (w->lock_fd >= 0)
+			close(w->lock_fd);
 		free(w->db_path);
 		free(w->data_dir);
 		free(w);
@@ -243,6 +274,8 @@ void th_web_free(th_web *w)
 	th_store_close(pthread_getspecific(w->store_key));
 	pthread_setspecific(w->store_key, NULL);
 	pthread_key_delete(w->store_key);
+	if (w->lock_fd >= 0)
+		close(w->lock_fd); /* the lock goes with it */
 	free(w->db_path);
 	free(w->data_dir);
 	free(w);

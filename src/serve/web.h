@@ -43,9 +43,12 @@ typedef struct th_webconf {
 	void (*log)(void *cls, const char *line);
 	void *log_cls;
 	int64_t (*clock)(void);   /* the time (tests); NULL: time() */
+	bool exclusive;           /* the one server of data_dir: locked (tonghop.lock) while it runs */
 } th_webconf;
 
-/* Make the data folder, open the store once (tables made), keep the configuration. */
+/* Make the data folder, open the store once (tables made), keep the configuration. With
+ * conf->exclusive, -1 with *e (TH_E_CONFLICT) when another server has the folder: each clears
+ * the spools it finds at start, which would be the other's uploads in progress. */
 int th_web_new(th_web **out, const th_webconf *conf, th_err *e);
 void th_web_free(th_web *w);
 /* This thread's store connection, opened on first use and closed when the thread ends. */

@@ -3,20 +3,22 @@ More attacks on the portal (tests/harden/run.py runs them in its "attack" group)
 password-change form as a password oracle, guesses raced in parallel, the lockout lifted by a
 reset, text that is not UTF-8 and control characters in a review, two files in one upload, a
 kept .xls or .ods downloaded under its own format, forms behind a TLS proxy (and other sites
-still refused), a data folder whose database cannot be used, and a backup cut short.
+still refused), a second server on the same data folder, a data folder whose database cannot
+be used, and a backup cut short.
 Each check is ok(cond, what, detail) of run.py.
 SPDX-License-Identifier: MIT
 """
 import json
 import os
 import re
-import shutil
+import socket
 import sqlite3
 import subprocess
 import threading
+import time
 import uuid
 
-from portal import ROOT, Client, Server, users_add, with_zip_comment
+from portal import ROOT, Client, free_port, multipart, users_add, with_zip_comment
 
 PERIOD = "2023-Q3"
 FORMATS = os.path.join(ROOT, "fixtures", "formats")
@@ -180,6 +182,44 @@ def behind_proxy(ok, port, name, pw):
         ok(r.status == 403, "an Origin of another site (%s) is still refused" % origin, "%d" % r.status)
 
 
+def second_server(ok, T, srv, data, c, content):
+    """A second `tonghop serve` on the same data folder would clear the spools it finds at
+    start: the first's uploads in progress. It is refused; the upload in progress is kept."""
+    body, ct = multipart({}, "file", "cham.xlsx", content)
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=60)
+    s.sendall(("POST /api/v1/returns?period=%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: th_session=%s\r\n"
+               "X-CSRF-Token: %s\r\nOrigin: http://127.0.0.1:%d\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
+               % (PERIOD, srv.port, c.cookie, c.csrf, srv.port, ct, len(body))).encode() + body[:len(body) // 2])
+    spool = []
+    for _ in range(100):
+        spool = [f for f in os.listdir(os.path.join(data, "tmp")) if f.startswith("up-")]
+        if spool:
+            break
+        time.sleep(0.05)
+    ok(bool(spool), "an upload in progress (its spool in tmp/)")
+    p = subprocess.Popen([T, "serve", "--data", data, "--listen", "127.0.0.1:%d" % free_port()],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out = p.communicate(timeout=20)[0]
+    except subprocess.TimeoutExpired:
+        p.terminate()
+        out = p.communicate()[0]
+    ok(p.returncode not in (0, None) and "đang được một 'tonghop serve' khác dùng" in out,
+       "a second serve on the same data folder is refused, said in Vietnamese", "%s %s" % (p.returncode, out.strip()))
+    s.sendall(body[len(body) // 2:])
+    got = b""
+    try:
+        while b"\r\n\r\n" not in got or not got.rstrip().endswith(b"}"):
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+    except OSError:
+        pass
+    s.close()
+    ok(got.startswith(b"HTTP/1.1 201"), "the upload in progress is kept (201)", got[:200].decode("utf-8", "replace"))
+
+
 def attacks(ok, T, srv, data, pw, cl, demo, newpw):
     """On the running attack server, after throttle() locked 11242 out: accounts pw (11245 never
     logged in), logged-in clients cl, newpw(name) the password each chose."""
@@ -197,6 +237,7 @@ def attacks(ok, T, srv, data, pw, cl, demo, newpw):
         review_text(ok, port, O, json.loads(r.body)["id"])
     two_files(ok, port, data, O, demo("11239"), demo("11242"))
     formats(ok, O)
+    second_server(ok, T, srv, data, O, with_zip_comment(demo("11248"), "second server"))
     behind_proxy(ok, port, "vanphong", newpw("vanphong"))
 
 
