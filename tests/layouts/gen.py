@@ -451,14 +451,26 @@ class Layout:
         self.repeat_title = False   # ... and the title, "(tiếp theo)"
         self.signature = False      # a signature block after the table
         self.note = True
+        self.x0 = 0                 # the table's first column (forms side by side)
+        self.seq = None             # header of a running-number column before the codes
+        self.code_head = None       # the code column's header when seq holds "STT"
+        self.unit_after = False     # the unit column after the value columns
+        self.value_first = False    # the value columns before the label column
+        self.glued = False          # code and label in one cell merged over both columns
         for k, v in kw.items():
             if not hasattr(self, k):
                 raise AttributeError(k)
             setattr(self, k, v)
 
     def columns(self):
-        cols = [("code", None), ("label", None), ("unit", None)]
-        cols += [("value", v) for v in self.values]
+        cols = [("seq", None)] if self.seq else []
+        vals = [("value", v) for v in self.values]
+        if self.value_first:
+            cols += [("code", None)] + vals + [("label", None), ("unit", None)]
+        elif self.unit_after:
+            cols += [("code", None), ("label", None)] + vals + [("unit", None)]
+        else:
+            cols += [("code", None), ("label", None), ("unit", None)] + vals
         if self.note:
             cols.append(("note", None))
         return cols
@@ -478,17 +490,18 @@ def brk(text, on):
 
 def write_title(case, sh, r, form, L, cont=False):
     f = FORM[form]
-    ncol = len(L.columns())
+    x0 = L.x0
+    ncol = len(L.columns()) + x0
     tail = " (tiếp theo)" if cont else ""
     if L.title == "numbered":
-        sh.merge(r, 0, r, ncol - 1, "Biểu mẫu %d%s" % (f.number, tail), bold=True, center=True)
-        sh.merge(r + 1, 0, r + 1, ncol - 1, f.name.upper(), bold=True, center=True)
+        sh.merge(r, x0, r, ncol - 1, "Biểu mẫu %d%s" % (f.number, tail), bold=True, center=True)
+        sh.merge(r + 1, x0, r + 1, ncol - 1, f.name.upper(), bold=True, center=True)
         return r + 3
     if L.title == "caps-one-cell":
-        sh.merge(r, 0, r, ncol - 1, "BIỂU MẪU %d%s: %s" % (f.number, tail, f.name.upper()), bold=True)
+        sh.merge(r, x0, r, ncol - 1, "BIỂU MẪU %d%s: %s" % (f.number, tail, f.name.upper()), bold=True)
         return r + 2
     if L.title == "roman":
-        sh.put(r, 0, "%s. %s%s" % (["I", "II", "III", "IV", "V", "VI", "VII"][f.number - 1], f.name.upper(), tail), bold=True)
+        sh.put(r, x0, "%s. %s%s" % (["I", "II", "III", "IV", "V", "VI", "VII"][f.number - 1], f.name.upper(), tail), bold=True)
         return r + 2
     return r
 
@@ -497,8 +510,9 @@ def write_head(case, sh, r, L):
     cols = L.columns()
     vcols = L.value_cols()
     lb = L.linebreaks
-    text = {"code": L.stt, "label": brk(HEAD_LABEL, lb), "unit": "Đơn vị\ntính" if lb else "Đơn vị tính",
-            "note": "Ghi\nchú" if lb else "Ghi chú"}
+    text = {"code": L.code_head or L.stt, "label": brk(HEAD_LABEL, lb), "unit": "Đơn vị\ntính" if lb else "Đơn vị tính",
+            "note": "Ghi\nchú" if lb else "Ghi chú", "seq": L.seq or ""}
+    x0 = L.x0
     hs = dict(bold=True, wrap=True, center=True, border=True)
     if L.head == "one":
         for i, (k, v) in enumerate(cols):
@@ -507,35 +521,35 @@ def write_head(case, sh, r, L):
                 if len(vcols) == 1 and L.group:
                     h = "%s: %s" % (L.group, v[1]) if v[1] else L.group
                 if h:
-                    sh.put(r, i, h, **hs)
+                    sh.put(r, x0 + i, h, **hs)
             else:
-                sh.put(r, i, text[k], **hs)
+                sh.put(r, x0 + i, text[k], **hs)
         r += 1
     else:
         depth = 2 if L.head == "two" else 3
         for i, (k, v) in enumerate(cols):
             if k != "value":
-                sh.merge(r, i, r + depth - 1, i, text[k], **hs)
+                sh.merge(r, x0 + i, r + depth - 1, x0 + i, text[k], **hs)
         if L.group:
-            sh.merge(r, vcols[0], r, vcols[-1], brk(L.group, lb), **hs)
+            sh.merge(r, x0 + vcols[0], r, x0 + vcols[-1], brk(L.group, lb), **hs)
         if depth == 3:
-            sh.merge(r + 1, vcols[0], r + 1, vcols[-1], "Số lượng/ Tỷ lệ", **hs)
+            sh.merge(r + 1, x0 + vcols[0], r + 1, x0 + vcols[-1], "Số lượng/ Tỷ lệ", **hs)
         for i in vcols:
             h = cols[i][1][1]
             if not L.group:
-                sh.merge(r, i, r + depth - 1, i, h, **hs)
+                sh.merge(r, x0 + i, r + depth - 1, x0 + i, h, **hs)
             elif h:
-                sh.put(r + depth - 1, i, brk(h, lb), **hs)
+                sh.put(r + depth - 1, x0 + i, brk(h, lb), **hs)
         r += depth
     if L.numbering:
         letters, digits = iter("ABCDEFGH"), iter(range(1, 9))
         for i, (k, _) in enumerate(cols):
             if L.numbering == "123":
-                sh.put(r, i, i + 1, center=True, border=True)
+                sh.put(r, x0 + i, i + 1, center=True, border=True)
             elif L.numbering == "(1)":
-                sh.put(r, i, "(%d)" % (i + 1), center=True, border=True)
+                sh.put(r, x0 + i, "(%d)" % (i + 1), center=True, border=True)
             else:
-                sh.put(r, i, str(next(digits)) if k == "value" else next(letters), center=True, border=True)
+                sh.put(r, x0 + i, str(next(digits)) if k == "value" else next(letters), center=True, border=True)
         r += 1
     return r
 
@@ -551,6 +565,11 @@ def code_cell(row, L, i):
         return code
     if style == "space":
         return code + " "
+    if style == "comma":
+        return code.replace(".", ",")
+    if style == "odd":
+        return ["\u00a0" + code, code + "\u200b", "\u200b" + code + ".", code + "\u00a0", "\ufeff" + code,
+                code + ". "][i % 6]
     return code + "."
 
 
@@ -608,11 +627,19 @@ def write_row(case, sh, r, form, row, L, i, value=None, others=None):
     others: {role: figure} for the other value columns."""
     cols = L.columns()
     truth = case.ret.v[(form, row.code)] if value is None else value
-    twins = [j for j, (k, v) in enumerate(cols) if k == "value" and v[0] == "twin"]
+    twins = [j + L.x0 for j, (k, v) in enumerate(cols) if k == "value" and v[0] == "twin"]
     twin_vals = []
-    for j, (k, v) in enumerate(cols):
-        if k == "code":
+    seq = case.seq_next = getattr(case, "seq_next", 0) + 1
+    for j0, (k, v) in enumerate(cols):
+        j = j0 + L.x0
+        if k == "seq":
+            sh.put(r, j, seq, border=True)
+        elif k == "code" and L.glued:
+            sh.merge(r, j, r, j + 1, "%s %s" % (code_cell(row, L, i), row.label), wrap=True, border=True)
+        elif k == "code":
             sh.put(r, j, code_cell(row, L, i), border=True)
+        elif k == "label" and L.glued:
+            pass
         elif k == "label":
             sh.put(r, j, brk(row.label, L.linebreaks), wrap=True, border=True)
         elif k == "unit":
@@ -625,6 +652,11 @@ def write_row(case, sh, r, form, row, L, i, value=None, others=None):
             pass
         else:
             role = v[0]
+            if role in ("own-count", "own-pct"):
+                # a column for counts and one for percents: each row's figure in its own
+                role = "own" if (row.kind == "percent") == (role == "own-pct") else "none"
+            if role == "none":
+                continue
             if role == "own":
                 x = truth
             elif role == "twin":
@@ -676,6 +708,7 @@ def write_signature(case, sh, r, L):
 def write_form(case, sh, r, form, L, rows=None):
     """A form's table (title, header, rows) from row r; returns the next free row."""
     f = FORM[form]
+    case.seq_next = 0
     r = write_title(case, sh, r, form, L)
     r = write_head(case, sh, r, L)
     for i, row in enumerate(rows if rows is not None else f.rows):
@@ -691,12 +724,12 @@ def write_form(case, sh, r, form, L, rows=None):
 
 
 def set_widths(sh, L):
-    widths = {"code": 8, "label": 60, "unit": 14, "value": 13, "note": 14}
+    widths = {"seq": 5, "code": 8, "label": 60, "unit": 14, "value": 13, "note": 14}
     for i, (k, _) in enumerate(L.columns()):
-        sh.widths[i] = widths[k]
+        sh.widths[L.x0 + i] = widths[k]
     for i, (k, v) in enumerate(L.columns()):
         if k == "value" and v[0] in L.hidden:
-            sh.hidden_cols.add(i)
+            sh.hidden_cols.add(L.x0 + i)
 
 
 def ident(case, sh, r=0, ncol=5, report_line=True):
@@ -1335,6 +1368,192 @@ def fill_three_blank():
         v[key] = None
     assert unfilled_truth(c) == [("BM1", "1"), ("BM5", "3"), ("BM7", "3")], unfilled_truth(c)
     per_sheet(c, Layout(head="three", linebreaks=True))
+    return c
+
+
+# ---------------------------------------------------------------------------------------
+# Laid out the ways the reader did not foresee (a red-team hunt for misreads): forms side
+# by side or touching, codes in another column or written oddly, value columns before the
+# label or headed by dates, merged value cells, old copies elsewhere, words for none.
+# ---------------------------------------------------------------------------------------
+
+
+@case
+def side_by_side():
+    c = mk("side-by-side", "11242", "two forms side by side on one sheet (BM1 in A-E, BM2 in G-K; BM3 | BM4 "
+           "under them), their titles on the same rows", forms=["BM1", "BM2", "BM3", "BM4"])
+    sh = c.book.sheet("Phụ lục")
+    left, right = Layout(), Layout(x0=6)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=11)
+    for a, b in (("BM1", "BM2"), ("BM3", "BM4")):
+        ra = write_form(c, sh, r, a, left)
+        rb = write_form(c, sh, r, b, right)
+        r = max(ra, rb) + 1
+    return c
+
+
+@case
+def forms_touching():
+    c = mk("forms-touching", "11245", "every form on one sheet, each title on the row right under the last row "
+           "of the form before (no blank row), one-row header")
+    sh = c.book.sheet("Sheet1")
+    L = Layout(head="one", title="caps-one-cell")
+    set_widths(sh, L)
+    r = ident(c, sh)
+    for fid in c.ret.forms:
+        r = write_form(c, sh, r, fid, L) - 1
+    return c
+
+
+simple("stt-running-codes-apart", "11248", "an 'STT' column of running numbers 1, 2, 3 … and the row codes "
+       "in a column 'Mã số' after it", forms=["BM1", "BM3", "BM7"], seq="STT", code_head="Mã số")
+simple("codes-comma", "11251", "codes written with commas: '2,1', '6,7,2' (text)", forms=["BM1", "BM3", "BM7"],
+       code="comma")
+simple("codes-odd-chars", "11254", "codes with a no-break space, a zero-width space or a byte-order mark "
+       "around them ('\\u00a02.1', '2.1\\u200b', '2.1. ')", forms=["BM1", "BM6", "BM7"], code="odd")
+simple("code-label-merged", "11257", "code and label in one cell merged over the STT and Chỉ tiêu columns "
+       "('2.1. Số văn bản …')", forms=["BM1", "BM5"], glued=True)
+simple("value-before-label", "11260", "the value column between STT and Chỉ tiêu: 'STT | Số lượng/ Tỷ lệ | "
+       "Chỉ tiêu | Đơn vị tính | Ghi chú'", forms=["BM1", "BM4"], value_first=True, head="one", group=None)
+simple("unit-after-value", "11263", "'STT | Chỉ tiêu | Số liệu | ĐVT | Ghi chú', one-row header",
+       forms=["BM2", "BM6"], unit_after=True, head="one", group=None, values=[("own", "Số liệu")])
+simple("cols-q-short", "11266", "value columns headed 'Q2/2023 | Q3/2023'", forms=["BM1", "BM3"], head="one",
+       group=None, values=[("previous", "Q2/2023"), ("own", "Q3/2023")])
+simple("cols-quy-nay", "11269", "value columns headed 'Quý trước | Quý này'", forms=["BM1", "BM7"],
+       values=[("previous", "Quý trước"), ("own", "Quý này")])
+simple("cols-date-range", "11275", "value columns headed by their dates: 'Từ 10/3/2023 đến 09/6/2023 | "
+       "Từ 10/6/2023 đến 09/9/2023'", forms=["BM1", "BM6"], head="one", group=None,
+       values=[("previous", "Từ 10/3/2023 đến 09/6/2023"), ("own", "Từ 10/6/2023 đến 09/9/2023")])
+simple("cols-count-pct-split", "11281", "a column 'Số lượng' for counts and one 'Tỷ lệ (%)' for percents, each "
+       "row's figure in its own", forms=["BM1", "BM3", "BM7"],
+       values=[("own-count", "Số lượng"), ("own-pct", "Tỷ lệ (%)")])
+
+
+@case
+def merged_value_rows():
+    c = mk("merged-value-rows", "11284", "value cells merged down over two rows holding one figure (BM3 1.4 / "
+           "1.4.3, BM7 6.4.1 / 6.4.2, BM7 6.8.1 / 6.8.2)", forms=["BM3", "BM7"])
+    per_sheet(c, Layout())
+    for form, top, below in (("BM3", "1.4", "1.4.3"), ("BM7", "6.4.1", "6.4.2"), ("BM7", "6.8.1", "6.8.2")):
+        s, r0, col = c.pos[(form, top)]
+        s1, r1, col1 = c.pos[(form, below)]
+        assert s == s1 and r1 == r0 + 1 and col == col1
+        sh = sheet_of(c, s)
+        sh.merges.append((r0, col, r1, col))
+        del sh.cells[(r1, col)]
+        x = c.ret.v[(form, top)]
+        c.want(form, below, "%s|unread" % num_text(x) if x is not None else "blank", s, ref(r1, col))
+    return c
+
+
+@case
+def values_text_units():
+    c = mk("values-text-units", "11287", "figures typed as text: '1.234', '1 200' (no-break space), '97,24%', "
+           "'3.400' money, '12 văn bản', '157 TTHC'", forms=["BM1", "BM3", "BM6"])
+    v = c.ret.v
+    v.update({("BM3", "3.3.1"): 1234, ("BM3", "3.3.2"): 1200, ("BM6", "1.1"): 3400, ("BM1", "1"): 12})
+    c.ret.derive()
+    per_sheet(c, Layout())
+    pct = ("%.2f" % v[("BM3", "3.3")]).replace(".", ",") + "%"
+    for (form, code), text in ((("BM3", "3.3.1"), "1.234"), (("BM3", "3.3.2"), "1\u00a0200"),
+                               (("BM3", "3.3"), pct), (("BM6", "1.1"), "3.400")):
+        text_at(c, form, code, text)
+    for (form, code), text in ((("BM1", "1"), "12 văn bản"), (("BM3", "1.4.3"), "%d TTHC" % v[("BM3", "1.4.3")])):
+        text_at(c, form, code, text)
+        s, r, col = c.pos[(form, code)]
+        c.want(form, code, "%s|unread" % num_text(v[(form, code)]), s, ref(r, col))
+    return c
+
+
+@case
+def values_empty_marks():
+    c = mk("values-empty-marks", "11242", "marks for nothing in count rows: 'x', '…', 'KPS', 'N/A', '—', "
+           "'không phát sinh'", forms=["BM1", "BM5"])
+    per_sheet(c, Layout())
+    marks = ((("BM1", "3.3.1"), "x", "dash|unread"), (("BM1", "4.3"), "…", "blank|dash|unread"),
+             (("BM1", "4.4"), "KPS", "0|dash|unread"), (("BM5", "1.3"), "N/A", "dash|unread"),
+             (("BM5", "2.1"), "—", "dash"), (("BM5", "4.3"), "không phát sinh", "0|dash"))
+    for (form, code), text, want in marks:
+        text_at(c, form, code, text)
+        s, r, col = c.pos[(form, code)]
+        c.want(form, code, want, s, ref(r, col))
+    return c
+
+
+@case
+def second_copy_sheet():
+    c = mk("second-copy-sheet", "11245", "BM2 written again on a later visible sheet 'Biểu mẫu 2 (cũ)' with "
+           "last quarter's figures in some rows and a figure where this quarter's is blank",
+           forms=["BM1", "BM2", "BM3"])
+    L = Layout()
+    per_sheet(c, L)
+    keep_w, keep_p = dict(c.want_lines), dict(c.pos)
+    sh = c.book.sheet("Biểu mẫu 2 (cũ)")
+    set_widths(sh, L)
+    r = write_head(c, sh, write_title(c, sh, 0, "BM2", L), L)
+    differ = []
+    for i, row in enumerate(FORM["BM2"].rows):
+        x = c.ret.v[("BM2", row.code)]
+        old = x
+        if row.kind == "count" and (x is None or i % 3 == 0):
+            old = (x or 0) + 2
+            differ.append(row.code)
+        r = write_row(c, sh, r, "BM2", row, L, i, value=old if old is not None else None)
+        if x is None and old is None:
+            pass
+        new_pos = c.pos[("BM2", row.code)]
+        c.pos[("BM2", row.code)] = keep_p[("BM2", row.code)]
+        c.want_lines[("BM2", row.code)] = keep_w[("BM2", row.code)]
+        if row.code in differ:
+            s0, r0, c0 = keep_p[("BM2", row.code)]
+            c.want_unread("BM2", row.code, [(s0, r0, c0), new_pos], severity="warning")
+    assert differ
+    return c
+
+
+@case
+def hidden_sheet_old():
+    c = mk("hidden-sheet-old", "11248", "a hidden first sheet 'Quý II' holding last quarter's whole return "
+           "(other figures), then this quarter's forms on their sheets", forms=["BM1", "BM3", "BM7"])
+    L = Layout()
+    old = mk("old", "11248", "", seed=99, forms=["BM1", "BM3", "BM7"])
+    stacked(old, L, sheet="Quý II")
+    old.book.sheets[0].hidden = True
+    per_sheet(c, L)
+    c.book.sheets.insert(0, old.book.sheets[0])
+    return c
+
+
+@case
+def title_sheet_name_only():
+    c = mk("title-sheet-name-only", "11251", "no title in the cells: each form's sheet is named 'Biểu 01', "
+           "'BM 2', 'Bieu mau 3', 'Biểu mẫu số 04'", forms=["BM1", "BM2", "BM3", "BM4"])
+    L = Layout(title="none")
+    for k, (fid, name) in enumerate(zip(c.ret.forms, ("Biểu 01", "BM 2", "Bieu mau 3", "Biểu mẫu số 04"))):
+        sh = c.book.sheet(name)
+        set_widths(sh, L)
+        write_form(c, sh, ident(c, sh) if k == 0 else 0, fid, L)
+    return c
+
+
+@case
+def totals_and_notes():
+    c = mk("totals-and-notes", "11254", "a 'Tổng cộng' row without a code under each table, a 'Tổng số' row "
+           "over it, and figures in the 'Ghi chú' column ('Quý II: 12', 15)", forms=["BM1", "BM3", "BM6"])
+    L = Layout()
+    per_sheet(c, L)
+    note = len(L.columns()) - 1
+    for fid in c.ret.forms:
+        rows = [c.pos[(fid, r.code)] for r in FORM[fid].rows if (fid, r.code) in c.pos]
+        s, _, col = rows[0]
+        sh = sheet_of(c, s)
+        last = max(r for _, r, _ in rows)
+        sh.put(last + 1, 1, "Tổng cộng", bold=True)
+        sh.put(last + 1, col, sum(c.ret.v[(fid, r.code)] or 0 for r in FORM[fid].rows if r.kind == "count"))
+        for k, (_, r, _) in enumerate(rows[:6]):
+            sh.put(r, note, "Quý II: %d" % (k + 3) if k % 2 else k + 15)
     return c
 
 
