@@ -101,8 +101,8 @@ static bool period_at(const char **p, struct hperiod *hp)
 		*p = q;
 		return false;
 	}
-	if (starts(q, "quy ") || starts(q, "quy")) {
-		q += 3;
+	if (starts(q, "quy") || (*q == 'q' && (isdigit((unsigned char)q[1]) || q[1] == 'i'))) {
+		q += starts(q, "quy") ? 3 : 1; /* "quý III", "Q3", "QIII" */
 		if ((hp->n = quarter_no(&q)) == 0)
 			return false;
 		hp->kind = TH_P_QUARTER;
@@ -195,19 +195,68 @@ static const struct {
 	int score;
 	const char *role; /* NULL: words for the period's own figures */
 } CUES[] = {
-	{ "ky bao cao", 2, NULL }, { "ky nay", 2, NULL }, { "thuc hien", 2, NULL },
+	{ "ky bao cao", 2, NULL }, { "ky nay", 2, NULL }, { "quy nay", 2, NULL }, { "thang nay", 2, NULL },
+	{ "thuc hien", 2, NULL },
 	{ "so lieu", 1, NULL }, { "ket qua", 1, NULL }, { "so luong", 1, NULL }, { "ty le", 1, NULL },
 	{ "gia tri", 1, NULL },
-	{ "ky truoc", -3, "previous" }, { "cung ky", -3, "same_period_last_year" },
+	{ "ky truoc", -3, "previous" }, { "quy truoc", -3, "previous" }, { "thang truoc", -3, "previous" },
+	{ "ky bao cao truoc", -5, "previous" }, { "cung ky", -3, "same_period_last_year" },
 	{ "nam truoc", -3, "same_period_last_year" }, { "ke hoach", -3, "plan" }, { "luy ke", -3, "cumulative" },
 	{ "so sanh", -3, "comparison" }, { "tang giam", -3, "comparison" }, { "chenh lech", -3, "comparison" },
 };
 
+/* The next date d/m/yyyy (or d-m-yyyy, d.m.yyyy) in key from *p: true and *p past it. */
+static bool next_date(const char **p, th_date *d)
+{
+	for (const char *q = *p; *q; q++) {
+		size_t n = 0;
+		if (!isdigit((unsigned char)*q) || (q > *p && isalnum((unsigned char)q[-1])))
+			continue;
+		while (q[n] && (isdigit((unsigned char)q[n]) || q[n] == '/' || q[n] == '-' || q[n] == '.') && n < 12)
+			n++;
+		if (n >= 8 && th_vn_parse_date(q, n, d) == 0) {
+			*p = q + n;
+			return true;
+		}
+		q += n ? n - 1 : 0;
+	}
+	return false;
+}
+
+/* How the dates written in a header ("Từ 10/6/2023 đến 09/9/2023", "tính đến 09/9/2023")
+ * stand to the return's data window (or, without one, its period's months): +3 for each
+ * within it, -3 for each outside; *role the role of a date outside ("previous" before it).
+ * The number of dates found. */
+static int score_dates(const char *key, const struct locate *c, int *sc, const char **role)
+{
+	th_date from = c->f->window_from, to = c->f->window_to, d;
+	th_period own = c->f->period;
+	const char *p = key;
+	int n = 0, m1, m2;
+
+	if (!from.y && own.kind != TH_P_NONE) {
+		th_period_months(own, &m1, &m2);
+		from = (th_date){ own.year, (uint8_t)m1, 1 };
+		to = (th_date){ own.year, (uint8_t)m2, 31 };
+	}
+	if (!from.y)
+		return 0;
+	while (next_date(&p, &d)) {
+		bool in = th_date_cmp(d, from) >= 0 && th_date_cmp(d, to) <= 0;
+		n++;
+		*sc += in ? 3 : -3;
+		if (!in && !*role)
+			*role = th_date_cmp(d, from) < 0 ? "previous" : "other";
+	}
+	return n;
+}
+
 /* Score a value column's header key against the return's period; role: NULL for its own. */
-static void score(const char *key, th_period own, int *sc, const char **role)
+static void score(const char *key, const struct locate *c, int *sc, const char **role)
 {
 	struct hperiod hp[8];
 	size_t n = periods_of(key, hp, 8);
+	th_period own = c->f->period;
 	int worst = 0;
 
 	*sc = 0;
@@ -226,6 +275,7 @@ static void score(const char *key, th_period own, int *sc, const char **role)
 		if (r && !*role)
 			*role = r;
 	}
+	score_dates(key, c, sc, role);
 	if (*role == NULL && *sc < 0)
 		*role = "other";
 }
@@ -237,10 +287,15 @@ static bool value_words(const char *key)
 					 "thuc hien", "ke hoach", "luy ke", "cung ky", "gia tri", "tong so", "uoc",
 					 "so sanh" };
 
+	struct hperiod hp[1];
+	const char *p = key;
+	th_date d;
+
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (has_words(key, w[i]))
 			return true;
-	return false;
+	/* a period ("Q3/2023") or a date ("Từ 10/6/2023 đến 09/9/2023") heads a column of figures */
+	return periods_of(key, hp, 1) > 0 || next_date(&p, &d);
 }
 
 /* ---- the header ---- */
@@ -348,19 +403,22 @@ static void named_columns(const th_gsheet *sh, uint32_t h1, uint32_t h2, uint16_
 	}
 }
 
-/* The value columns: after the label, neither unit nor note, their header naming a value. */
-static void candidates(struct locate *c, int sheet, uint32_t h1, uint32_t h2, uint16_t width, struct cols *k)
+/* The value columns: after the code (before the label too: "STT | Số lượng | Chỉ tiêu"),
+ * neither label, unit nor note, their header naming a value; any: every such column with a
+ * header (when none names a value, each is one, and nothing but the period decides). */
+static void candidates(struct locate *c, int sheet, uint32_t h1, uint32_t h2, uint16_t width, struct cols *k,
+		       bool any)
 {
 	const th_gsheet *sh = &c->g->sheets[sheet];
 
-	for (uint16_t col = (uint16_t)((k->label > k->code ? k->label : k->code) + 1); col <= width; col++) {
+	for (uint16_t col = (uint16_t)(k->code + 1); col <= width; col++) {
 		th_sbuf key = TH_SBUF_INIT, text = TH_SBUF_INIT;
 		struct vcol *v;
 
-		if ((int)col == k->unit || (int)col == k->note || k->n_cand == TH_MAX_VCOLS)
+		if ((int)col == k->label || (int)col == k->unit || (int)col == k->note || k->n_cand == TH_MAX_VCOLS)
 			continue;
 		column_text(sh, h1, h2, col, true, &key);
-		if (!value_words(key.buf)) {
+		if (any ? !key.buf[0] : !value_words(key.buf)) {
 			th_sbuf_release(&key);
 			continue;
 		}
@@ -370,7 +428,7 @@ static void candidates(struct locate *c, int sheet, uint32_t h1, uint32_t h2, ui
 		v->hidden = th_grid_col_hidden(sh, col);
 		v->key = th_sbuf_detach(&key, NULL);
 		v->header = th_sbuf_detach(&text, NULL);
-		score(v->key, c->f->period, &v->score, &v->role);
+		score(v->key, c, &v->score, &v->role);
 	}
 }
 
@@ -404,6 +462,36 @@ static void choose(struct cols *k)
 			k->cand[i].role = "stale";
 }
 
+/* Cells of column col, in rows first..last (at most 200), that hold a row code of two
+ * levels or more ("2.1", "6.7.2"): what running numbers 1, 2, 3 never are. */
+static size_t dotted_codes(const th_gsheet *sh, uint32_t first, uint32_t last, uint16_t col)
+{
+	size_t n = 0;
+
+	for (uint32_t r = first; r <= last && r < first + 200; r++) {
+		const th_gcell *cell = th_grid_at(sh, r, col);
+		char code[32], numbuf[32];
+		if (cell && th_locate_cell_code(cell, code, sizeof(code), numbuf, sizeof(numbuf)) && strchr(code, '.'))
+			n++;
+	}
+	return n;
+}
+
+/* The code column: STT's, unless another column before the label holds the row codes and
+ * STT's running numbers ("STT | Mã số | Chỉ tiêu"). */
+static void code_column(const th_gsheet *sh, const struct part *p, uint32_t end, struct cols *k)
+{
+	size_t best = dotted_codes(sh, end + 1, p->last, (uint16_t)k->code);
+
+	for (int col = 0; col < k->label && col < 8; col++) {
+		size_t n = col == k->code ? 0 : dotted_codes(sh, end + 1, p->last, (uint16_t)col);
+		if (n > best) {
+			best = n;
+			k->code = col;
+		}
+	}
+}
+
 bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
 {
 	const th_gsheet *sh = &c->g->sheets[p->sheet];
@@ -424,7 +512,10 @@ bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
 	named_columns(sh, (uint32_t)row, end, width, k);
 	if (k->label < 0)
 		k->label = k->code; /* "STT. Chỉ tiêu" */
-	candidates(c, p->sheet, (uint32_t)row, end, width, k);
+	code_column(sh, p, end, k);
+	candidates(c, p->sheet, (uint32_t)row, end, width, k, false);
+	if (!k->n_cand && k->label > k->code)
+		candidates(c, p->sheet, (uint32_t)row, end, width, k, true);
 	if (!k->n_cand) {
 		th_cols_release(k);
 		k->code = 0, k->label = 1, k->unit = 2, k->value = 3, k->note = 4;

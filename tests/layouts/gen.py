@@ -1426,6 +1426,10 @@ simple("cols-quy-nay", "11269", "value columns headed 'Quý trước | Quý này
 simple("cols-date-range", "11275", "value columns headed by their dates: 'Từ 10/3/2023 đến 09/6/2023 | "
        "Từ 10/6/2023 đến 09/9/2023'", forms=["BM1", "BM6"], head="one", group=None,
        values=[("previous", "Từ 10/3/2023 đến 09/6/2023"), ("own", "Từ 10/6/2023 đến 09/9/2023")])
+simple("cols-no-value-words", "11287", "one value column headed 'Đạt được', a word for no figure",
+       forms=["BM2", "BM5"], head="one", group=None, values=[("own", "Đạt được")])
+simple("cols-two-rounds", "11293", "two value columns headed 'Đợt 1 | Đợt 2': nothing tells the period's",
+       forms=["BM4"], head="one", group=None, values=[("twin", "Đợt 1"), ("twin", "Đợt 2")])
 simple("cols-count-pct-split", "11281", "a column 'Số lượng' for counts and one 'Tỷ lệ (%)' for percents, each "
        "row's figure in its own", forms=["BM1", "BM3", "BM7"],
        values=[("own-count", "Số lượng"), ("own-pct", "Tỷ lệ (%)")])
