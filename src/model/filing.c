@@ -31,18 +31,37 @@ void th_locate_legacy(struct locate *c, int sheet, const th_gcell *cell, const c
 			cell->enc == TH_ENC_TCVN3 ? ".VnTime" : "VNI-Times");
 }
 
+/* p past blanks: ASCII spaces, no-break spaces and the invisible characters a code copied
+ * from elsewhere carries (zero-width space and joiners, word joiner, byte-order mark). */
+static const char *skip_blanks(const char *p)
+{
+	for (;;) {
+		const unsigned char *u = (const unsigned char *)p;
+		if (isspace(u[0]))
+			p++;
+		else if (u[0] == 0xC2 && u[1] == 0xA0)
+			p += 2; /* U+00A0 */
+		else if (u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0x8B && u[2] <= 0x8D) || (u[1] == 0x81 && u[2] == 0xA0)))
+			p += 3; /* U+200B-U+200D, U+2060 */
+		else if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+			p += 3; /* U+FEFF */
+		else
+			return p;
+	}
+}
+
 /*
- * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…". Writes the
- * code without its trailing dot into code (cap bytes) and returns a pointer to what follows
- * (the glued label, blanks skipped), or NULL when s does not start with a code.
+ * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…", "2,1" and
+ * "6,7,2" (commas for dots: a code, not a decimal, in the code column). Writes the code
+ * without its trailing dot into code (cap bytes), with dots, and returns a pointer to what
+ * follows (the glued label, blanks skipped), or NULL when s does not start with a code.
  */
 const char *th_locate_code(const char *s, char *code, size_t cap)
 {
 	size_t n = 0;
-	const char *p = s;
+	const char *p = skip_blanks(s);
+	char sep = 0;
 
-	while (isspace((unsigned char)*p))
-		p++;
 	if (!isdigit((unsigned char)*p))
 		return NULL;
 	for (;;) {
@@ -52,18 +71,18 @@ const char *th_locate_code(const char *s, char *code, size_t cap)
 				return NULL;
 			code[n++] = *p++;
 		}
-		if (*p == '.' && isdigit((unsigned char)p[1])) {
-			code[n++] = *p++;
+		/* one separator throughout: "6.7.2" or "6,7,2", never "6,7.2" */
+		if ((*p == '.' || *p == ',') && (!sep || *p == sep) && isdigit((unsigned char)p[1])) {
+			sep = *p++;
+			code[n++] = '.';
 			continue;
 		}
 		break;
 	}
 	code[n] = '\0';
-	if (*p == '.' || *p == ')')
+	if (*p == '.' || *p == ')' || (sep == ',' && *p == ','))
 		p++;
-	while (isspace((unsigned char)*p))
-		p++;
-	return p;
+	return skip_blanks(p);
 }
 
 /* The code of a row as written in cell c ("2.1" typed as a number included); NULL if none. */

@@ -43,7 +43,8 @@ bool th_locate_feedback_sheet(const char *key);
 void th_locate_legacy(struct locate *c, int sheet, const th_gcell *cell, const char *form, const char *code);
 
 /*
- * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…". Writes the
+ * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…", "6,7,2" (no-break
+ * and zero-width spaces around it skipped). Writes the
  * code without its trailing dot into code (cap bytes) and returns a pointer to what follows
  * (the glued label, blanks skipped), or NULL when s does not start with a code.
  */

@@ -281,6 +281,40 @@ static void compare_text(struct locate *c, const th_formdef *fd, const th_rowdef
 	free(a);
 }
 
+/*
+ * The value cell of a row covered by a merged cell whose figure stands in another row or
+ * another value column ("68" merged down over 6.4.1 and 6.4.2): one figure written for
+ * several places, which of them it answers cannot be told. Not read, said (error), naming
+ * the merge and the cell holding the figure. False when the cell is not so covered.
+ */
+static bool merged_value(struct form_rd *x, const th_rowdef *rd, const struct inst *in, int col, th_value *v)
+{
+	const th_gsheet *sh = sheet_of(x, in->part);
+	const th_range *m = col >= 0 ? th_grid_merge_at(sh, in->row, (uint16_t)col) : NULL;
+	const th_gcell *top;
+	char a[TH_CELLREF_MAX], b[TH_CELLREF_MAX], t[TH_CELLREF_MAX];
+	th_sbuf shown = TH_SBUF_INIT;
+	th_where w;
+
+	if (!m || (m->r1 == in->row && m->c1 == col) || (m->c1 != col && !th_cols_cand(&x->k[in->part], m->c1)))
+		return false;
+	top = th_grid_at(sh, m->r1, m->c1);
+	if (top)
+		th_grid_cell_text(x->c->g, top, &shown);
+	th_value_release(v);
+	v->state = TH_VAL_UNREADABLE;
+	v->written = th_sbuf_detach(&shown, NULL);
+	v->how = NULL;
+	v->note = NULL;
+	w = where(x->c, x->fd->id, rd->code, x->r->parts[in->part].sheet, in->row, (uint16_t)col);
+	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.merged-value", &w, v->written, NULL,
+			"%s dòng %s: ô số liệu nằm trong vùng ô gộp %s:%s, số liệu '%s' ghi ở ô %s cho nhiều dòng "
+			"hoặc nhiều cột; chưa đọc dòng này: hãy bỏ gộp ô và ghi số liệu của từng dòng",
+			x->fd->title, rd->code, th_cellref(m->r1, m->c1, a), th_cellref(m->r2, m->c2, b), v->written,
+			th_cellref(m->r1, m->c1, t));
+	return true;
+}
+
 /* Read row ri from copy in, its value from column col: label and unit compared, the
  * value, the note. */
 static void read_row(struct form_rd *x, size_t ri, const struct inst *in, int col)
@@ -301,7 +335,8 @@ static void read_row(struct form_rd *x, size_t ri, const struct inst *in, int co
 		const th_gcell *uc = th_grid_at(sh, in->row, (uint16_t)k->unit);
 		compare_text(c, x->fd, rd, sheet, uc, uc ? uc->text : "", rd->unit, true);
 	}
-	th_locate_value(c, x->fd, rd, sheet, value_cell(x, in, col), v);
+	if (!merged_value(x, rd, in, col, v))
+		th_locate_value(c, x->fd, rd, sheet, value_cell(x, in, col), v);
 	if (k->note >= 0 && k->note != col) {
 		const th_gcell *nc = th_grid_at(sh, in->row, (uint16_t)k->note);
 		th_sbuf nb = TH_SBUF_INIT;
@@ -491,10 +526,15 @@ static void decide(struct form_rd *x, size_t ri, size_t *stale)
 	/* vs holds every copy's figure; pool (visible first) the ones that count */
 	{
 		th_value *pv = th_xcalloc(n, sizeof(*pv));
-		for (size_t i = 0; i < n; i++)
+		bool sheets = false;
+		for (size_t i = 0; i < n; i++) {
 			pv[i] = vs[pool[i] - is->v];
-		/* a copy left blank and one with the figure: the figure (said when hidden) */
-		if (n > 1 && !agree(pv, n, false, &first)) {
+			sheets = sheets || pv[i].sheet != pv[0].sheet;
+		}
+		/* a copy left blank and one with the figure on the same sheet (a page repeated):
+		 * the figure (said when hidden); on another sheet, a copy of another time may be
+		 * the one with the figure: not read, said */
+		if (n > 1 && !agree(pv, n, sheets, &first)) {
 			conflict(x, ri, "read.row-twice", pv, n, "được ghi nhiều lần với số liệu khác nhau");
 		} else {
 			read_copy(x, ri, pool[n > 1 ? first : 0], stale);
