@@ -334,7 +334,8 @@ static int64_t stt_row(const th_gsheet *sh, const struct part *p, int *col)
 {
 	for (uint32_t row = p->first; row <= p->last && row <= p->first + 20; row++)
 		for (size_t i = th_grid_row_start(sh, row); i < sh->n_cells && sh->cells[i].row == row; i++)
-			if (sh->cells[i].type == TH_CELL_STRING && stt_key(sh->cells[i].key)) {
+			if (sh->cells[i].col >= p->c1 && sh->cells[i].col <= p->c2 && sh->cells[i].type == TH_CELL_STRING &&
+			    stt_key(sh->cells[i].key)) {
 				*col = sh->cells[i].col;
 				return row;
 			}
@@ -362,7 +363,8 @@ static uint32_t header_end(const th_gsheet *sh, const struct part *p, uint32_t r
 			continue;
 		}
 		for (size_t i = th_grid_row_start(sh, r); i < sh->n_cells && sh->cells[i].row == r; i++)
-			text = text || (sh->cells[i].type == TH_CELL_STRING && sh->cells[i].key[0]);
+			text = text || (sh->cells[i].col >= p->c1 && sh->cells[i].col <= p->c2 &&
+					sh->cells[i].type == TH_CELL_STRING && sh->cells[i].key[0]);
 		if (!text)
 			break;
 		end = r;
@@ -370,24 +372,26 @@ static uint32_t header_end(const th_gsheet *sh, const struct part *p, uint32_t r
 	return end;
 }
 
-/* The widest column the header rows reach (cells and merges). */
-static uint16_t header_width(const th_gsheet *sh, uint32_t h1, uint32_t h2)
+/* The widest column the header rows reach (cells and merges) within the part's columns. */
+static uint16_t header_width(const th_gsheet *sh, const struct part *p, uint32_t h1, uint32_t h2)
 {
 	uint16_t w = 0;
 
 	for (uint32_t r = h1; r <= h2; r++)
 		for (size_t i = th_grid_row_start(sh, r); i < sh->n_cells && sh->cells[i].row == r; i++)
-			w = sh->cells[i].col > w ? sh->cells[i].col : w;
+			if (sh->cells[i].col <= p->c2)
+				w = sh->cells[i].col > w ? sh->cells[i].col : w;
 	for (size_t i = 0; i < sh->n_merges; i++)
-		if (sh->merges[i].r1 >= h1 && sh->merges[i].r1 <= h2 && sh->merges[i].c2 > w)
+		if (sh->merges[i].r1 >= h1 && sh->merges[i].r1 <= h2 && sh->merges[i].c2 > w && sh->merges[i].c2 <= p->c2)
 			w = sh->merges[i].c2;
-	return w < 64 ? w : 64;
+	return w < p->c1 + 64 ? w : (uint16_t)(p->c1 + 64);
 }
 
 /* Label, unit and note columns by their header words. */
-static void named_columns(const th_gsheet *sh, uint32_t h1, uint32_t h2, uint16_t width, struct cols *k)
+static void named_columns(const th_gsheet *sh, uint16_t c1, uint32_t h1, uint32_t h2, uint16_t width,
+			  struct cols *k)
 {
-	for (uint16_t col = 0; col <= width; col++) {
+	for (uint16_t col = c1; col <= width; col++) {
 		th_sbuf sb = TH_SBUF_INIT;
 		column_text(sh, h1, h2, col, true, &sb);
 		if ((int)col == k->code && !strstr(sb.buf, "chi tieu")) {
@@ -483,7 +487,7 @@ static void code_column(const th_gsheet *sh, const struct part *p, uint32_t end,
 {
 	size_t best = dotted_codes(sh, end + 1, p->last, (uint16_t)k->code);
 
-	for (int col = 0; col < k->label && col < 8; col++) {
+	for (int col = p->c1; col < k->label && col < p->c1 + 8; col++) {
 		size_t n = col == k->code ? 0 : dotted_codes(sh, end + 1, p->last, (uint16_t)col);
 		if (n > best) {
 			best = n;
@@ -506,10 +510,10 @@ bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
 	if (row < 0)
 		return false;
 	end = header_end(sh, p, (uint32_t)row, stt);
-	width = header_width(sh, (uint32_t)row, end);
+	width = header_width(sh, p, (uint32_t)row, end);
 	k->code = stt;
 	k->label = k->unit = k->note = k->value = -1;
-	named_columns(sh, (uint32_t)row, end, width, k);
+	named_columns(sh, p->c1, (uint32_t)row, end, width, k);
 	if (k->label < 0)
 		k->label = k->code; /* "STT. Chỉ tiêu" */
 	code_column(sh, p, end, k);

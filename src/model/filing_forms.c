@@ -81,6 +81,7 @@ bool th_locate_feedback_sheet(const char *key)
 struct title {
 	int number, sheet;
 	uint32_t row;
+	uint16_t col;
 	bool hidden; /* on a hidden sheet */
 };
 
@@ -94,7 +95,20 @@ static int title_cmp(const void *a, const void *b)
 		return p->hidden ? 1 : -1;
 	if (p->sheet != q->sheet)
 		return p->sheet < q->sheet ? -1 : 1;
-	return p->row < q->row ? -1 : p->row > q->row;
+	if (p->row != q->row)
+		return p->row < q->row ? -1 : 1;
+	return p->col < q->col ? -1 : p->col > q->col;
+}
+
+/* Is the title of form n in sheet s at row a name under its numbered title, found among the
+ * titles t[0..nt) (the name "CÔNG TÁC …" under "Biểu mẫu 1", up to three rows below, in the
+ * same columns when forms stand side by side)? */
+static bool under_own_title(const struct title *t, size_t nt, int s, int n, uint32_t row, uint16_t col)
+{
+	for (size_t i = nt; i-- > 0 && t[i].sheet == s && row - t[i].row <= 3;)
+		if (t[i].number == n && (col + 3 >= t[i].col && col <= t[i].col + 3))
+			return true;
+	return false;
 }
 
 /* key without a leading heading number ("iii. ", "3. ", "phan i - ") and a trailing
@@ -156,11 +170,11 @@ static struct title *find_titles(const struct locate *c, size_t *nt)
 		for (size_t k = 0; k < sh->n_cells; k++) {
 			int n = cell_title(c, names, &sh->cells[k]);
 			/* a name under its numbered title ("Biểu mẫu 1" / "CÔNG TÁC …") is the same title */
-			if (!n || (*nt && t[*nt - 1].sheet == (int)s && t[*nt - 1].number == n &&
-				   sh->cells[k].row - t[*nt - 1].row <= 3))
+			if (!n || under_own_title(t, *nt, (int)s, n, sh->cells[k].row, sh->cells[k].col))
 				continue;
 			th_grow((void **)&t, &cap, *nt + 1, sizeof(*t));
-			t[*nt] = (struct title){ n, (int)s, sh->cells[k].row, sh->state != TH_SHEET_VISIBLE };
+			t[*nt] = (struct title){ n, (int)s, sh->cells[k].row, sh->cells[k].col,
+						 sh->state != TH_SHEET_VISIBLE };
 			(*nt)++;
 		}
 	}
@@ -182,14 +196,35 @@ static int form_index(const struct locate *c, int number)
 	return -1;
 }
 
-static void add_part(struct region *r, int sheet, uint32_t first, uint32_t last, uint32_t title_row)
+static void add_part(struct region *r, int sheet, uint32_t first, uint32_t last, uint32_t title_row, uint16_t c1,
+		     uint16_t c2)
 {
 	if (!r->n_parts) {
 		r->sheet = sheet;
 		r->title_row = title_row;
 	}
 	th_grow((void **)&r->parts, &r->cap_parts, r->n_parts + 1, sizeof(*r->parts));
-	r->parts[r->n_parts++] = (struct part){ sheet, first, last };
+	r->parts[r->n_parts++] = (struct part){ sheet, first, last, c1, c2 };
+}
+
+/* The columns of title t[i]'s form: from its title to before the next title on the same
+ * row to its right (forms side by side, or two copies of one), else to the sheet's end. */
+static uint16_t right_edge(const struct title *t, size_t nt, size_t i)
+{
+	for (size_t j = i + 1; j < nt && t[j].sheet == t[i].sheet && t[j].row == t[i].row; j++)
+		if (t[j].col > t[i].col)
+			return (uint16_t)(t[j].col - 1);
+	return UINT16_MAX;
+}
+
+/* The row where the part of title t[i] (its columns c1..c2) ends: before the next title of
+ * another form below it whose column falls within them. */
+static uint32_t part_end(const th_gsheet *sh, const struct title *t, size_t nt, size_t i, uint16_t c1, uint16_t c2)
+{
+	for (size_t j = i + 1; j < nt && t[j].sheet == t[i].sheet; j++)
+		if (t[j].number != t[i].number && t[j].row > t[i].row && t[j].col >= c1 && t[j].col <= c2)
+			return t[j].row - 1;
+	return sh->n_rows ? sh->n_rows - 1 : 0;
 }
 
 /* Is the row's code (column A, or B) a row of form fi, and its label (after the code, or
@@ -244,6 +279,17 @@ static void hidden_copy(struct locate *c, const struct region *r, size_t fi, con
 			(unsigned long)r->title_row + 1);
 }
 
+/* Is title t[i] (its part c1..c2 ending at end) the same form's title again inside a part
+ * begun above it ("Biểu mẫu 1 (tiếp theo)" after a page break)? */
+static bool repeated(const th_gsheet *sh, const struct title *t, size_t nt, size_t i, uint16_t c1, uint16_t c2,
+		     uint32_t end)
+{
+	for (size_t j = i; j-- > 0 && t[j].sheet == t[i].sheet;)
+		if (t[j].number == t[i].number && t[j].row < t[i].row && part_end(sh, t, nt, j, c1, c2) == end)
+			return true;
+	return false;
+}
+
 /* The parts of one sheet: rows before its first title continuing the form read last (or
  * the form the sheet is named after), then each title to the next of another form. *last
  * is the form read last (-1: none), updated. */
@@ -263,31 +309,33 @@ static void sheet_parts(struct locate *c, struct region *reg, int s, const struc
 		if (form_index(c, t[j].number) == named)
 			named = -1;
 	if (named >= 0 && top > 0 && !(hidden && reg[named].n_parts)) {
-		add_part(&reg[named], s, 0, top - 1, 0);
+		add_part(&reg[named], s, 0, top - 1, 0, 0, UINT16_MAX);
 		*last = named;
 	} else if (!hidden && top > 0 && *last >= 0 && rows_fit(c, s, 0, top - 1, (size_t)*last)) {
-		add_part(&reg[*last], s, 0, top - 1, 0); /* the next rows of the form before, alone */
+		add_part(&reg[*last], s, 0, top - 1, 0, 0, UINT16_MAX); /* the next rows of the form before, alone */
 	}
 	for (; i < nt && t[i].sheet == s; i++) {
 		int fi = form_index(c, t[i].number);
-		uint32_t end = sh->n_rows ? sh->n_rows - 1 : 0;
-		size_t j = i + 1;
-		if (fi < 0)
-			continue;
-		/* the part runs to the next title of another form: the same form's title again
-		 * ("Biểu mẫu 1 (tiếp theo)" after a page break) is inside it */
-		while (j < nt && t[j].sheet == s && t[j].number == t[i].number)
-			j++;
-		if (j < nt && t[j].sheet == s)
-			end = t[j].row ? t[j].row - 1 : 0;
+		/* forms side by side: a title with another form's on its row to its right (or
+		 * left) holds the columns up to it (from its own); else the whole width */
+		bool beside = false;
+		uint16_t c1, c2 = right_edge(t, nt, i);
+		uint32_t end;
+		for (size_t j = i; j-- > 0 && t[j].sheet == s && t[j].row == t[i].row;)
+			beside = true;
+		c1 = beside ? t[i].col : 0;
+		/* the part runs to the next title of another form in its columns: the same form's
+		 * title again ("Biểu mẫu 1 (tiếp theo)" after a page break) is inside it */
+		end = part_end(sh, t, nt, i, c1, c2);
+		if (fi < 0 || repeated(sh, t, nt, i, c1, c2, end))
+			continue; /* a repeated title within the part before */
 		if (hidden && reg[fi].n_parts) {
 			if (!reg[fi].hidden_said++)
 				hidden_copy(c, &reg[fi], (size_t)fi, &t[i]);
 		} else {
-			add_part(&reg[fi], s, t[i].row, end, t[i].row);
+			add_part(&reg[fi], s, t[i].row, end, t[i].row, c1, c2);
 			*last = fi;
 		}
-		i = j - 1;
 	}
 }
 

@@ -67,6 +67,7 @@ void th_locate_header(struct locate *c);
 struct part {
 	int sheet;
 	uint32_t first, last; /* rows, inclusive */
+	uint16_t c1, c2;      /* columns, inclusive: a form beside another on the same rows */
 };
 
 /*

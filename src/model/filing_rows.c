@@ -526,15 +526,16 @@ static void decide(struct form_rd *x, size_t ri, size_t *stale)
 	/* vs holds every copy's figure; pool (visible first) the ones that count */
 	{
 		th_value *pv = th_xcalloc(n, sizeof(*pv));
-		bool sheets = false;
+		bool copies = false;
 		for (size_t i = 0; i < n; i++) {
 			pv[i] = vs[pool[i] - is->v];
-			sheets = sheets || pv[i].sheet != pv[0].sheet;
+			copies = copies || pool[i]->part != pool[0]->part;
 		}
-		/* a copy left blank and one with the figure on the same sheet (a page repeated):
-		 * the figure (said when hidden); on another sheet, a copy of another time may be
-		 * the one with the figure: not read, said */
-		if (n > 1 && !agree(pv, n, sheets, &first)) {
+		/* a copy left blank and one with the figure in one part of the form (a page
+		 * repeated, a row written again below): the figure (said when hidden); in another
+		 * part (a copy of the form on another sheet, or beside it) the copy with the
+		 * figure may be of another time: not read, said */
+		if (n > 1 && !agree(pv, n, copies, &first)) {
 			conflict(x, ri, "read.row-twice", pv, n, "được ghi nhiều lần với số liệu khác nhau");
 		} else {
 			read_copy(x, ri, pool[n > 1 ? first : 0], stale);

@@ -1395,6 +1395,53 @@ def side_by_side():
 
 
 @case
+def side_by_side_quarters():
+    c = mk("side-by-side-quarters", "11251", "BM5 | BM6 side by side, each 'Quý II/2023 | Quý III/2023' over a "
+           "'(1) … (6)' numbering row, BM7 under them across the sheet", forms=["BM5", "BM6", "BM7"])
+    sh = c.book.sheet("Sheet1")
+    vals = [("previous", "Quý II/2023"), ("own", "Quý III/2023")]
+    left, right = Layout(values=vals, numbering="(1)"), Layout(values=vals, numbering="(1)", x0=7)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=13)
+    r = max(write_form(c, sh, r, "BM5", left), write_form(c, sh, r, "BM6", right)) + 1
+    write_form(c, sh, r, "BM7", Layout(values=vals))
+    return c
+
+
+@case
+def side_by_side_same_form():
+    c = mk("side-by-side-same-form", "11254", "BM1 twice side by side: 'Quý III/2023' on the left, last "
+           "quarter's copy headed 'Quý II/2023' on the right, other figures in some rows, a figure where this "
+           "quarter's is blank", forms=["BM1", "BM2"])
+    sh = c.book.sheet("Biểu mẫu 1")
+    left = Layout(head="one", group=None, values=[("own", "Quý III/2023")])
+    right = Layout(head="one", group=None, values=[("own", "Quý II/2023")], x0=6)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=11)
+    write_form(c, sh, r, "BM1", left)
+    keep_w, keep_p = dict(c.want_lines), dict(c.pos)
+    r2 = write_head(c, sh, write_title(c, sh, r, "BM1", right), right)
+    for i, row in enumerate(FORM["BM1"].rows):
+        x = c.ret.v[("BM1", row.code)]
+        old = x + 1 if row.kind == "count" and x is not None and i % 2 else x
+        if row.kind == "count" and x is None and ("BM1", row.code) not in ALWAYS_BLANK:
+            old = 3                     # blank this quarter, a figure in last quarter's copy
+        r2 = write_row(c, sh, r2, "BM1", row, right, i, value=old)
+        at = c.pos[("BM1", row.code)]
+        c.pos[("BM1", row.code)], c.want_lines[("BM1", row.code)] = keep_p[("BM1", row.code)], keep_w[("BM1", row.code)]
+        if old != x:
+            s0, a, b = keep_p[("BM1", row.code)]
+            c.want("BM1", row.code, "%s|unread" % ("blank" if x is None else num_text(x)), s0,
+                   ",".join([ref(a, b), ref(at[1], at[2])]), "warning")
+    per_sheet_rest = c.book.sheet("Biểu mẫu 2")
+    set_widths(per_sheet_rest, Layout())
+    write_form(c, per_sheet_rest, 0, "BM2", Layout())
+    return c
+
+
+@case
 def forms_touching():
     c = mk("forms-touching", "11245", "every form on one sheet, each title on the row right under the last row "
            "of the form before (no blank row), one-row header")
