@@ -315,6 +315,35 @@ static bool merged_value(struct form_rd *x, const th_rowdef *rd, const struct in
 	return true;
 }
 
+/*
+ * The row whose label is written on a row of another code: its label exactly another row's
+ * of the form and not its own (two codes swapped, or a template renumbered). Which of the
+ * two the figure answers cannot be told: not read, said (error) at the value cell. False
+ * when the label is the row's own or no other row's.
+ */
+static bool label_of_other(struct form_rd *x, const th_rowdef *rd, const struct inst *in, int col, th_value *v)
+{
+	char *a = th_text_key_alnum(in->label, strlen(in->label));
+	const th_rowdef *other = NULL;
+	th_where w;
+
+	for (size_t i = 0; i < x->fd->n_rows && *a && strcmp(a, rd->label_cmp) != 0; i++)
+		if (&x->fd->rows[i] != rd && strcmp(a, x->fd->rows[i].label_cmp) == 0)
+			other = &x->fd->rows[i];
+	free(a);
+	if (!other)
+		return false;
+	w = where(x->c, x->fd->id, rd->code, x->r->parts[in->part].sheet, in->row, (uint16_t)(col >= 0 ? col : 0));
+	th_value_release(v);
+	v->state = TH_VAL_UNREADABLE;
+	v->written = th_xstrdup("");
+	th_findings_add(&x->c->f->findings, TH_SEV_ERROR, "read.code-label", &w, in->label, rd->label,
+			"%s dòng %s: hàng ghi mã %s nhưng tên chỉ tiêu '%s' là của dòng %s; chưa đọc dòng này: hãy "
+			"sửa lại mã hoặc tên chỉ tiêu cho khớp biểu mẫu", x->fd->title, rd->code, rd->code, in->label,
+			other->code);
+	return true;
+}
+
 /* Read row ri from copy in, its value from column col: label and unit compared, the
  * value, the note. */
 static void read_row(struct form_rd *x, size_t ri, const struct inst *in, int col)
@@ -330,6 +359,8 @@ static void read_row(struct form_rd *x, size_t ri, const struct inst *in, int co
 	v->row = in->row;
 	v->col = (uint16_t)col;
 	th_locate_legacy(c, sheet, in->lc, x->fd->id, rd->code);
+	if (label_of_other(x, rd, in, col, v))
+		return;
 	compare_text(c, x->fd, rd, sheet, in->lc ? in->lc : in->cc, in->label, rd->label, false);
 	if (k->unit >= 0) {
 		const th_gcell *uc = th_grid_at(sh, in->row, (uint16_t)k->unit);

@@ -652,9 +652,10 @@ def write_row(case, sh, r, form, row, L, i, value=None, others=None):
             pass
         else:
             role = v[0]
-            if role in ("own-count", "own-pct"):
+            if role.endswith("-count") or role.endswith("-pct"):
                 # a column for counts and one for percents: each row's figure in its own
-                role = "own" if (row.kind == "percent") == (role == "own-pct") else "none"
+                base, what = role.rsplit("-", 1)
+                role = base if (row.kind == "percent") == (what == "pct") else "none"
             if role == "none":
                 continue
             if role == "own":
@@ -1483,6 +1484,52 @@ simple("cols-count-pct-split", "11281", "a column 'Số lượng' for counts and
 
 
 @case
+def cols_two_periods_two_kinds():
+    c = mk("cols-two-periods-two-kinds", "11260", "'Kỳ báo cáo' and 'Cùng kỳ năm trước' each over 'Số lượng | "
+           "Tỷ lệ (%)': four value columns, each row's figure in the one of its kind", forms=["BM1", "BM3", "BM7"])
+    L = Layout(values=[("own-count", "Số lượng"), ("own-pct", "Tỷ lệ (%)"),
+                       ("same_period_last_year-count", "Số lượng"), ("same_period_last_year-pct", "Tỷ lệ (%)")],
+               group=None)
+    hs = dict(bold=True, wrap=True, center=True, border=True)
+    for k, fid in enumerate(c.ret.forms):
+        sh = c.book.sheet("Biểu mẫu %d" % FORM[fid].number)
+        set_widths(sh, L)
+        r = write_title(c, sh, ident(c, sh, ncol=8) if k == 0 else 0, fid, L)
+        for i, t in enumerate((L.stt, "Chỉ tiêu", "Đơn vị tính")):
+            sh.merge(r, i, r + 1, i, t, **hs)
+        sh.merge(r, 3, r, 4, "Kỳ báo cáo", **hs)
+        sh.merge(r, 5, r, 6, "Cùng kỳ năm trước", **hs)
+        sh.merge(r, 7, r + 1, 7, "Ghi chú", **hs)
+        for i, t in enumerate(("Số lượng", "Tỷ lệ (%)") * 2):
+            sh.put(r + 1, 3 + i, t, **hs)
+        r += 2
+        c.seq_next = 0
+        for i, row in enumerate(FORM[fid].rows):
+            r = write_row(c, sh, r, fid, row, L, i)
+    return c
+
+
+@case
+def codes_swapped():
+    c = mk("codes-swapped", "11263", "the codes of two rows swapped, labels in place (BM1 2.1 / 2.2, BM7 6.7.1 / "
+           "6.7.2): code and label name other rows", forms=["BM1", "BM7"])
+    per_sheet(c, Layout())
+    for form, a, b in (("BM1", "2.1", "2.2"), ("BM7", "6.7.1", "6.7.2")):
+        sa, ra, ca = c.pos[(form, a)]
+        sb, rb, cb = c.pos[(form, b)]
+        sh = sheet_of(c, sa)
+        code_a, code_b = sh.cells[(ra, 0)], sh.cells[(rb, 0)]
+        sh.cells[(ra, 0)], sh.cells[(rb, 0)] = code_b, code_a
+        # the row of code a is now at rb: its label and its code disagree (the same figure
+        # in both rows may be read)
+        xa = c.ret.v[(form, a)]
+        same = xa == c.ret.v[(form, b)]
+        for code, (s_, r_, c_) in ((a, (sb, rb, cb)), (b, (sa, ra, ca))):
+            c.want(form, code, "%s|unread" % num_text(xa) if same else "unread", s_, ref(r_, c_), "error")
+    return c
+
+
+@case
 def merged_value_rows():
     c = mk("merged-value-rows", "11284", "value cells merged down over two rows holding one figure (BM3 1.4 / "
            "1.4.3, BM7 6.4.1 / 6.4.2, BM7 6.8.1 / 6.8.2)", forms=["BM3", "BM7"])
@@ -1674,6 +1721,37 @@ def lo_combo_xlsx():
     formula_values(c)
     per_sheet(c, Layout(numbering="123", code="mixed", values=[("plan", "Kế hoạch"), ("own", "Thực hiện")]))
     formula_book(c)
+    return c
+
+
+@lo_case
+def lo_side_by_side_ods():
+    c = mk("lo-side-by-side-ods", "11260", "forms side by side (BM1 | BM2), value columns 'Q2/2023 | Q3/2023', as "
+           ".ods", writer="lo-ods", seed=7, forms=["BM1", "BM2"])
+    sh = c.book.sheet("Phụ lục")
+    vals = [("previous", "Q2/2023"), ("own", "Q3/2023")]
+    left, right = Layout(values=vals), Layout(values=vals, x0=7)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=13)
+    write_form(c, sh, r, "BM1", left)
+    write_form(c, sh, r, "BM2", right)
+    return c
+
+
+@lo_case
+def lo_merged_codes_xls():
+    c = mk("lo-merged-codes-xls", "11263", "Excel 97-2003 (.xls): value cells merged over two rows, codes with "
+           "commas and no-break spaces, running numbers in STT", writer="lo-xls", seed=8, forms=["BM3", "BM7"])
+    L = Layout(code="odd", seq="STT", code_head="Mã số")
+    per_sheet(c, L)
+    for form, top, below in (("BM3", "1.4", "1.4.3"), ("BM7", "6.4.1", "6.4.2")):
+        s, r0, col = c.pos[(form, top)]
+        s1, r1, _ = c.pos[(form, below)]
+        sh = sheet_of(c, s)
+        sh.merges.append((r0, col, r1, col))
+        del sh.cells[(r1, col)]
+        c.want(form, below, "%s|unread" % num_text(c.ret.v[(form, top)]), s, ref(r1, col))
     return c
 
 
