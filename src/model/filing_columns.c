@@ -322,8 +322,7 @@ static void column_text(const th_gsheet *sh, uint32_t h1, uint32_t h2, uint16_t 
 	}
 }
 
-/* Is key the header of the code column: "STT", "TT", "Số TT", "Số thứ tự", "STT. Chỉ tiêu"? */
-static bool stt_key(const char *key)
+bool th_locate_stt_key(const char *key)
 {
 	return strcmp(key, "tt") == 0 || strcmp(key, "so tt") == 0 || starts(key, "so thu tu") ||
 	       (starts(key, "stt") && !isalnum((unsigned char)key[3]));
@@ -335,7 +334,7 @@ static int64_t stt_row(const th_gsheet *sh, const struct part *p, int *col)
 	for (uint32_t row = p->first; row <= p->last && row <= p->first + 20; row++)
 		for (size_t i = th_grid_row_start(sh, row); i < sh->n_cells && sh->cells[i].row == row; i++)
 			if (sh->cells[i].col >= p->c1 && sh->cells[i].col <= p->c2 && sh->cells[i].type == TH_CELL_STRING &&
-			    stt_key(sh->cells[i].key)) {
+			    th_locate_stt_key(sh->cells[i].key)) {
 				*col = sh->cells[i].col;
 				return row;
 			}
@@ -456,6 +455,14 @@ static void choose(struct cols *k)
 			k->value = k->cand[i].col;
 		}
 	}
+	/* the period's own column hidden and the visible ones another period's: the one in view
+	 * is not read blindly; the hidden one is tied with it (where they differ, said) */
+	for (size_t i = 0; i < k->n_cand && any_visible && best < 0; i++)
+		if (k->cand[i].hidden && k->cand[i].score > 0) {
+			k->cand[i].contest = true;
+			k->cand[i].score = best;
+			n_best++;
+		}
 	if (n_best > 1) {
 		k->value = -1;
 		k->undecided = true;
@@ -571,7 +578,7 @@ int th_cols_for_kind(const struct cols *k, th_rowkind kind)
 		bool pct = has_words(v->key, "ty le") || strchr(v->key, '%');
 		bool cnt = has_words(v->key, "so luong") || has_words(v->key, "so tien");
 		int s = v->score + (kind == TH_ROW_PERCENT ? pct - cnt : cnt - pct);
-		if (v->hidden)
+		if (v->hidden && !v->contest)
 			continue;
 		if (s > best) {
 			best = s;

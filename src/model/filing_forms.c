@@ -207,14 +207,25 @@ static void add_part(struct region *r, int sheet, uint32_t first, uint32_t last,
 	r->parts[r->n_parts++] = (struct part){ sheet, first, last, c1, c2 };
 }
 
-/* The columns of title t[i]'s form: from its title to before the next title on the same
- * row to its right (forms side by side, or two copies of one), else to the sheet's end. */
+/* Do titles a and b stand beside each other: on one sheet, within two rows (a title of two
+ * lines beside one of three), columns apart? */
+static bool beside(const struct title *a, const struct title *b)
+{
+	uint32_t dr = a->row > b->row ? a->row - b->row : b->row - a->row;
+
+	return a != b && a->sheet == b->sheet && dr <= 2 && (a->col >= b->col + 3 || b->col >= a->col + 3);
+}
+
+/* The columns of title t[i]'s form: from its title to before the nearest title beside it to
+ * its right (forms side by side, or two copies of one), else to the sheet's end. */
 static uint16_t right_edge(const struct title *t, size_t nt, size_t i)
 {
-	for (size_t j = i + 1; j < nt && t[j].sheet == t[i].sheet && t[j].row == t[i].row; j++)
-		if (t[j].col > t[i].col)
-			return (uint16_t)(t[j].col - 1);
-	return UINT16_MAX;
+	uint16_t edge = UINT16_MAX;
+
+	for (size_t j = 0; j < nt; j++)
+		if (beside(&t[i], &t[j]) && t[j].col > t[i].col && t[j].col - 1 < edge)
+			edge = (uint16_t)(t[j].col - 1);
+	return edge;
 }
 
 /* The row where the part of title t[i] (its columns c1..c2) ends: before the next title of
@@ -318,12 +329,12 @@ static void sheet_parts(struct locate *c, struct region *reg, int s, const struc
 		int fi = form_index(c, t[i].number);
 		/* forms side by side: a title with another form's on its row to its right (or
 		 * left) holds the columns up to it (from its own); else the whole width */
-		bool beside = false;
+		bool left = false;
 		uint16_t c1, c2 = right_edge(t, nt, i);
 		uint32_t end;
-		for (size_t j = i; j-- > 0 && t[j].sheet == s && t[j].row == t[i].row;)
-			beside = true;
-		c1 = beside ? t[i].col : 0;
+		for (size_t j = 0; j < nt; j++)
+			left = left || (beside(&t[i], &t[j]) && t[j].col < t[i].col);
+		c1 = left ? t[i].col : 0;
 		/* the part runs to the next title of another form in its columns: the same form's
 		 * title again ("Biểu mẫu 1 (tiếp theo)" after a page break) is inside it */
 		end = part_end(sh, t, nt, i, c1, c2);

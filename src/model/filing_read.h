@@ -98,6 +98,7 @@ void th_locate_form(struct locate *c, size_t fi, const struct region *r);
 struct vcol {
 	uint16_t col;
 	bool hidden;
+	bool contest;     /* hidden but the period's own, every visible column another's: tied */
 	int score;        /* the return's own period and words for it (+), another's (-) */
 	const char *role; /* NULL: the period's; else "previous", "plan", "cumulative", ... */
 	char *header;     /* the column's header text as written (all header rows, " / ") */
@@ -125,6 +126,8 @@ void th_cols_release(struct cols *k);
 const struct vcol *th_cols_cand(const struct cols *k, int col);
 /* The value column for a row of kind (its header's words for it break a tie), or -1. */
 int th_cols_for_kind(const struct cols *k, th_rowkind kind);
+/* Is key the header of the code column: "STT", "TT", "Số TT", "Số thứ tự", "STT. Chỉ tiêu"? */
+bool th_locate_stt_key(const char *key);
 /* A row of column numbers under a header ("1 2 3 4 5", "(1) … (5)", "A B C 1 D"). */
 bool th_locate_marker_row(const th_gsheet *sh, uint32_t row);
 

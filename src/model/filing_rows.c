@@ -23,6 +23,7 @@
 /* One place a row of the form was found. */
 struct inst {
 	size_t part;
+	unsigned table;          /* of the part: the headers (STT rows) above it within the part */
 	uint32_t row;
 	const th_gcell *cc, *lc; /* its code cell, its label cell (NULL: none) */
 	const char *label;       /* the label as written */
@@ -123,7 +124,7 @@ static bool values_blank(const struct form_rd *x, size_t part, uint32_t row)
 }
 
 /* The row at row of a part, when it is one of the form's: added to its copies. */
-static void collect_row(struct form_rd *x, size_t part, uint32_t row)
+static void collect_row(struct form_rd *x, size_t part, unsigned table, uint32_t row)
 {
 	const struct cols *k = &x->k[part];
 	const th_gsheet *sh = sheet_of(x, part);
@@ -159,7 +160,7 @@ static void collect_row(struct form_rd *x, size_t part, uint32_t row)
 	}
 	is = &x->per[ri];
 	th_grow((void **)&is->v, &is->cap, is->n + 1, sizeof(*is->v));
-	is->v[is->n++] = (struct inst){ part, row, cc, lc, *rest ? rest : lc && lc != cc ? lc->text : "",
+	is->v[is->n++] = (struct inst){ part, table, row, cc, lc, *rest ? rest : lc && lc != cc ? lc->text : "",
 					th_grid_row_hidden(sh, row) };
 }
 
@@ -191,11 +192,11 @@ static void cands_named(const struct cols *k, bool tied_only, th_sbuf *sb)
 	bool first = true;
 
 	for (size_t i = 0; i < k->n_cand; i++)
-		if (!k->cand[i].hidden && k->cand[i].score > best)
+		if ((!k->cand[i].hidden || k->cand[i].contest) && k->cand[i].score > best)
 			best = k->cand[i].score;
 	for (size_t i = 0; i < k->n_cand; i++) {
 		char ref[TH_CELLREF_MAX], *p;
-		if (tied_only && (k->cand[i].hidden || k->cand[i].score != best))
+		if (tied_only && ((k->cand[i].hidden && !k->cand[i].contest) || k->cand[i].score != best))
 			continue;
 		th_cellref(0, k->cand[i].col, ref);
 		for (p = ref; *p && !isdigit((unsigned char)*p); p++)
@@ -205,6 +206,15 @@ static void cands_named(const struct cols *k, bool tied_only, th_sbuf *sb)
 			     k->cand[i].hidden ? " (ẩn)" : "");
 		first = false;
 	}
+}
+
+/* Does a hidden column of k take part in its tie (the period's own, hidden)? */
+static bool contested(const struct cols *k)
+{
+	for (size_t i = 0; i < k->n_cand; i++)
+		if (k->cand[i].contest)
+			return true;
+	return false;
 }
 
 /* Say how the value column of each part's table was chosen, when there was a choice. */
@@ -222,7 +232,13 @@ static void say_columns(struct form_rd *x)
 		w = where(x->c, x->fd->id, NULL, x->r->parts[i].sheet, k->head_row,
 			  (uint16_t)(k->value >= 0 ? k->value : k->cand[0].col));
 		th_period_label_vi(x->c->f->period, label, sizeof(label));
-		if (k->undecided) {
+		if (k->undecided && contested(k)) {
+			cands_named(k, true, &names);
+			th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.columns-undecided", &w, names.buf, NULL,
+					"%s: cột số liệu của kỳ báo cáo đang bị ẩn, cột đang hiện là của kỳ khác (%s); "
+					"các dòng có số khác nhau giữa các cột không được đọc: hãy bỏ ẩn cột của kỳ "
+					"báo cáo và xoá cột của kỳ khác", x->fd->title, names.buf);
+		} else if (k->undecided) {
 			cands_named(k, true, &names);
 			th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.columns-undecided", &w, names.buf, NULL,
 					"%s: có nhiều cột số liệu (%s) mà tiêu đề không cho biết cột nào là số liệu "
@@ -439,10 +455,10 @@ static void read_undecided(struct form_rd *x, size_t ri, const struct inst *in)
 	size_t n = 0, first;
 
 	for (size_t i = 0; i < k->n_cand; i++)
-		if (!k->cand[i].hidden && k->cand[i].score > best)
+		if ((!k->cand[i].hidden || k->cand[i].contest) && k->cand[i].score > best)
 			best = k->cand[i].score;
 	for (size_t i = 0; i < k->n_cand; i++)
-		if (!k->cand[i].hidden && k->cand[i].score == best) {
+		if ((!k->cand[i].hidden || k->cand[i].contest) && k->cand[i].score == best) {
 			cols[n] = k->cand[i].col;
 			read_quiet(x, &x->fd->rows[ri], x->r->parts[in->part].sheet, in->row, cols[n], &vs[n]);
 			n++;
@@ -560,11 +576,11 @@ static void decide(struct form_rd *x, size_t ri, size_t *stale)
 		bool copies = false;
 		for (size_t i = 0; i < n; i++) {
 			pv[i] = vs[pool[i] - is->v];
-			copies = copies || pool[i]->part != pool[0]->part;
+			copies = copies || pool[i]->part != pool[0]->part || pool[i]->table != pool[0]->table;
 		}
-		/* a copy left blank and one with the figure in one part of the form (a page
-		 * repeated, a row written again below): the figure (said when hidden); in another
-		 * part (a copy of the form on another sheet, or beside it) the copy with the
+		/* a copy left blank and one with the figure in one table (a row written again
+		 * below): the figure (said when hidden); in another part or under another header
+		 * (a copy of the form on another sheet, beside it or below it) the copy with the
 		 * figure may be of another time: not read, said */
 		if (n > 1 && !agree(pv, n, copies, &first)) {
 			conflict(x, ri, "read.row-twice", pv, n, "được ghi nhiều lần với số liệu khác nhau");
@@ -632,10 +648,16 @@ void th_locate_form(struct locate *c, size_t fi, const struct region *r)
 	stale = th_xcalloc(r->n_parts + 1, sizeof(*stale));
 	tables(&x);
 	say_columns(&x);
-	for (size_t i = 0; i < r->n_parts; i++)
-		for (uint32_t row = x.k[i].data_first; row <= r->parts[i].last; row++)
-			if (!th_locate_marker_row(sheet_of(&x, i), row))
-				collect_row(&x, i, row);
+	for (size_t i = 0; i < r->n_parts; i++) {
+		unsigned table = 0;
+		for (uint32_t row = x.k[i].data_first; row <= r->parts[i].last; row++) {
+			const th_gcell *h = th_grid_at(sheet_of(&x, i), row, (uint16_t)x.k[i].code);
+			if (h && h->type == TH_CELL_STRING && th_locate_stt_key(h->key))
+				table++; /* a header again: a page repeated, or another table of the form */
+			else if (!th_locate_marker_row(sheet_of(&x, i), row))
+				collect_row(&x, i, table, row);
+		}
+	}
 	for (size_t ri = 0; ri < fd->n_rows; ri++) {
 		size_t part = x.per[ri].n ? x.per[ri].v[0].part : 0;
 		decide(&x, ri, &stale[part]);

@@ -1411,6 +1411,20 @@ def side_by_side_quarters():
 
 
 @case
+def side_by_side_offset():
+    c = mk("side-by-side-offset", "11257", "BM3 | BM4 side by side, BM4's title one row lower than BM3's (its "
+           "name on the title's row), so their headers are not on one row", forms=["BM3", "BM4"])
+    sh = c.book.sheet("Phụ lục")
+    left, right = Layout(), Layout(x0=6, title="caps-one-cell")
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=11)
+    write_form(c, sh, r, "BM3", left)
+    write_form(c, sh, r + 1, "BM4", right)
+    return c
+
+
+@case
 def side_by_side_same_form():
     c = mk("side-by-side-same-form", "11254", "BM1 twice side by side: 'Quý III/2023' on the left, last "
            "quarter's copy headed 'Quý II/2023' on the right, other figures in some rows, a figure where this "
@@ -1526,6 +1540,50 @@ def codes_swapped():
         same = xa == c.ret.v[(form, b)]
         for code, (s_, r_, c_) in ((a, (sb, rb, cb)), (b, (sa, ra, ca))):
             c.want(form, code, "%s|unread" % num_text(xa) if same else "unread", s_, ref(r_, c_), "error")
+    return c
+
+
+@case
+def old_table_below():
+    c = mk("old-table-below", "11266", "under each table, 'Số liệu quý II/2023 để so sánh' and the form's table "
+           "again headed 'Quý II/2023' with last quarter's figures, some where this quarter's are blank",
+           forms=["BM1", "BM5"])
+    L = Layout()
+    per_sheet(c, L)
+    old_L = Layout(values=[("own", "Quý II/2023")])
+    for fid in c.ret.forms:
+        keep_w, keep_p = dict(c.want_lines), dict(c.pos)
+        s = keep_p[(fid, FORM[fid].rows[0].code)][0]
+        sh = sheet_of(c, s)
+        r = max(rr for rr, _ in sh.cells) + 2
+        sh.put(r, 0, "Số liệu quý II/2023 để so sánh:", bold=True)
+        r = write_head(c, sh, r + 1, old_L)
+        for i, row in enumerate(FORM[fid].rows):
+            x = c.ret.v[(fid, row.code)]
+            old = x
+            if row.kind == "count":
+                old = 2 if x is None else (x + 1 if i % 3 == 0 else x)
+            r = write_row(c, sh, r, fid, row, old_L, i, value=old)
+            at = c.pos[(fid, row.code)]
+            c.pos[(fid, row.code)], c.want_lines[(fid, row.code)] = keep_p[(fid, row.code)], keep_w[(fid, row.code)]
+            if old != x:
+                s0, a, b = keep_p[(fid, row.code)]
+                c.want(fid, row.code, "%s|unread" % ("blank" if x is None else num_text(x)), s0,
+                       ",".join([ref(a, b), ref(at[1], at[2])]), "warning")
+    return c
+
+
+@case
+def hidden_own_col():
+    c = mk("hidden-own-col", "11269", "'Kỳ trước | Kỳ này' with the column 'Kỳ này' hidden: the only column in "
+           "view is last period's", forms=["BM2", "BM6"])
+    per_sheet(c, Layout(values=[("previous", "Kỳ trước"), ("own", "Kỳ này")], hidden={"own"}))
+    for form, code, role, value, sheet, cell in c.others:
+        w = c.want_lines[(form, code)]
+        if value is None and w[0] == "blank":
+            c.want(form, code, "blank", sheet, cell)    # both blank: the column in view is named
+        elif value != c.ret.v[(form, code)]:
+            c.want(form, code, "%s|unread" % w[0], sheet, "%s,%s" % (w[2], cell), "warning")
     return c
 
 
