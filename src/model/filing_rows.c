@@ -333,17 +333,23 @@ static bool merged_value(struct form_rd *x, const th_rowdef *rd, const struct in
 
 /*
  * The row whose label is written on a row of another code: its label exactly another row's
- * of the form and not its own (two codes swapped, or a template renumbered). Which of the
+ * of the form and neither its own nor its own cut short or lengthened (two codes swapped,
+ * or a template renumbered). Which of the
  * two the figure answers cannot be told: not read, said (error) at the value cell. False
  * when the label is the row's own or no other row's.
  */
 static bool label_of_other(struct form_rd *x, const th_rowdef *rd, const struct inst *in, int col, th_value *v)
 {
 	char *a = th_text_key_alnum(in->label, strlen(in->label));
+	size_t na = strlen(a), no = strlen(rd->label_cmp);
 	const th_rowdef *other = NULL;
 	th_where w;
 
-	for (size_t i = 0; i < x->fd->n_rows && *a && strcmp(a, rd->label_cmp) != 0; i++)
+	/* the row's own label cut short ("Số nhiệm vụ đã hoàn thành" for "… đúng hạn") or
+	 * lengthened is its own, even when it is another row's too */
+	if (strncmp(a, rd->label_cmp, na < no ? na : no) == 0)
+		na = 0;
+	for (size_t i = 0; i < x->fd->n_rows && na; i++)
 		if (&x->fd->rows[i] != rd && strcmp(a, x->fd->rows[i].label_cmp) == 0)
 			other = &x->fd->rows[i];
 	free(a);

@@ -1813,6 +1813,38 @@ def lo_merged_codes_xls():
     return c
 
 
+@lo_case
+def lo_hidden_stale_ods():
+    c = mk("lo-hidden-stale-ods", "11266", ".ods: a hidden stale column before the value column and a hidden "
+           "old row", writer="lo-ods", seed=9,
+           forms=["BM1", "BM6"])
+    L = Layout(values=[("stale", "Số lượng/ Tỷ lệ"), ("own", "Số lượng/ Tỷ lệ")], hidden={"stale"})
+    per_sheet(c, L)
+    hide_row_before(c, L, "BM1", "4.1", c.ret.v[("BM1", "4.1")] + 5)
+    return c
+
+
+@lo_case
+def lo_hidden_own_xls():
+    c = mk("lo-hidden-own-xls", "11269", ".xls: 'Kỳ trước | Kỳ này' with 'Kỳ này' hidden; forms side by side",
+           writer="lo-xls", seed=10, forms=["BM2", "BM4"])
+    sh = c.book.sheet("Sheet1")
+    vals = [("previous", "Kỳ trước"), ("own", "Kỳ này")]
+    left, right = Layout(values=vals, hidden={"own"}), Layout(values=vals, hidden={"own"}, x0=7)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=13)
+    write_form(c, sh, r, "BM2", left)
+    write_form(c, sh, r, "BM4", right)
+    for form, code, role, value, sheet, cell in c.others:
+        w = c.want_lines[(form, code)]
+        if value is None and w[0] == "blank":
+            c.want(form, code, "blank", sheet, cell)
+        elif value != c.ret.v[(form, code)]:
+            c.want(form, code, "%s|unread" % w[0], sheet, "%s,%s" % (w[2], cell), "warning")
+    return c
+
+
 # ---------------------------------------------------------------------------------------
 # Ten returns of 2023-Q3 for one merge, in layouts whose figures are all determined, and
 # what the merge must total (the format of fixtures/demo-expected.tsv)
