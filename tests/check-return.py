@@ -17,6 +17,8 @@
 #       is then a comma-separated list of the candidate cells (in the finding's cell,
 #       written, expected or message). Alternatives are joined by '|' ("0|dash": either is
 #       right). With SHEET CELL, a number, blank or dash must come from that cell.
+#   said FORM SEVERITY SHEET CELL
+#       a finding on the form at that cell of at least SEVERITY (a table's column said)
 #   other FORM CODE ROLE VALUE SHEET CELL
 #       another column's figure for the row (ROLE previous, plan, cumulative,
 #       same_period_last_year, stale): recorded for a reader that keeps them, not checked.
@@ -170,6 +172,12 @@ def main():
             w = got.get("window") or {}
             if [w.get("from"), w.get("to")] != f[1:3]:
                 bad.append("window: got %r, expected %r" % ([w.get("from"), w.get("to")], f[1:3]))
+        elif f[0] == "said":
+            # said FORM SEVERITY SHEET CELL: a finding of the form at that cell, of SEVERITY or more
+            form, sev, sheet, cell = f[1:5]
+            if not any(p.get("form") == form and p.get("sheet") == sheet and p.get("cell") == cell
+                       and SEV.get(p.get("severity"), 0) >= SEV[sev] for p in rd.problems):
+                bad.append("said: no %s or worse of %s at %s!%s" % (sev, form, sheet, cell))
         elif f[0] == "report_date":
             if got.get("report_date") != f[1]:
                 bad.append("report_date: got %r, expected %r" % (got.get("report_date"), f[1]))

@@ -217,6 +217,22 @@ static bool contested(const struct cols *k)
 	return false;
 }
 
+/* The column read in part i is headed as another period's or another figure ("Quý II/2023"
+ * in a return of quarter III, "Kế hoạch"), for want of one of the period's: read, said. */
+static void say_other_period(struct form_rd *x, size_t i)
+{
+	const struct cols *k = &x->k[i];
+	const struct vcol *v = th_cols_cand(k, k->value);
+	char label[TH_PERIOD_LABEL_MAX];
+	th_where w = where(x->c, x->fd->id, NULL, x->r->parts[i].sheet, k->head_row, (uint16_t)k->value);
+
+	th_period_label_vi(x->c->f->period, label, sizeof(label));
+	th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.column-other-period", &w, v->header, label,
+			"%s: cột số liệu được đọc có tiêu đề '%s', không phải của kỳ báo cáo%s%s; đã đọc cột này "
+			"vì không có cột nào của kỳ báo cáo: hãy kiểm tra tiêu đề cột và số liệu", x->fd->title,
+			v->header, *label ? " " : "", label);
+}
+
 /* Say how the value column of each part's table was chosen, when there was a choice. */
 static void say_columns(struct form_rd *x)
 {
@@ -226,8 +242,11 @@ static void say_columns(struct form_rd *x)
 		char label[TH_PERIOD_LABEL_MAX], ref[TH_CELLREF_MAX];
 		th_where w;
 
-		if (k->n_cand < 2 || (i > 0 && k->head_row == x->k[i - 1].head_row &&
-				      x->r->parts[i].sheet == x->r->parts[i - 1].sheet))
+		if (i > 0 && k->head_row == x->k[i - 1].head_row && x->r->parts[i].sheet == x->r->parts[i - 1].sheet)
+			continue;
+		if (k->value >= 0 && th_cols_cand(k, k->value)->role)
+			say_other_period(x, i);
+		if (k->n_cand < 2)
 			continue;
 		w = where(x->c, x->fd->id, NULL, x->r->parts[i].sheet, k->head_row,
 			  (uint16_t)(k->value >= 0 ? k->value : k->cand[0].col));

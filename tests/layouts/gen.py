@@ -390,6 +390,7 @@ class Case:
         self.book = Book()
         self.want_lines = {}     # (form, code) -> (want, sheet, cell, severity)
         self.others = []
+        self.said = []           # (form, severity, sheet, cell): a finding of the form there
         self.pos = {}            # (form, code) -> (sheet, r, c) of the period's value cell
         self.rng = random.Random(name)
         self.constant_memory = False
@@ -423,6 +424,8 @@ class Case:
                     if w[3]:
                         fields.append(w[3])
                 out.append("\t".join(fields))
+        for f in self.said:
+            out.append("said\t%s\t%s\t%s\t%s" % f)
         for o in self.others:
             out.append("other\t%s\t%s\t%s\t%s\t%s\t%s" % (o[0], o[1], o[2], "blank" if o[3] is None else num_text(o[3]), o[4], o[5]))
         return "\n".join(out) + "\n"
@@ -1584,6 +1587,18 @@ def hidden_own_col():
             c.want(form, code, "blank", sheet, cell)    # both blank: the column in view is named
         elif value != c.ret.v[(form, code)]:
             c.want(form, code, "%s|unread" % w[0], sheet, "%s,%s" % (w[2], cell), "warning")
+    return c
+
+
+@case
+def cols_one_other_period():
+    c = mk("cols-one-other-period", "11275", "a Q3 return whose only value column is headed 'Quý II/2023' (a header "
+           "not updated, or last quarter's figures): read, and said at the header", forms=["BM1", "BM3"])
+    per_sheet(c, Layout(head="one", group=None, values=[("own", "Quý II/2023")]))
+    for sh in c.book.sheets:
+        for (r, col), (v, _) in sh.cells.items():
+            if v == "Quý II/2023":
+                c.said.append(("BM%s" % sh.name.split()[-1], "warning", sh.name, ref(r, col)))
     return c
 
 
