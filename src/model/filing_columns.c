@@ -101,8 +101,8 @@ static bool period_at(const char **p, struct hperiod *hp)
 		*p = q;
 		return false;
 	}
-	if (starts(q, "quy") || (*q == 'q' && (isdigit((unsigned char)q[1]) || q[1] == 'i'))) {
-		q += starts(q, "quy") ? 3 : 1; /* "quý III", "Q3", "QIII" */
+	if (starts(q, "quy") || starts(q, "qui") || (*q == 'q' && (isdigit((unsigned char)q[1]) || q[1] == 'i'))) {
+		q += starts(q, "quy") || starts(q, "qui") ? 3 : 1; /* "quý III", "quí III" (old spelling), "Q3" */
 		if ((hp->n = quarter_no(&q)) == 0)
 			return false;
 		hp->kind = TH_P_QUARTER;

@@ -149,15 +149,30 @@ static bool value_coded(const struct rowref *x, const th_gcell *cell, th_value *
 	return false;
 }
 
+/* The text of s after a leading apostrophe pasted with it ("'15", "‘15": Excel's text mark
+ * typed as a character), blanks before it skipped; s when there is none. */
+static const char *after_apostrophe(const char *s)
+{
+	const char *p = s + strspn(s, " ");
+
+	if (*p == '\'')
+		return p + 1;
+	if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+	    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99))
+		return p + 3;
+	return s;
+}
+
 /* A number typed as text, read the Vietnamese ways and said how; false when it is none. */
 static bool value_text_number(const struct rowref *x, const th_gcell *cell, th_value *v)
 {
 	const th_rowdef *rd = x->rd;
 	th_numhint hint = rd->kind == TH_ROW_PERCENT ? TH_HINT_DECIMAL : TH_HINT_WHOLE;
+	const char *t = after_apostrophe(cell->text);
 	th_num num;
 	char val_vi[64];
 
-	if (th_vn_parse_number(cell->text, strlen(cell->text), hint, &num) != 0)
+	if (th_vn_parse_number(t, strlen(t), hint, &num) != 0)
 		return false;
 	v->state = TH_VAL_NUMBER;
 	v->num = num.value;

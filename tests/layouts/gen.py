@@ -570,6 +570,8 @@ def code_cell(row, L, i):
         return code + " "
     if style == "comma":
         return code.replace(".", ",")
+    if style == "apostrophe":
+        return ["'" + code, "\u2018" + code + ".", code][i % 3]
     if style == "odd":
         return ["\u00a0" + code, code + "\u200b", "\u200b" + code + ".", code + "\u00a0", "\ufeff" + code,
                 code + ". "][i % 6]
@@ -1478,6 +1480,22 @@ simple("codes-comma", "11251", "codes written with commas: '2,1', '6,7,2' (text)
        code="comma")
 simple("codes-odd-chars", "11254", "codes with a no-break space, a zero-width space or a byte-order mark "
        "around them ('\\u00a02.1', '2.1\\u200b', '2.1. ')", forms=["BM1", "BM6", "BM7"], code="odd")
+@case
+def codes_apostrophe():
+    c = mk("codes-apostrophe", "11281", "codes and figures pasted with a leading apostrophe as text (\"'2.1\", "
+           "\"‘2.2.\", \"'15\")", forms=["BM1", "BM4"])
+    per_sheet(c, Layout(code="apostrophe"))
+    for form, code in (("BM1", "1"), ("BM1", "4.2"), ("BM4", "2.1")):
+        x = c.ret.v[(form, code)]
+        if x is not None:
+            text_at(c, form, code, "'%d" % x)
+            s, r, col = c.pos[(form, code)]
+            c.want(form, code, "%d|unread" % x, s, ref(r, col))
+    return c
+
+
+simple("cols-qui-spelling", "11284", "value columns in the old spelling 'Quí II/2023 | Quí III/2023'",
+       forms=["BM1", "BM7"], head="one", group=None, values=[("previous", "Quí II/2023"), ("own", "Quí III/2023")])
 simple("code-label-merged", "11257", "code and label in one cell merged over the STT and Chỉ tiêu columns "
        "('2.1. Số văn bản …')", forms=["BM1", "BM5"], glued=True)
 simple("value-before-label", "11260", "the value column between STT and Chỉ tiêu: 'STT | Số lượng/ Tỷ lệ | "
