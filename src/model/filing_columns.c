@@ -473,6 +473,39 @@ static void choose(struct cols *k)
 			k->cand[i].role = "stale";
 }
 
+/* Is column col the right half of column left, merged with it row by row (a value column
+ * two columns wide): no figure of its own in rows first..last (at most 200), and merged
+ * from left in one of them at least? */
+static bool merged_half(const th_gsheet *sh, uint32_t first, uint32_t last, uint16_t left, uint16_t col)
+{
+	size_t merged = 0;
+
+	for (uint32_t r = first; r <= last && r < first + 200; r++) {
+		const th_gcell *cell = th_grid_at(sh, r, col);
+		const th_range *m = th_grid_merge_at(sh, r, col);
+		if (cell && !(cell->type == TH_CELL_STRING && !cell->key[0]))
+			return false;
+		merged += m && m->c1 == left && m->r1 == r && m->r2 == r;
+	}
+	return merged > 0;
+}
+
+/* Candidates that are the right half of the one before them, under one header: dropped. */
+static void drop_halves(const th_gsheet *sh, uint32_t first, uint32_t last, struct cols *k)
+{
+	for (size_t i = 1; i < k->n_cand;) {
+		struct vcol *a = &k->cand[i - 1], *b = &k->cand[i];
+		if (strcmp(a->key, b->key) != 0 || !merged_half(sh, first, last, a->col, b->col)) {
+			i++;
+			continue;
+		}
+		free(b->header);
+		free(b->key);
+		memmove(b, b + 1, (k->n_cand - i - 1) * sizeof(*b));
+		k->n_cand--;
+	}
+}
+
 /* Cells of column col, in rows first..last (at most 200), that hold a row code of two
  * levels or more ("2.1", "6.7.2"): what running numbers 1, 2, 3 never are. */
 static size_t dotted_codes(const th_gsheet *sh, uint32_t first, uint32_t last, uint16_t col)
@@ -527,6 +560,7 @@ bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
 	candidates(c, p->sheet, (uint32_t)row, end, width, k, false);
 	if (!k->n_cand && k->label > k->code)
 		candidates(c, p->sheet, (uint32_t)row, end, width, k, true);
+	drop_halves(sh, end + 1, p->last, k);
 	if (!k->n_cand) {
 		th_cols_release(k);
 		k->code = 0, k->label = 1, k->unit = 2, k->value = 3, k->note = 4;

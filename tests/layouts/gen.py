@@ -1621,6 +1621,27 @@ def cols_one_other_period():
 
 
 @case
+def value_cells_merged_across():
+    c = mk("value-cells-merged-across", "11287", "the value column two columns wide: its header and every row's "
+           "value cell merged over D:E", forms=["BM1", "BM6"])
+    L = Layout(head="one", group=None)
+    per_sheet(c, L)
+    for sh in c.book.sheets:
+        cells = dict(sh.cells)
+        moved = {}
+        for (r, col), v in cells.items():
+            moved[(r, col + 1 if col >= 4 else col)] = v
+        sh.cells = moved
+        sh.merges = [(a, b + (b >= 4), d, e + (e >= 4)) for a, b, d, e in sh.merges]
+        sh.merges = [(a, b, d, e + 1 if b <= 3 <= e else e) for a, b, d, e in sh.merges]
+        for (r, col), (v, st) in cells.items():
+            if col == 3 and st.get("border"):
+                sh.merges.append((r, 3, r, 4))
+        sh.widths = {0: 8, 1: 60, 2: 14, 3: 8, 4: 8, 5: 14}
+    return c
+
+
+@case
 def merged_value_rows():
     c = mk("merged-value-rows", "11284", "value cells merged down over two rows holding one figure (BM3 1.4 / "
            "1.4.3, BM7 6.4.1 / 6.4.2, BM7 6.8.1 / 6.8.2)", forms=["BM3", "BM7"])
