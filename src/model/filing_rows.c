@@ -164,16 +164,25 @@ static void collect_row(struct form_rd *x, size_t part, unsigned table, uint32_t
 					th_grid_row_hidden(sh, row) };
 }
 
-/* The tables of every part: a part with no header of its own goes on with the one before. */
+/* The tables of every part: a part with no header of its own goes on with the one before,
+ * or, first of all (its sheet before the form's own), with the first after it that has one. */
 static void tables(struct form_rd *x)
 {
+	bool *own = th_xcalloc(x->r->n_parts + 1, sizeof(*own));
+	size_t first = x->r->n_parts;
+
+	for (size_t i = 0; i < x->r->n_parts; i++) {
+		own[i] = th_locate_table(x->c, &x->r->parts[i], &x->k[i]);
+		if (own[i] && first == x->r->n_parts)
+			first = i;
+	}
 	for (size_t i = 0; i < x->r->n_parts; i++) {
 		const struct part *p = &x->r->parts[i];
-		if (th_locate_table(x->c, p, &x->k[i]))
+		if (own[i])
 			continue;
-		if (i > 0) {
+		if (i > 0 || first < x->r->n_parts) {
 			th_cols_release(&x->k[i]);
-			th_cols_copy(&x->k[i], &x->k[i - 1], p->first);
+			th_cols_copy(&x->k[i], &x->k[i > 0 ? i - 1 : first], p->first);
 		} else {
 			th_where w = where(x->c, x->fd->id, NULL, p->sheet, x->r->title_row, 0);
 			th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.header-missing", &w, NULL, NULL,
@@ -181,6 +190,7 @@ static void tables(struct form_rd *x)
 					"đọc theo cột A-E", x->fd->title);
 		}
 	}
+	free(own);
 }
 
 /* ---- the columns, said ---- */
@@ -244,7 +254,7 @@ static void say_columns(struct form_rd *x)
 
 		if (i > 0 && k->head_row == x->k[i - 1].head_row && x->r->parts[i].sheet == x->r->parts[i - 1].sheet)
 			continue;
-		if (k->value >= 0 && th_cols_cand(k, k->value)->role)
+		if (k->value >= 0 && th_cols_cand(k, k->value) && th_cols_cand(k, k->value)->role)
 			say_other_period(x, i);
 		if (k->n_cand < 2)
 			continue;

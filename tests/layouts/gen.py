@@ -933,6 +933,17 @@ def continued_no_header():
 
 
 @case
+def continued_sheet_first():
+    c = mk("continued-sheet-first", "11245", "'Quý II/2023 | Quý III/2023'; BM3's last rows on a sheet 'Biểu mẫu 3 "
+           "(tiếp)' without a header, placed before BM3's own sheet", forms=["BM1", "BM3"])
+    L = Layout(values=[("previous", "Quý II/2023"), ("own", "Quý III/2023")])
+    continued(c, L, ["BM1", "BM3"], {"BM3": "3"}, "Biểu mẫu %d (tiếp)", header=False)
+    sheets = c.book.sheets
+    sheets.insert(1, sheets.pop())     # Biểu mẫu 1, Biểu mẫu 3 (tiếp), Biểu mẫu 3
+    return c
+
+
+@case
 def row_twice():
     c = mk("row-twice", "11248", "BM1 4.1 and BM7 6.7.2 written again further down with other figures "
            "(unread, said); BM6 1.1 again with the same figure (read)", forms=["BM1", "BM6", "BM7"])
