@@ -224,9 +224,9 @@ static bool next_date(const char **p, th_date *d)
 }
 
 /* How the dates written in a header ("Từ 10/6/2023 đến 09/9/2023", "tính đến 09/9/2023")
- * stand to the return's data window (or, without one, its period's months): +2 for each
- * within it (less than a period named: "tính đến 09/9/2023" may be a stock, not the
- * quarter's), -3 for each outside; *role the role of a date outside ("previous" before it).
+ * stand to the return's data window (or, without one, its period's months): +1 for each
+ * within it (less than a period named: "Số liệu tính đến 09/9/2023" beside "Quý III/2023"
+ * is a stock at the window's end, not the quarter's figures), -3 for each outside; *role the role of a date outside ("previous" before it).
  * The number of dates found. */
 static int score_dates(const char *key, const struct locate *c, int *sc, const char **role)
 {
@@ -245,7 +245,7 @@ static int score_dates(const char *key, const struct locate *c, int *sc, const c
 	while (next_date(&p, &d)) {
 		bool in = th_date_cmp(d, from) >= 0 && th_date_cmp(d, to) <= 0;
 		n++;
-		*sc += in ? 2 : -3;
+		*sc += in ? 1 : -3;
 		if (!in && !*role)
 			*role = th_date_cmp(d, from) < 0 ? "previous" : "other";
 	}

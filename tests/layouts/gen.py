@@ -1524,9 +1524,9 @@ simple("cols-no-value-words", "11287", "one value column headed 'Đạt được
        forms=["BM2", "BM5"], head="one", group=None, values=[("own", "Đạt được")])
 simple("cols-two-rounds", "11293", "two value columns headed 'Đợt 1 | Đợt 2': nothing tells the period's",
        forms=["BM4"], head="one", group=None, values=[("twin", "Đợt 1"), ("twin", "Đợt 2")])
-simple("cols-quarter-vs-to-date", "11242", "'Quý III/2023 | Số liệu tính đến 09/9/2023': the quarter's figures or "
-       "the stock at the window's end, nothing tells", forms=["BM3", "BM6"], head="one", group=None,
-       values=[("twin", "Quý III/2023"), ("twin", "Số liệu tính đến 09/9/2023")])
+simple("cols-quarter-vs-to-date", "11242", "'Quý III/2023 | Số liệu tính đến 09/9/2023': the quarter's figures, "
+       "not the stock at the window's end", forms=["BM3", "BM6"], head="one", group=None,
+       values=[Q3, ("cumulative", "Số liệu tính đến 09/9/2023")])
 simple("cols-count-pct-split", "11281", "a column 'Số lượng' for counts and one 'Tỷ lệ (%)' for percents, each "
        "row's figure in its own", forms=["BM1", "BM3", "BM7"],
        values=[("own-count", "Số lượng"), ("own-pct", "Tỷ lệ (%)")])
