@@ -83,6 +83,7 @@ struct title {
 	uint32_t row;
 	uint16_t col;
 	bool hidden; /* on a hidden sheet */
+	bool numbered; /* "Biểu mẫu N", not the form's name alone */
 };
 
 /* Visible sheets first (a hidden sheet is most often an old copy kept aside), then sheet
@@ -101,12 +102,13 @@ static int title_cmp(const void *a, const void *b)
 }
 
 /* Is the title of form n in sheet s at row a name under its numbered title, found among the
- * titles t[0..nt) (the name "CÔNG TÁC …" under "Biểu mẫu 1", up to three rows below, in the
- * same columns when forms stand side by side)? */
+ * titles t[0..nt) (the name "CÔNG TÁC …" under "Biểu mẫu 1": on its row or the row below
+ * whatever the column, a name centred by hand or the number in the top-right corner; up to
+ * three rows below in the same columns, when forms stand side by side)? */
 static bool under_own_title(const struct title *t, size_t nt, int s, int n, uint32_t row, uint16_t col)
 {
 	for (size_t i = nt; i-- > 0 && t[i].sheet == s && row - t[i].row <= 3;)
-		if (t[i].number == n && (col + 3 >= t[i].col && col <= t[i].col + 3))
+		if (t[i].number == n && (row - t[i].row <= 1 || (col + 3 >= t[i].col && col <= t[i].col + 3)))
 			return true;
 	return false;
 }
@@ -169,12 +171,14 @@ static struct title *find_titles(const struct locate *c, size_t *nt)
 			continue; /* the "Lỗi" sheet of a feedback names forms in its messages */
 		for (size_t k = 0; k < sh->n_cells; k++) {
 			int n = cell_title(c, names, &sh->cells[k]);
-			/* a name under its numbered title ("Biểu mẫu 1" / "CÔNG TÁC …") is the same title */
-			if (!n || under_own_title(t, *nt, (int)s, n, sh->cells[k].row, sh->cells[k].col))
+			bool numbered = n && title_number(sh->cells[k].key);
+			/* a name under its numbered title ("Biểu mẫu 1" / "CÔNG TÁC …") is the same
+			 * title; "Biểu mẫu 1" again is a copy */
+			if (!n || (!numbered && under_own_title(t, *nt, (int)s, n, sh->cells[k].row, sh->cells[k].col)))
 				continue;
 			th_grow((void **)&t, &cap, *nt + 1, sizeof(*t));
 			t[*nt] = (struct title){ n, (int)s, sh->cells[k].row, sh->cells[k].col,
-						 sh->state != TH_SHEET_VISIBLE };
+						 sh->state != TH_SHEET_VISIBLE, numbered };
 			(*nt)++;
 		}
 	}
@@ -208,11 +212,14 @@ static void add_part(struct region *r, int sheet, uint32_t first, uint32_t last,
 }
 
 /* Do titles a and b stand beside each other: on one sheet, within two rows (a title of two
- * lines beside one of three), columns apart? */
+ * lines beside one of three), columns apart, of different forms or two numbered copies of
+ * one ("Biểu mẫu 1" twice)? A form's name beside its own number is its title, not a copy. */
 static bool beside(const struct title *a, const struct title *b)
 {
 	uint32_t dr = a->row > b->row ? a->row - b->row : b->row - a->row;
 
+	if (a->number == b->number && !(a->numbered && b->numbered))
+		return false;
 	return a != b && a->sheet == b->sheet && dr <= 2 && (a->col >= b->col + 3 || b->col >= a->col + 3);
 }
 

@@ -1881,6 +1881,43 @@ def lo_merged_codes_xls():
     return c
 
 
+def move_titles(c, to_number, to_name=None, forms=None):
+    """Every form's title unmerged: 'Biểu mẫu N' put in column to_number, its name on the
+    row below in column to_name (typed where it looks centred, or the number in a corner;
+    None: the name left merged across the table); forms: only those numbers' titles."""
+    for sh in c.book.sheets:
+        for (r, col), (v, st) in list(sh.cells.items()):
+            if not isinstance(v, str):
+                continue
+            name = any(v == FORM[f].name.upper() for f in c.ret.forms)
+            m = re.match(r"Biểu mẫu (\d+)$", v)
+            if forms and not (m and int(m.group(1)) in forms):
+                continue
+            if m or (name and to_name is not None):
+                sh.merges = [m for m in sh.merges if m[0] != r]
+                del sh.cells[(r, col)]
+                sh.cells[(r, to_number if v.startswith("Biểu mẫu") else to_name)] = (v, st)
+
+
+@case
+def name_centred_e():
+    c = mk("name-centred-e", "11248", "forms one under the other, 'Quý II/2023 | Quý III/2023' in D and E, each "
+           "form's name typed in column E of the row under 'Biểu mẫu N' (centred by hand, no merge)",
+           forms=["BM1", "BM2"])
+    stacked(c, Layout(head="one", group=None, values=[Q2, Q3]))
+    move_titles(c, 0, 4)
+    return c
+
+
+@case
+def title_right_corner():
+    c = mk("title-right-corner", "11251", "forms one under the other, 'Biểu mẫu N' in the top-right corner "
+           "(column E) of BM1 and BM2, the form's name on the row below merged across A:E; BM3's title in A", forms=["BM1", "BM2", "BM3"])
+    stacked(c, Layout(head="one", group=None))
+    move_titles(c, 4, forms=(1, 2))
+    return c
+
+
 @lo_case
 def lo_hidden_stale_ods():
     c = mk("lo-hidden-stale-ods", "11266", ".ods: a hidden stale column before the value column and a hidden "
