@@ -19,6 +19,8 @@
 #       right). With SHEET CELL, a number, blank or dash must come from that cell.
 #   said FORM SEVERITY SHEET CELL
 #       a finding on the form at that cell of at least SEVERITY (a table's column said)
+#   quiet RULE
+#       no finding of RULE at all (an ordinary header that must not be said)
 #   other FORM CODE ROLE VALUE SHEET CELL
 #       another column's figure for the row (ROLE previous, plan, cumulative,
 #       same_period_last_year, stale): recorded for a reader that keeps them, not checked.
@@ -178,6 +180,10 @@ def main():
             if not any(p.get("form") == form and p.get("sheet") == sheet and p.get("cell") == cell
                        and SEV.get(p.get("severity"), 0) >= SEV[sev] for p in rd.problems):
                 bad.append("said: no %s or worse of %s at %s!%s" % (sev, form, sheet, cell))
+        elif f[0] == "quiet":
+            for p in rd.problems:
+                if p.get("rule") == f[1]:
+                    bad.append("quiet: %s said at %s!%s: %s" % (f[1], p.get("sheet"), p.get("cell"), p.get("message")))
         elif f[0] == "report_date":
             if got.get("report_date") != f[1]:
                 bad.append("report_date: got %r, expected %r" % (got.get("report_date"), f[1]))

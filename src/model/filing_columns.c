@@ -226,7 +226,9 @@ static bool next_date(const char **p, th_date *d)
 /* How the dates written in a header ("Từ 10/6/2023 đến 09/9/2023", "tính đến 09/9/2023")
  * stand to the return's data window (or, without one, its period's months): +1 for each
  * within it (less than a period named: "Số liệu tính đến 09/9/2023" beside "Quý III/2023"
- * is a stock at the window's end, not the quarter's figures), -3 for each outside; *role the role of a date outside ("previous" before it).
+ * is a stock at the window's end, not the quarter's figures), 0 for one after it in its year
+ * (the period's end, the report's date), -3 for one before it or of a later year; *role the
+ * role of such a date ("previous" before it).
  * The number of dates found. */
 static int score_dates(const char *key, const struct locate *c, int *sc, const char **role)
 {
@@ -243,11 +245,16 @@ static int score_dates(const char *key, const struct locate *c, int *sc, const c
 	if (!from.y)
 		return 0;
 	while (next_date(&p, &d)) {
-		bool in = th_date_cmp(d, from) >= 0 && th_date_cmp(d, to) <= 0;
+		bool before = th_date_cmp(d, from) < 0, later_year = d.y > to.y;
 		n++;
-		*sc += in ? 1 : -3;
-		if (!in && !*role)
-			*role = th_date_cmp(d, from) < 0 ? "previous" : "other";
+		/* a date after the window within its year ("đến 30/9/2023": the period's end, the
+		 * report's date) says nothing against the column */
+		if (!before && !later_year)
+			*sc += th_date_cmp(d, to) <= 0 ? 1 : 0;
+		else
+			*sc -= 3;
+		if ((before || later_year) && !*role)
+			*role = before ? "previous" : "other";
 	}
 	return n;
 }

@@ -391,6 +391,7 @@ class Case:
         self.want_lines = {}     # (form, code) -> (want, sheet, cell, severity)
         self.others = []
         self.said = []           # (form, severity, sheet, cell): a finding of the form there
+        self.quiet = []          # rules that must say nothing of this return
         self.pos = {}            # (form, code) -> (sheet, r, c) of the period's value cell
         self.rng = random.Random(name)
         self.constant_memory = False
@@ -426,6 +427,8 @@ class Case:
                 out.append("\t".join(fields))
         for f in self.said:
             out.append("said\t%s\t%s\t%s\t%s" % f)
+        for rule in self.quiet:
+            out.append("quiet\t%s" % rule)
         for o in self.others:
             out.append("other\t%s\t%s\t%s\t%s\t%s\t%s" % (o[0], o[1], o[2], "blank" if o[3] is None else num_text(o[3]), o[4], o[5]))
         return "\n".join(out) + "\n"
@@ -1915,6 +1918,24 @@ def title_right_corner():
            "(column E) of BM1 and BM2, the form's name on the row below merged across A:E; BM3's title in A", forms=["BM1", "BM2", "BM3"])
     stacked(c, Layout(head="one", group=None))
     move_titles(c, 4, forms=(1, 2))
+    return c
+
+
+@case
+def cols_to_period_end():
+    c = mk("cols-to-period-end", "11245", "value columns headed with a date after the data window within the period: "
+           "'Quý III/2023 (đến 30/9/2023)' (BM1), 'Kết quả thống kê (số liệu tính đến 30/9/2023)' (BM3), "
+           "'Quý II/2023 | Quý này (đến 30/9/2023)' (BM6): ordinary headers, nothing said of them",
+           forms=["BM1", "BM3", "BM6"])
+    heads = {"BM1": [("own", "Quý III/2023 (đến 30/9/2023)")],
+             "BM3": [("own", "Kết quả thống kê (số liệu tính đến 30/9/2023)")],
+             "BM6": [Q2, ("own", "Quý này (đến 30/9/2023)")]}
+    for k, fid in enumerate(c.ret.forms):
+        sh = c.book.sheet("Biểu mẫu %d" % FORM[fid].number)
+        L = Layout(head="one", group=None, values=heads[fid])
+        set_widths(sh, L)
+        write_form(c, sh, ident(c, sh, ncol=len(L.columns())) if k == 0 else 0, fid, L)
+    c.quiet.append("read.column-other-period")
     return c
 
 
