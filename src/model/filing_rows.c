@@ -330,7 +330,8 @@ static void compare_text(struct locate *c, const th_formdef *fd, const th_rowdef
  * The value cell of a row covered by a merged cell whose figure stands in another row or
  * another value column ("68" merged down over 6.4.1 and 6.4.2): one figure written for
  * several places, which of them it answers cannot be told. Not read, said (error), naming
- * the merge and the cell holding the figure. False when the cell is not so covered.
+ * the merge and the cell holding the figure. False when the cell is not so covered, or the
+ * merge is blank (its cells are blank: nothing written twice).
  */
 static bool merged_value(struct form_rd *x, const th_rowdef *rd, const struct inst *in, int col, th_value *v)
 {
@@ -344,8 +345,9 @@ static bool merged_value(struct form_rd *x, const th_rowdef *rd, const struct in
 	if (!m || (m->r1 == in->row && m->c1 == col) || (m->c1 != col && !th_cols_cand(&x->k[in->part], m->c1)))
 		return false;
 	top = th_grid_at(sh, m->r1, m->c1);
-	if (top)
-		th_grid_cell_text(x->c->g, top, &shown);
+	if (blank_cell(top))
+		return false; /* a blank merge: the cells it covers are blank */
+	th_grid_cell_text(x->c->g, top, &shown);
 	th_value_release(v);
 	v->state = TH_VAL_UNREADABLE;
 	v->written = th_sbuf_detach(&shown, NULL);

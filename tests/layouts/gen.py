@@ -1676,6 +1676,27 @@ def merged_value_rows():
 
 
 @case
+def merged_blank_rows():
+    c = mk("merged-blank-rows", "11281", "blank value cells merged down over two rows (BM1 3.1 / 3.2, rows a "
+           "commune leaves blank; BM7 6.4.1 / 6.4.2): blank, nothing said", forms=["BM1", "BM7"])
+    pairs = (("BM1", "3.1", "3.2"), ("BM7", "6.4.1", "6.4.2"))
+    for form, top, below in pairs:
+        c.ret.v[(form, top)] = c.ret.v[(form, below)] = None
+    c.ret.derive()
+    per_sheet(c, Layout())
+    for form, top, below in pairs:
+        s, r0, col = c.pos[(form, top)]
+        s1, r1, col1 = c.pos[(form, below)]
+        assert s == s1 and r1 == r0 + 1 and col == col1
+        sh = sheet_of(c, s)
+        assert sh.cells.get((r0, col), (None,))[0] in (None, "")
+        sh.merges.append((r0, col, r1, col))
+        sh.cells.pop((r1, col), None)
+    c.quiet.append("read.merged-value")
+    return c
+
+
+@case
 def values_text_units():
     c = mk("values-text-units", "11287", "figures typed as text: '1.234', '1 200' (no-break space), '97,24%', "
            "'3.400' money, '12 văn bản', '157 TTHC'", forms=["BM1", "BM3", "BM6"])
