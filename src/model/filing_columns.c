@@ -429,7 +429,9 @@ static void candidates(struct locate *c, int sheet, uint32_t h1, uint32_t h2, ui
 		if ((int)col == k->label || (int)col == k->unit || (int)col == k->note || k->n_cand == TH_MAX_VCOLS)
 			continue;
 		column_text(sh, h1, h2, col, true, &key);
-		if (any ? !key.buf[0] : !value_words(key.buf)) {
+		/* "Mã số" heads the row codes, never figures */
+		if (any ? !key.buf[0] || strcmp(key.buf, "ma") == 0 || has_words(key.buf, "ma so")
+			: !value_words(key.buf)) {
 			th_sbuf_release(&key);
 			continue;
 		}
@@ -566,8 +568,10 @@ bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
 		k->label = k->code; /* "STT. Chỉ tiêu" */
 	code_column(sh, p, end, k);
 	candidates(c, p->sheet, (uint32_t)row, end, width, k, false);
-	if (!k->n_cand && k->label > k->code)
+	if (!k->n_cand && k->label > k->code) {
 		candidates(c, p->sheet, (uint32_t)row, end, width, k, true);
+		k->unnamed = true;
+	}
 	drop_halves(sh, end + 1, p->last, k);
 	if (!k->n_cand) {
 		th_cols_release(k);

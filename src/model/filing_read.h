@@ -112,6 +112,7 @@ struct cols {
 	struct vcol cand[TH_MAX_VCOLS]; /* the value columns, the chosen one among them */
 	size_t n_cand;
 	bool undecided;              /* several columns and nothing in their headers decides */
+	bool unnamed;                /* no header names a value: the columns are every headed one */
 	uint32_t head_row;           /* the header's first row (STT) */
 	uint32_t data_first;         /* first row after the header */
 };

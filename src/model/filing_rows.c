@@ -243,6 +243,22 @@ static void say_other_period(struct form_rd *x, size_t i)
 			v->header, *label ? " " : "", label);
 }
 
+/* The column read in part i was read for want of one whose header names a value ("STT |
+ * Chỉ tiêu | ĐVT | Tháng 9 | Ghi chú"): read, said, naming it. */
+static void say_unnamed(struct form_rd *x, size_t i)
+{
+	const struct cols *k = &x->k[i];
+	char ref[TH_CELLREF_MAX];
+	th_where w = where(x->c, x->fd->id, NULL, x->r->parts[i].sheet, k->head_row, (uint16_t)k->value);
+
+	th_cellref(0, (uint16_t)k->value, ref);
+	ref[strcspn(ref, "0123456789")] = '\0';
+	th_findings_add(&x->c->f->findings, TH_SEV_WARNING, "read.header-missing", &w, th_cols_cand(k, k->value)->header,
+			NULL, "%s: không có cột nào có tiêu đề số liệu (Số lượng/Tỷ lệ, Kỳ báo cáo…); đã đọc cột %s "
+			"('%s'): hãy kiểm tra tiêu đề cột và số liệu", x->fd->title, ref,
+			th_cols_cand(k, k->value)->header);
+}
+
 /* Say how the value column of each part's table was chosen, when there was a choice. */
 static void say_columns(struct form_rd *x)
 {
@@ -256,6 +272,8 @@ static void say_columns(struct form_rd *x)
 			continue;
 		if (k->value >= 0 && th_cols_cand(k, k->value) && th_cols_cand(k, k->value)->role)
 			say_other_period(x, i);
+		else if (k->value >= 0 && th_cols_cand(k, k->value) && k->unnamed)
+			say_unnamed(x, i);
 		if (k->n_cand < 2)
 			continue;
 		w = where(x->c, x->fd->id, NULL, x->r->parts[i].sheet, k->head_row,

@@ -1697,6 +1697,27 @@ def merged_blank_rows():
 
 
 @case
+def cols_unheaded_maso():
+    c = mk("cols-unheaded-maso", "11284", "no header names a value: BM1 'STT | Chỉ tiêu | ĐVT | Mã số | UBND xã "
+           "| Ghi chú' (the codes 01, 02 … in 'Mã số'), BM3 'STT | Chỉ tiêu | ĐVT | UBND xã | Ghi chú': the "
+           "column 'UBND xã' read and said at its header, 'Mã số' never a value column", forms=["BM1", "BM3"])
+    heads = {"BM1": [("none", "Mã số"), ("own", "UBND xã")], "BM3": [("own", "UBND xã")]}
+    for k, fid in enumerate(c.ret.forms):
+        sh = c.book.sheet("Biểu mẫu %d" % FORM[fid].number)
+        L = Layout(head="one", group=None, values=heads[fid])
+        set_widths(sh, L)
+        write_form(c, sh, ident(c, sh, ncol=len(L.columns())) if k == 0 else 0, fid, L)
+        for (r, col), (v, _) in list(sh.cells.items()):
+            if v == "UBND xã":
+                c.said.append((fid, "warning", sh.name, ref(r, col)))
+        if fid == "BM1":
+            for i, row in enumerate(FORM[fid].rows):
+                _, r, col = c.pos[(fid, row.code)]
+                sh.put(r, col - 1, "%02d" % (i + 1), border=True)
+    return c
+
+
+@case
 def values_text_units():
     c = mk("values-text-units", "11287", "figures typed as text: '1.234', '1 200' (no-break space), '97,24%', "
            "'3.400' money, '12 văn bản', '157 TTHC'", forms=["BM1", "BM3", "BM6"])
