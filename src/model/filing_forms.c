@@ -223,16 +223,44 @@ static bool beside(const struct title *a, const struct title *b)
 	return a != b && a->sheet == b->sheet && dr <= 2 && (a->col >= b->col + 3 || b->col >= a->col + 3);
 }
 
+/* The titles that may stand beside t[i]: t[*lo..*hi), those of its sheet within two rows
+ * (the titles are sorted by sheet and row). */
+static void near_titles(const struct title *t, size_t nt, size_t i, size_t *lo, size_t *hi)
+{
+	size_t a = i, b = i + 1;
+
+	while (a > 0 && t[a - 1].sheet == t[i].sheet && t[a - 1].hidden == t[i].hidden && t[i].row - t[a - 1].row <= 2)
+		a--;
+	while (b < nt && t[b].sheet == t[i].sheet && t[b].hidden == t[i].hidden && t[b].row - t[i].row <= 2)
+		b++;
+	*lo = a;
+	*hi = b;
+}
+
 /* The columns of title t[i]'s form: from its title to before the nearest title beside it to
  * its right (forms side by side, or two copies of one), else to the sheet's end. */
 static uint16_t right_edge(const struct title *t, size_t nt, size_t i)
 {
 	uint16_t edge = UINT16_MAX;
+	size_t lo, hi;
 
-	for (size_t j = 0; j < nt; j++)
+	near_titles(t, nt, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
 		if (beside(&t[i], &t[j]) && t[j].col > t[i].col && t[j].col - 1 < edge)
 			edge = (uint16_t)(t[j].col - 1);
 	return edge;
+}
+
+/* Does a title beside t[i] stand to its left? */
+static bool left_neighbour(const struct title *t, size_t nt, size_t i)
+{
+	size_t lo, hi;
+
+	near_titles(t, nt, i, &lo, &hi);
+	for (size_t j = lo; j < hi; j++)
+		if (beside(&t[i], &t[j]) && t[j].col < t[i].col)
+			return true;
+	return false;
 }
 
 /* The row where the part of title t[i] (its columns c1..c2) ends: before the next title of
@@ -297,14 +325,25 @@ static void hidden_copy(struct locate *c, const struct region *r, size_t fi, con
 			(unsigned long)r->title_row + 1);
 }
 
-/* Is title t[i] (its part c1..c2 ending at end) the same form's title again inside a part
- * begun above it ("Biểu mẫu 1 (tiếp theo)" after a page break)? */
-static bool repeated(const th_gsheet *sh, const struct title *t, size_t nt, size_t i, uint16_t c1, uint16_t c2,
-		     uint32_t end)
+/* Is title t[i] (its part c1..c2) the same form's title again inside a part begun above
+ * it ("Biểu mẫu 1 (tiếp theo)" after a page break): an earlier title of its form, on a row
+ * above, with no title of another form in c1..c2 on a row between them? */
+static bool repeated(const struct title *t, size_t i, uint16_t c1, uint16_t c2)
 {
-	for (size_t j = i; j-- > 0 && t[j].sheet == t[i].sheet;)
-		if (t[j].number == t[i].number && t[j].row < t[i].row && part_end(sh, t, nt, j, c1, c2) == end)
-			return true;
+	bool blocked = false;
+	uint32_t block = 0;
+
+	for (size_t j = i; j-- > 0 && t[j].sheet == t[i].sheet && t[j].hidden == t[i].hidden;) {
+		if (t[j].number != t[i].number) {
+			if (!blocked && t[j].col >= c1 && t[j].col <= c2) {
+				blocked = true; /* the nearest above: the highest row of those between */
+				block = t[j].row;
+			}
+			continue;
+		}
+		if (t[j].row < t[i].row)
+			return !blocked || block <= t[j].row;
+	}
 	return false;
 }
 
@@ -336,17 +375,13 @@ static void sheet_parts(struct locate *c, struct region *reg, int s, const struc
 		int fi = form_index(c, t[i].number);
 		/* forms side by side: a title with another form's on its row to its right (or
 		 * left) holds the columns up to it (from its own); else the whole width */
-		bool left = false;
-		uint16_t c1, c2 = right_edge(t, nt, i);
+		uint16_t c1 = left_neighbour(t, nt, i) ? t[i].col : 0, c2 = right_edge(t, nt, i);
 		uint32_t end;
-		for (size_t j = 0; j < nt; j++)
-			left = left || (beside(&t[i], &t[j]) && t[j].col < t[i].col);
-		c1 = left ? t[i].col : 0;
 		/* the part runs to the next title of another form in its columns: the same form's
 		 * title again ("Biểu mẫu 1 (tiếp theo)" after a page break) is inside it */
-		end = part_end(sh, t, nt, i, c1, c2);
-		if (fi < 0 || repeated(sh, t, nt, i, c1, c2, end))
+		if (fi < 0 || repeated(t, i, c1, c2))
 			continue; /* a repeated title within the part before */
+		end = part_end(sh, t, nt, i, c1, c2);
 		if (hidden && reg[fi].n_parts) {
 			if (!reg[fi].hidden_said++)
 				hidden_copy(c, &reg[fi], (size_t)fi, &t[i]);
