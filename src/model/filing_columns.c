@@ -546,13 +546,22 @@ static void code_column(const th_gsheet *sh, const struct part *p, uint32_t end,
 	}
 }
 
-bool th_locate_table(struct locate *c, const struct part *p, struct cols *k)
+bool th_locate_table(struct locate *c, const struct part *p0, struct cols *k)
 {
-	const th_gsheet *sh = &c->g->sheets[p->sheet];
+	const th_gsheet *sh = &c->g->sheets[p0->sheet];
+	struct part q = *p0, *p = &q;
 	int stt = -1;
 	int64_t row = stt_row(sh, p, &stt);
 	uint32_t end;
 	uint16_t width;
+
+	/* a form beside another whose title is not over its table's first column (typed in I,
+	 * centred by hand, over a table in G..K): its STT up to three columns left of it */
+	if (row < 0 && q.c1 > 0) {
+		q.c1 = q.c1 > 3 ? (uint16_t)(q.c1 - 3) : 0;
+		row = stt_row(sh, p, &stt);
+		q.c1 = row < 0 ? p0->c1 : (uint16_t)stt;
+	}
 
 	memset(k, 0, sizeof(*k));
 	k->code = 0, k->label = 1, k->unit = 2, k->value = 3, k->note = 4;

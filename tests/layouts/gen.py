@@ -1981,6 +1981,25 @@ def cols_to_period_end():
     return c
 
 
+@case
+def side_by_side_title_offset():
+    c = mk("side-by-side-title-offset", "11287", "BM1 in A-E and BM2 in G-K side by side, BM2's title and name typed in "
+           "I (centred by hand, unmerged), not over its STT column", forms=["BM1", "BM2"])
+    sh = c.book.sheet("Phụ lục")
+    left, right = Layout(), Layout(x0=6)
+    set_widths(sh, left)
+    set_widths(sh, right)
+    r = ident(c, sh, ncol=11)
+    write_form(c, sh, r, "BM1", left)
+    write_form(c, sh, r, "BM2", right)
+    for (row, col), (v, st) in list(sh.cells.items()):
+        if col == 6 and v in ("Biểu mẫu 2", FORM["BM2"].name.upper()):
+            sh.merges = [m for m in sh.merges if (m[0], m[1]) != (row, col)]
+            del sh.cells[(row, col)]
+            sh.cells[(row, 8)] = (v, st)
+    return c
+
+
 @lo_case
 def lo_hidden_stale_ods():
     c = mk("lo-hidden-stale-ods", "11266", ".ods: a hidden stale column before the value column and a hidden "
