@@ -50,6 +50,16 @@ static const char *skip_blanks(const char *p)
 	}
 }
 
+const char *th_locate_past_mark(const char *p)
+{
+	if (*p == '\'')
+		return p + 1;
+	if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+	    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99))
+		return p + 3; /* U+2018, U+2019 */
+	return p;
+}
+
 /*
  * Parse a row code at the start of s: "2.1.", "2.1", " 2.1 ", "1.4.3.Số TTHC…", "2,1" and
  * "6,7,2" (commas for dots: a code, not a decimal, in the code column), "'2.1". Writes the code
@@ -62,12 +72,7 @@ const char *th_locate_code(const char *s, char *code, size_t cap)
 	const char *p = skip_blanks(s);
 	char sep = 0;
 
-	/* a leading apostrophe pasted with the text ("'2.1", "‘2.1"): Excel's text mark, typed */
-	if (*p == '\'')
-		p++;
-	else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-		 ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99))
-		p += 3;
+	p = th_locate_past_mark(p);
 	if (!isdigit((unsigned char)*p))
 		return NULL;
 	for (;;) {

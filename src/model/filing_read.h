@@ -49,6 +49,9 @@ void th_locate_legacy(struct locate *c, int sheet, const th_gcell *cell, const c
  * (the glued label, blanks skipped), or NULL when s does not start with a code.
  */
 const char *th_locate_code(const char *s, char *code, size_t cap);
+/* p past a leading apostrophe pasted with a cell's text ("'2.1", "‘15": Excel's text mark
+ * typed as a character, or its curly form); p when there is none. */
+const char *th_locate_past_mark(const char *p);
 
 /* The code of a row as written in cell c ("2.1" typed as a number included), as
  * th_locate_code; numbuf (ncap bytes) holds a number's text. NULL if none. */

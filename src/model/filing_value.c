@@ -149,18 +149,13 @@ static bool value_coded(const struct rowref *x, const th_gcell *cell, th_value *
 	return false;
 }
 
-/* The text of s after a leading apostrophe pasted with it ("'15", "‘15": Excel's text mark
- * typed as a character), blanks before it skipped; s when there is none. */
+/* The text of s after a leading apostrophe pasted with it (blanks before it skipped); s
+ * when there is none. */
 static const char *after_apostrophe(const char *s)
 {
-	const char *p = s + strspn(s, " ");
+	const char *p = s + strspn(s, " "), *q = th_locate_past_mark(p);
 
-	if (*p == '\'')
-		return p + 1;
-	if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-	    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99))
-		return p + 3;
-	return s;
+	return q != p ? q : s;
 }
 
 /* A number typed as text, read the Vietnamese ways and said how; false when it is none. */
